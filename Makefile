@@ -1,0 +1,41 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both set up what they need.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+NIANBAO := $(VENV)/bin/nianbao
+
+.PHONY: setup demo test generate bench office clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# LibreOffice (headless) is what the tests use as a real spreadsheet application.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (headless) for the round-trip tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui libreoffice-writer-nogui >/dev/null; }
+
+# Build every bundled sample into out/. Some samples are wrong on purpose, so exit 1 (rejected) is expected.
+demo: setup
+	$(NIANBAO) build samples -o out || test $$? -eq 1
+	@echo "Word reports and 校验结果.xlsx are in out/"
+
+test: setup office
+	$(PY) -m pytest -q
+
+# Regenerate the committed artefacts derived from the format definitions.
+generate: setup
+	$(PY) -m converter.generate
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf out build $(VENV)

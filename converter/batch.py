@@ -1,0 +1,204 @@
+"""Many workbooks -> Word reports + one report envelope, in parallel, with progress.
+
+``check_files`` and ``build`` return a :class:`BatchReport` (one :class:`Task` per input file); the
+CLI renders it, ``check_report_xlsx`` writes it as 校验结果.xlsx. One bad workbook never stops a batch:
+anything unexpected becomes an INTERNAL_ERROR finding on that file alone."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import ERROR, WARNING, Finding, has_errors, make
+
+CONVERTED, CHECKED, REJECTED, UNREADABLE = "converted", "checked", "rejected", "unreadable"
+STATUS_ZH = {CONVERTED: "已转换", CHECKED: "校验通过", REJECTED: "未通过校验", UNREADABLE: "无法读取"}
+CHECK_REPORT_NAME = "校验结果.xlsx"
+_SKIP_PREFIXES = (".", "~$")      # hidden files and Office lock files
+
+
+@dataclass
+class Task:
+    file: str
+    status: str
+    findings: list[Finding] = field(default_factory=list)
+    unit: str | None = None
+    year: int | None = None
+    format_id: str | None = None
+    output: str | None = None
+    _tmp: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == WARNING for f in self.findings)
+
+
+@dataclass
+class BatchReport:
+    tasks: list[Task]
+
+    @property
+    def valid(self) -> bool:
+        return all(t.status in (CONVERTED, CHECKED) for t in self.tasks)
+
+    @property
+    def stats(self) -> dict:
+        out = {"files": len(self.tasks), "errors": sum(t.errors for t in self.tasks),
+               "warnings": sum(t.warnings for t in self.tasks)}
+        for status in STATUS_ZH:
+            out[status] = sum(t.status == status for t in self.tasks)
+        return out
+
+    def findings(self) -> list[Finding]:
+        return [f for t in self.tasks for f in t.findings]
+
+
+def collect_inputs(inputs, exclude: Path | None = None) -> list[Path]:
+    """Files named directly, plus every file below named folders (hidden and lock files skipped)."""
+    out: list[Path] = []
+    seen = set()
+    exclude = exclude.resolve() if exclude else None
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                rootp = Path(root)
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and (exclude is None or (rootp / d).resolve() != exclude))
+                found += [rootp / f for f in sorted(files) if not f.startswith(_SKIP_PREFIXES)]
+            candidates = found
+        else:
+            candidates = [p]
+        for c in candidates:
+            key = os.path.abspath(c)
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+    return out
+
+
+def process_file(path: str, outdir: str | None = None) -> Task:
+    """Read, check and (given outdir, when there is no error) render one workbook to a temp file."""
+    from .checks import Context, check_report
+    from .formats import get as get_format
+    from .reader import read_workbook
+    try:
+        result = read_workbook(path)
+        task = Task(file=str(path), status=UNREADABLE, findings=list(result.findings))
+        if not result.ok:
+            return _with_file(task)
+        fmt = get_format(result.format_id)
+        task.format_id = fmt.id
+        task.findings += check_report(result.data, fmt, Context(fmt, result.locations, result.reported))
+        fields = result.data["fields"]
+        task.unit = fields.get("unit") or None
+        task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
+        if has_errors(task.findings):
+            task.status = REJECTED
+        elif outdir is None:
+            task.status = CHECKED
+        else:
+            from .render_docx import render_report
+            blob = render_report(result.data, fmt)
+            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.part", dir=outdir)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            task._tmp = tmp
+            task.status = CONVERTED
+        return _with_file(task)
+    except Exception as e:   # one bad workbook never stops the batch
+        detail = f"{type(e).__name__}: {e}"[:300]
+        task = Task(file=str(path), status=UNREADABLE, findings=[make("INTERNAL_ERROR", detail=detail)])
+        if os.environ.get("NIANBAO_DEBUG"):
+            traceback.print_exc()
+        return _with_file(task)
+
+
+def _with_file(task: Task) -> Task:
+    task.findings = [f.with_file(task.file) for f in task.findings]
+    return task
+
+
+def _run(paths: list[Path], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(paths), unit="份", desc=desc, file=sys.stderr, dynamic_ncols=True)
+    tasks: list[Task] = []
+    try:
+        if jobs <= 1 or len(paths) <= 1:
+            for p in paths:
+                tasks.append(process_file(str(p), outdir))
+                if bar:
+                    bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
+                for t in pool.map(process_file, [str(p) for p in paths], [outdir] * len(paths),
+                                  chunksize=chunk):
+                    tasks.append(t)
+                    if bar:
+                        bar.update()
+    finally:
+        if bar:
+            bar.close()
+    return tasks
+
+
+def check_files(inputs, jobs: int = 1, progress: bool = False) -> BatchReport:
+    paths = collect_inputs(inputs)
+    return BatchReport(_run(paths, None, jobs, progress, "校验"))
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def output_name(unit: str, year: int | None) -> str:
+    base = f"{unit}{year}年政府信息公开工作年度报告" if year else f"{unit}政府信息公开工作年度报告"
+    return _UNSAFE.sub("_", base).strip(" .")[:150] or "未命名单位"
+
+
+def build(inputs, outdir, jobs: int = 1, progress: bool = False) -> BatchReport:
+    """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx."""
+    from .check_report_xlsx import write_check_report
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = collect_inputs(inputs, exclude=outdir)
+    tasks = _run(paths, str(outdir), jobs, progress, "转换")
+    _place_outputs(tasks, outdir)
+    report = BatchReport(tasks)
+    write_check_report(outdir / CHECK_REPORT_NAME, report)
+    return report
+
+
+def _place_outputs(tasks: list[Task], outdir: Path) -> None:
+    """Give each document its final name; two reports of one unit and year never overwrite each other."""
+    taken: dict[str, Task] = {}
+    for t in tasks:
+        if not t._tmp:
+            continue
+        base = output_name(t.unit or Path(t.file).stem, t.year)
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}（{n}）"
+        if n > 1:
+            first = taken[base]
+            t.findings.append(make("DUPLICATE_UNIT", detail=Path(first.file).name).with_file(t.file))
+            if not any(f.code == "DUPLICATE_UNIT" for f in first.findings):
+                first.findings.append(make("DUPLICATE_UNIT", detail=Path(t.file).name).with_file(first.file))
+        taken[name] = t
+        final = outdir / f"{name}.docx"
+        os.replace(t._tmp, final)
+        t._tmp = None
+        t.output = str(final)

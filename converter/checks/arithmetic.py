@@ -1,0 +1,41 @@
+"""Level 3: the 勾稽 rules. Every equation declared by the format is recomputed from the values;
+an equation with a blank or non-numeric operand is skipped (that cell has its own finding)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..findings import Finding, make
+from ..totals import get
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _show(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else round(v, 6)
+
+
+def check_equations(data: dict, ctx) -> Iterable[Finding]:
+    fmt = ctx.fmt
+    for eq in fmt.equations():
+        try:
+            lhs = [get(data, p) for p in eq.lhs]
+            rhs = [get(data, p) for p in eq.rhs]
+        except (KeyError, TypeError):
+            continue          # structure errors are the schema's to report
+        if not all(map(_number, lhs + rhs)):
+            continue
+        left, right = sum(lhs), sum(rhs)
+        if abs(left - right) < 1e-6:
+            continue
+        rule = eq.rule
+        table = fmt.table(rule.table)
+        if rule.over == "rows":
+            label = table.row(eq.at).label
+            where = f"「{label}」行" if label else table.name
+        else:
+            where = f"「{table.column(eq.at).label}」列"
+        message_params = dict(where=where, lhs=_show(left), rhs=_show(right))
+        detail = rule.message.format(**message_params)
+        yield make(rule.code, detail=detail, expected=_show(right), actual=_show(left), **ctx.locate(eq.anchor))

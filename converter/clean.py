@@ -1,0 +1,75 @@
+"""Small pure clean-ups applied to every value read from a workbook, in this order:
+text normalisation (full-width → half-width, spaces, line breaks), then the kind's own parsing.
+A value that cannot be parsed is kept as its text, so the checks can quote it."""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+
+from .model import AMOUNT, COUNT, DELTA, ITEMS, MONEY, YEAR
+
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def text(value) -> str:
+    """Narrative text: line breaks kept (as \\n), trailing spaces and Excel's _x000D_ dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    s = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in s.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def number(value, kind: str = COUNT):
+    """A number, None for a blank cell, or the original text when it is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return text(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        return _tidy(value, kind)
+    s = unicodedata.normalize("NFKC", str(value))
+    s = _SPACES.sub("", s).replace(",", "")
+    if s == "":
+        return None
+    if kind == YEAR:
+        s = re.sub(r"年度?$", "", s)
+    if not _NUMBER.match(s):
+        return text(value)
+    return _tidy(float(s) if any(ch in s for ch in ".") else int(s), kind)
+
+
+def _tidy(v, kind: str):
+    if isinstance(v, float):
+        if v.is_integer() and kind in (COUNT, DELTA, YEAR):
+            return int(v)
+        if kind in (MONEY, AMOUNT):
+            v = round(v, 6)      # binary noise from spreadsheets, e.g. 0.30000000000000004
+            return int(v) if v.is_integer() else v
+    return v
+
+
+def items(values) -> list[str]:
+    out = []
+    for v in values:
+        t = text(v)
+        if t:
+            out.append(t)
+    return out
+
+
+def for_kind(value, kind: str):
+    if kind in (COUNT, MONEY, DELTA, YEAR, AMOUNT):
+        return number(value, kind)
+    if kind == ITEMS:
+        return items(value)
+    return text(value)

@@ -1,0 +1,105 @@
+"""The only module that touches WordprocessingML directly: East Asian fonts, merged tables built as
+XML in one pass (python-docx's Table.cell() is quadratic), and the 「— N —」 page-number field.
+
+Element order inside w:tcPr, w:pPr and w:rPr follows the OOXML schema, or Word asks to repair."""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from .layout import CORNER, HEADER, LABEL, TITLE, Grid
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def set_fonts(rpr, east_asia: str, latin: str = "Times New Roman") -> None:
+    """Give a w:rPr explicit fonts, East Asian included, and drop theme fonts that would win over them."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in _THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def run_props(font: str, half_points: int, bold: bool = False) -> str:
+    b = "<w:b/><w:bCs/>" if bold else ""
+    return (f'<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" '
+            f'w:eastAsia="{font}" w:hint="eastAsia"/>{b}<w:sz w:val="{half_points}"/>'
+            f'<w:szCs w:val="{half_points}"/></w:rPr>')
+
+
+def table_element(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], font: str,
+                  half_points: int):
+    """A w:tbl for a layout grid. `texts` maps a cell's (row, col) to its text; `widths` are twips."""
+    cover: dict[tuple[int, int], tuple] = {}
+    for cell in grid.cells:
+        for i in range(cell.rowspan):
+            cover[(cell.row + i, cell.col)] = (cell, i == 0)
+    rpr = run_props(font, half_points)
+    rpr_bold = run_props(font, half_points, bold=True)
+    out = [f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           '<w:tblBorders>' + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+           + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/>'
+           '<w:right w:w="40" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>']
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
+    for r in range(grid.height):
+        header = r < grid.header_rows
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        c = 0
+        while c < grid.width:
+            entry = cover.get((r, c))
+            if entry is None:          # a hole cannot happen in a well-formed layout; fill it anyway
+                out.append(_tc(widths[c], 1, None, "", "center", rpr))
+                c += 1
+                continue
+            cell, first = entry
+            vmerge = None if cell.rowspan == 1 else ("restart" if first else "continue")
+            text = texts.get((cell.row, cell.col), cell.text) if first else ""
+            align = "left" if cell.role in (LABEL, TITLE) else "center"
+            bold = cell.role in (HEADER, CORNER, TITLE)
+            width = sum(widths[c:c + cell.colspan])
+            out.append(_tc(width, cell.colspan, vmerge, text, align, rpr_bold if bold else rpr))
+            c += cell.colspan
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return parse_xml("".join(out))
+
+
+def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, rpr: str) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif vmerge == "continue":
+        props += "<w:vMerge/>"
+    props += '<w:vAlign w:val="center"/>'
+    run = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
+            f'w:lineRule="auto"/><w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="{align}"/>'
+            f'</w:pPr>{run}</w:p></w:tc>')
+
+
+def page_number_paragraph(font: str = "宋体", half_points: int = 28):
+    """「— N —」, centred: em dashes around a PAGE field."""
+    rpr = run_props(font, half_points)
+    return parse_xml(
+        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>'
+        f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r>{rpr}<w:t>1</w:t></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p>')

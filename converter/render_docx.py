@@ -1,0 +1,160 @@
+"""Report data -> the finished Word report (python-docx), in report terms: title, preface, the six
+parts with their headings, narrative paragraphs and the official tables. GB/T 9704 page set-up.
+All XML-level work is in docx_xml."""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from . import docx_xml
+from .formats import get as get_format
+from .layout import layout_group
+from .model import AMOUNT, ITEMS, TEXT, Format, TableGroup
+
+BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT, TABLE_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
+LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
+TEXT_WIDTH_TWIPS = int(156 / 25.4 * 1440)
+
+
+def report_title(data: dict, fmt: Format) -> str:
+    f = data["fields"]
+    return fmt.title.format(unit=f["unit"], year=f["year"])
+
+
+def preface(data: dict, fmt: Format) -> str:
+    f = data["fields"]
+    if f.get("preface"):
+        return f["preface"]
+    published = fmt.published.format(website=f["website"]) if f.get("website") else ""
+    return fmt.preface.format(unit=f["unit"], year=f["year"], published=published)
+
+
+def number_text(v) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.6f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def render_report(data: dict, fmt: Format | None = None) -> bytes:
+    """The Word document for valid report data, as .docx bytes."""
+    fmt = fmt or get_format(data["format"])
+    doc = _new_document()
+    body = doc.element.body
+    doc.add_paragraph(report_title(data, fmt), style="报告标题")
+    for p in paragraphs(preface(data, fmt)):
+        doc.add_paragraph(p)
+    fields = data["fields"]
+    for section in fmt.sections:
+        if not section.heading:
+            continue
+        doc.add_paragraph(section.heading, style="一级标题")
+        text_of_section = "\n".join(v if isinstance(v, str) else "\n".join(v) if isinstance(v, list) else ""
+                                    for v in (fields.get(f.key) for f in section.fields))
+        for f in section.fields:
+            if not f.in_report:
+                continue
+            if f.heading:
+                doc.add_paragraph(f.heading, style="二级标题")
+            value = fields.get(f.key)
+            if f.kind == TEXT:
+                for p in paragraphs(value or ""):
+                    doc.add_paragraph(p)
+            elif f.kind == ITEMS:
+                for item in value or []:
+                    for p in paragraphs(item):
+                        doc.add_paragraph(p)
+            elif f.kind == AMOUNT and f.sentence:
+                if f.skip_if_mentioned and f.skip_if_mentioned in text_of_section:
+                    continue
+                zero, some = f.sentence
+                template = zero if not value else some
+                doc.add_paragraph(template.format(year=fields["year"], value=number_text(value or 0)))
+        if section.group:
+            body.sectPr.addprevious(_table(section.group, data, fmt))
+            doc.add_paragraph()   # Word needs a paragraph between a table and what follows
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _table(group: TableGroup, data: dict, fmt: Format):
+    grid = layout_group(group)
+    tables = data["tables"]
+    texts = {(c.row, c.col): number_text(tables[c.path[1]][c.path[2]][c.path[3]]) for c in grid.data_cells()}
+    return docx_xml.table_element(grid, texts, _widths(grid), TABLE_FONT, 18 if grid.width >= 10 else 21)
+
+
+def _widths(grid) -> list[int]:
+    total = TEXT_WIDTH_TWIPS
+    if grid.label_cols == 0:
+        return [total // grid.width] * grid.width
+    weights = {1: [1.0], 2: [1, 2], 3: [0.9, 1.5, 3.4]}[grid.label_cols]
+    label_share = 0.34 if grid.label_cols == 1 else 0.50
+    label_total = total * label_share
+    labels = [int(label_total * w / sum(weights)) for w in weights]
+    data_cols = grid.width - grid.label_cols
+    data_w = (total - sum(labels)) // data_cols
+    return labels + [data_w] * data_cols
+
+
+def _new_document():
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(25)
+    section.header_distance = Mm(15)
+    footer = section.footer
+    for p in list(footer.paragraphs):
+        p._p.getparent().remove(p._p)
+    footer._element.append(docx_xml.page_number_paragraph())
+
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            docx_xml.set_fonts(rpr, BODY_FONT)
+    normal = styles["Normal"]
+    _style(normal, BODY_FONT, 16, indent=True)
+    for name, font, size, align, outline in (("报告标题", TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER, None),
+                                              ("一级标题", H1_FONT, 16, None, 0),
+                                              ("二级标题", H2_FONT, 16, None, 1)):
+        st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = normal
+        st.next_paragraph_style = normal
+        _style(st, font, size, indent=align is None)
+        if align is not None:
+            st.paragraph_format.alignment = align
+            st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            st.paragraph_format.space_after = Pt(28)
+        if outline is not None:
+            st.paragraph_format.keep_with_next = True
+            ppr = st.element.get_or_add_pPr()
+            ol = ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(outline)})
+            ppr.append(ol)
+    return doc
+
+
+def _style(style, font: str, size: int, indent: bool) -> None:
+    style.font.size = Pt(size)
+    style.font.bold = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    docx_xml.set_fonts(style.element.get_or_add_rPr(), font)
+    pf = style.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+    pf.first_line_indent = Pt(size * 2) if indent else Pt(0)
+    pf.widow_control = False

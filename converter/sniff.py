@@ -1,0 +1,58 @@
+"""Level 0 of intake: is this file an .xlsx workbook at all? Decided from its bytes, not its name."""
+from __future__ import annotations
+
+import os
+import zipfile
+
+from .findings import Finding, make
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def sniff(path: str | os.PathLike) -> Finding | None:
+    """A level-0 finding for a file we cannot read as a workbook, or None when it looks like one."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if head == _OLE:
+                # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream; else it is .xls
+                fh.seek(0)
+                blob = fh.read(min(size, 4 << 20))
+                return make("FILE_ENCRYPTED") if _ENCRYPTION_STREAM in blob else make("FILE_XLS")
+    except FileNotFoundError:
+        return make("FILE_MISSING")
+    except OSError as e:
+        return make("FILE_CORRUPT", detail=e.strerror or str(e))
+    if size == 0:
+        return make("FILE_EMPTY")
+    if not head.startswith(b"PK"):
+        return make("FILE_NOT_XLSX", detail=_guess(head))
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            bad = z.testzip() if size < (1 << 20) else None
+    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+        return make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}")
+    if bad:
+        return make("FILE_CORRUPT", detail=f"压缩包内 {bad} 已损坏")
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            return make("FILE_NOT_XLSX", detail="，而是 Word 文档")
+        if "content.xml" in names:
+            return make("FILE_NOT_XLSX", detail="，而是 OpenDocument（.ods/.odt）文件，请另存为 .xlsx")
+        return make("FILE_NOT_XLSX", detail="，而是其他压缩文件")
+    return None
+
+
+def _guess(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "，而是 PDF 文件"
+    if head[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1"):
+        return "，而是图片"
+    if head[:5] in (b"<?xml", b"<html", b"<!DOC"):
+        return "，而是网页或 XML 文件"
+    if head.startswith(b"Rar!") or head.startswith(b"7z"):
+        return "，而是压缩包"
+    return ""
