@@ -155,9 +155,9 @@ def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     return None
 
 
-def _is_formula(value) -> bool:
-    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
-        "ArrayFormula", "DataTableFormula")
+def _is_formula(cell) -> bool:
+    """By the cell's stored type: text that merely starts with "=" is text."""
+    return cell.data_type == "f"
 
 
 def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
@@ -169,11 +169,12 @@ def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
         result.locations[path] = (sheet, first)
         kind = fmt.kind_of(path)
         if kind == ITEMS:
-            raw = [row[0].value for row in ws[f"{first}:{last}"]]
-            put(data, path, clean.items(v for v in raw if not _is_formula(v)))
+            cells = [row[0] for row in ws[f"{first}:{last}"]]
+            put(data, path, clean.items(c.value for c in cells if not _is_formula(c)))
             continue
-        raw = ws[first].value
-        if _is_formula(raw):
+        cell = ws[first]
+        raw = cell.value
+        if _is_formula(cell):
             if path in computed:
                 formulas.add(path)
                 put(data, path, None)

@@ -1,0 +1,54 @@
+"""Fill a workbook as a clerk would: find cells by their visible labels (never by defined name), and
+type into them with openpyxl."""
+from __future__ import annotations
+
+import openpyxl
+
+
+def _cells(ws):
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                yield c
+
+
+def find(ws, text: str, *, after_row: int = 0, col_max: int | None = None):
+    for c in _cells(ws):
+        if c.value == text and c.row > after_row and (col_max is None or c.column <= col_max):
+            return c
+    raise LookupError(f"{ws.title}: no cell labelled {text!r}")
+
+
+def header_column(ws, *labels: str) -> int:
+    """The column of a header path, e.g. ("行政诉讼", "复议后起诉", "总计"): each label is looked for
+    within the span of its parent."""
+    lo, hi = 1, ws.max_column
+    row = 0
+    for label in labels:
+        for c in _cells(ws):
+            if c.value == label and lo <= c.column <= hi and c.row > row:
+                row = c.row
+                lo, hi = c.column, c.column + _width(ws, c) - 1
+                break
+        else:
+            raise LookupError(f"{ws.title}: no header {labels!r}")
+    return lo
+
+
+def _width(ws, cell) -> int:
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row == cell.row and rng.min_col == cell.column:
+            return rng.max_col - rng.min_col + 1
+    return 1
+
+
+def row_of(ws, label: str, after_row: int = 0) -> int:
+    return find(ws, label, after_row=after_row, col_max=3).row
+
+
+def type_value(ws, row: int, col: int, value) -> None:
+    ws.cell(row=row, column=col).value = value
+
+
+def open_book(path):
+    return openpyxl.load_workbook(path)

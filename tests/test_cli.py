@@ -1,0 +1,121 @@
+"""The command line as a coordinator uses it: exit codes, JSON, the check report, safe outputs."""
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from converter.formats import get
+from converter.template import make_template
+from conftest import SAMPLES, zero_values
+
+
+def nianbao(*args):
+    return subprocess.run([sys.executable, "-m", "converter", *args], capture_output=True, text=True)
+
+
+def test_help_and_usage_errors():
+    assert nianbao("--help").returncode == 0
+    for cmd in ("template", "check", "build", "schema"):
+        r = nianbao(cmd, "--help")
+        assert r.returncode == 0 and "示例" in r.stdout
+    assert nianbao().returncode == 2
+    assert nianbao("build", "samples").returncode == 2            # -o missing
+    assert nianbao("check", "/no/such/file.xlsx").returncode == 2
+    assert nianbao("template", "-o", "x.xlsx", "--format", "2018").returncode == 2
+
+
+def test_check_exit_codes_and_json():
+    ok = nianbao("check", str(SAMPLES / "云溪县市场监督管理局-2024.xlsx"))
+    assert ok.returncode == 0 and "校验通过" in ok.stdout
+    bad = nianbao("check", str(SAMPLES / "云溪县自然资源局-2024.xlsx"), "--json")
+    assert bad.returncode == 1
+    found = json.loads(bad.stdout)
+    assert {f["code"] for f in found} == {"P3_ROW_TOTAL", "P3_COLUMN_BALANCE", "P4_BLOCK_TOTAL"}
+    for f in found:
+        assert f["file"].endswith("云溪县自然资源局-2024.xlsx") and f["severity"] == "error"
+        assert f["sheet"] and f["cell"] and f["message"]
+
+
+def test_readable_table_names_sheet_and_cell():
+    out = nianbao("check", str(SAMPLES / "云溪县教育局-2024.xlsx")).stdout
+    assert "'三、依申请公开'!H12" in out and "未填写，无数据请填 0" in out
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_build_samples(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES, inbox)
+    before = _digest(inbox)
+    r = nianbao("build", str(inbox), "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert r.returncode == 1                                   # two samples are wrong on purpose
+    assert _digest(inbox) == before                            # inputs never modified
+    out = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "校验结果.xlsx" in out and len([n for n in out if n.endswith(".docx")]) == 5
+    assert not [n for n in out if n.startswith(".")]           # no temporary files left behind
+    wb = openpyxl.load_workbook(tmp_path / "out" / "校验结果.xlsx")
+    assert wb.sheetnames == ["汇总", "问题明细"]
+    rows = list(wb["汇总"].iter_rows(min_row=4, values_only=True))
+    status = {row[1]: row[5] for row in rows}
+    assert status["云溪县自然资源局-2024.xlsx"] == "未通过校验"
+    assert status["南岭镇人民政府-2024.xlsx"] == "已转换"
+    detail = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
+    assert ("云溪县教育局-2024.xlsx", "云溪县教育局", "错误", "'三、依申请公开'!H12") in [d[:4] for d in detail]
+    assert "共 7 个文件" in r.stdout
+
+
+def test_jobs_2_same_as_jobs_1(tmp_path):
+    a = nianbao("check", str(SAMPLES), "--json", "--jobs", "1").stdout
+    b = nianbao("check", str(SAMPLES), "--json", "--jobs", "2").stdout
+    assert json.loads(a) == json.loads(b) and json.loads(a)
+
+
+def test_same_unit_twice_is_not_silently_overwritten(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / "a.xlsx")
+    shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / "b.xlsx")
+    r = nianbao("build", str(inbox), "-o", str(tmp_path / "out"))
+    assert r.returncode == 0
+    docs = sorted(p.name for p in (tmp_path / "out").glob("*.docx"))
+    assert docs == ["青山镇人民政府2024年政府信息公开工作年度报告.docx", "青山镇人民政府2024年政府信息公开工作年度报告（2）.docx"]
+    assert r.stdout.count("DUPLICATE_UNIT") == 2
+
+
+def test_unit_text_in_check_report_is_never_a_formula(tmp_path):
+    fmt = get("2021")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    values = zero_values(fmt, unit='=HYPERLINK("http://x","y")') | {("tables", "p3", "new", "natural"): 1}
+    (inbox / "evil.xlsx").write_bytes(make_template(fmt, values=values))
+    assert nianbao("build", str(inbox), "-o", str(tmp_path / "out")).returncode == 1
+    wb = openpyxl.load_workbook(tmp_path / "out" / "校验结果.xlsx")
+    cells = [c for row in wb["汇总"].iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_template_command(tmp_path):
+    r = nianbao("template", "-o", str(tmp_path / "t.xlsx"), "--format", "2019", "--unit", "南岭镇人民政府", "--year", "2024")
+    assert r.returncode == 0
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert wb["版本信息"]["B2"].value == "2019" and wb["基本信息"]["B5"].value == "南岭镇人民政府"
+
+
+def test_schema_command_matches_committed():
+    from converter.generate import ROOT
+    r = nianbao("schema", "--format", "2021")
+    assert json.loads(r.stdout) == json.loads((ROOT / "schema" / "report-2021.schema.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["云溪县市场监督管理局-2024.xlsx"])
+def test_library_and_cli_agree(name):
+    from converter.batch import check_files
+    lib = [f.to_dict() for f in check_files([SAMPLES / name]).findings()]
+    cli = json.loads(nianbao("check", str(SAMPLES / name), "--json").stdout)
+    assert [(f["code"], f["cell"]) for f in lib] == [(f["code"], f["cell"]) for f in cli]
