@@ -16,8 +16,9 @@ from pathlib import Path
 
 from .findings import ERROR, WARNING, Finding, has_errors, make
 
-CONVERTED, CHECKED, REJECTED, UNREADABLE = "converted", "checked", "rejected", "unreadable"
-STATUS_ZH = {CONVERTED: "已转换", CHECKED: "校验通过", REJECTED: "未通过校验", UNREADABLE: "无法读取"}
+CONVERTED, CHECKED, REJECTED, UNREADABLE, FAILED = "converted", "checked", "rejected", "unreadable", "failed"
+STATUS_ZH = {CONVERTED: "已转换", CHECKED: "校验通过", REJECTED: "未通过校验", UNREADABLE: "无法读取",
+             FAILED: "处理出错"}
 CHECK_REPORT_NAME = "校验结果.xlsx"
 _SKIP_PREFIXES = (".", "~$")      # hidden files and Office lock files
 
@@ -118,7 +119,7 @@ def process_file(path: str, outdir: str | None = None) -> Task:
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
         detail = f"{type(e).__name__}: {e}"[:300]
-        task = Task(file=str(path), status=UNREADABLE, findings=[make("INTERNAL_ERROR", detail=detail)])
+        task = Task(file=str(path), status=FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)

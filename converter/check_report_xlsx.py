@@ -27,7 +27,8 @@ def check_report_bytes(report: BatchReport) -> bytes:
 
     ws = wb.add_worksheet("汇总")
     ws.write_string(0, 0, f"共 {s['files']} 个文件：已转换 {s['converted']}，校验通过 {s['checked']}，"
-                          f"未通过校验 {s['rejected']}，无法读取 {s['unreadable']}；错误 {s['errors']} 处，提示 {s['warnings']} 处",
+                          f"未通过校验 {s['rejected']}，无法读取 {s['unreadable']}，处理出错 {s['failed']}；"
+                          f"错误 {s['errors']} 处，提示 {s['warnings']} 处",
                     wb.add_format({"bold": True, "font_name": "宋体"}))
     _row(ws, 2, SUMMARY_HEAD, head)
     for i, t in enumerate(report.tasks, 1):

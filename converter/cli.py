@@ -136,5 +136,6 @@ def _print_tasks(report, show_ok: bool) -> None:
 def _print_summary(report) -> None:
     s = report.stats
     done = f"已转换 {s['converted']}，" if s["converted"] else (f"校验通过 {s['checked']}，" if s["checked"] else "")
-    print(f"共 {s['files']} 个文件：{done}未通过校验 {s['rejected']}，无法读取 {s['unreadable']}；"
+    failed = f"，处理出错 {s['failed']}" if s["failed"] else ""
+    print(f"共 {s['files']} 个文件：{done}未通过校验 {s['rejected']}，无法读取 {s['unreadable']}{failed}；"
           f"错误 {s['errors']} 处，提示 {s['warnings']} 处。")

@@ -4,6 +4,7 @@ XML in one pass (python-docx's Table.cell() is quadratic), and the 「— N —�
 Element order inside w:tcPr, w:pPr and w:rPr follows the OOXML schema, or Word asks to repair."""
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
@@ -37,16 +38,34 @@ def run_props(font: str, half_points: int, bold: bool = False) -> str:
             f'<w:szCs w:val="{half_points}"/></w:rPr>')
 
 
-def table_element(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], font: str,
-                  half_points: int):
-    """A w:tbl for a layout grid. `texts` maps a cell's (row, col) to its text; `widths` are twips."""
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def legal(text: str) -> str:
+    """Without the control characters XML 1.0 forbids (a unit's text may carry them)."""
+    return _ILLEGAL.sub("", text)
+
+
+def xml_text(text: str) -> str:
+    """Text safe inside w:t."""
+    return escape(legal(text))
+
+
+def paragraph_xml(text: str, style_id: str | None = None) -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
+    if not text:
+        return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"
+    return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p>'
+
+
+def table_xml(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], style_id: str) -> str:
+    """A w:tbl for a layout grid. `texts` maps a cell's (row, col) to its text; `widths` are twips;
+    cell paragraphs take `style_id` (font, size, spacing), header cells are bold."""
     cover: dict[tuple[int, int], tuple] = {}
     for cell in grid.cells:
         for i in range(cell.rowspan):
             cover[(cell.row + i, cell.col)] = (cell, i == 0)
-    rpr = run_props(font, half_points)
-    rpr_bold = run_props(font, half_points, bold=True)
-    out = [f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            '<w:tblBorders>' + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
            + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/>'
@@ -60,7 +79,7 @@ def table_element(grid: Grid, texts: dict[tuple[int, int], str], widths: list[in
         while c < grid.width:
             entry = cover.get((r, c))
             if entry is None:          # a hole cannot happen in a well-formed layout; fill it anyway
-                out.append(_tc(widths[c], 1, None, "", "center", rpr))
+                out.append(_tc(widths[c], 1, None, "", "center", False, style_id))
                 c += 1
                 continue
             cell, first = entry
@@ -69,14 +88,14 @@ def table_element(grid: Grid, texts: dict[tuple[int, int], str], widths: list[in
             align = "left" if cell.role in (LABEL, TITLE) else "center"
             bold = cell.role in (HEADER, CORNER, TITLE)
             width = sum(widths[c:c + cell.colspan])
-            out.append(_tc(width, cell.colspan, vmerge, text, align, rpr_bold if bold else rpr))
+            out.append(_tc(width, cell.colspan, vmerge, text, align, bold, style_id))
             c += cell.colspan
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    return parse_xml("".join(out))
+    return "".join(out)
 
 
-def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, rpr: str) -> str:
+def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, bold: bool, style_id: str) -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
@@ -85,10 +104,17 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, rpr: s
     elif vmerge == "continue":
         props += "<w:vMerge/>"
     props += '<w:vAlign w:val="center"/>'
-    run = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
-    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
-            f'w:lineRule="auto"/><w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="{align}"/>'
+    run = ""
+    if text:
+        rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+        run = f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/>'
             f'</w:pPr>{run}</w:p></w:tc>')
+
+
+def element(fragment: str):
+    """Parse one w:-prefixed fragment (as the string builders above write it) into an element."""
+    return parse_xml(f'<w:body xmlns:w="{W_NS}">{fragment}</w:body>')[0]
 
 
 def page_number_paragraph(font: str = "宋体", half_points: int = 28):

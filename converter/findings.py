@@ -39,7 +39,7 @@ CATALOGUE: dict[str, Code] = {
     "VALUE_NOT_NUMBER": Code(ERROR, "不是数字", "{what}应填写数字，实为“{actual}”"),
     "VALUE_NOT_INTEGER": Code(ERROR, "应为整数", "{what}应为整数，实为 {actual}"),
     "VALUE_NEGATIVE": Code(ERROR, "不能为负数", "{what}不能为负数，实为 {actual}"),
-    "VALUE_FORMULA": Code(ERROR, "填写了公式", "{what}应直接填写数字，不要填写公式（实为 {actual}）"),
+    "VALUE_FORMULA": Code(ERROR, "填写了公式", "{what}应直接填写数字或文字，不要填写公式"),
     "VALUE_INVALID": Code(ERROR, "数据不合规", "{what}不符合要求：{detail}"),
     # level 2: basic information
     "UNIT_MISSING": Code(ERROR, "未填写单位名称", "未填写单位名称"),

@@ -219,9 +219,13 @@ class Format:
         return comp
 
     def kind_of(self, path: Path) -> str:
-        if path[0] == "fields":
-            return self.field(path[1]).kind
-        return self.table(path[1]).column(path[3]).kind
+        kinds = self._cache.get("kinds")
+        if kinds is None:
+            kinds = {("fields", f.key): f.kind for _, f in self.fields()}
+            kinds.update({("tables", t.key, r.key, c.key): c.kind
+                          for t in self.tables() for r in t.rows for c in t.columns})
+            self._cache["kinds"] = kinds
+        return kinds[path]
 
     def describe(self, path: Path) -> str:
         """A Chinese description of a path for messages: 「行」×「列」 or the field label."""

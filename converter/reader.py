@@ -1,15 +1,20 @@
 """Workbook -> report data (a plain dict matching the JSON Schema), read by defined names.
 
-Intake runs in levels and stops at the first that fails: is it a workbook (sniff) → does openpyxl
-open it → is it ours (version sheet) → which format and version → are all defined names intact →
-values, cleaned. Cell positions are never hard-coded: a name's destination is where its value is, and
-that destination is what findings point at.
+Intake runs in levels and stops at the first that fails: is it a workbook (sniff) → does it open →
+is it ours (version sheet) → which format and version → are all defined names intact → values,
+cleaned. Cell positions are never hard-coded: a name's destination is where its value is, and that
+destination is what findings point at.
+
+Two engines give the same result: "xml" (default; xlsx_xml, fast, parses only what is needed) and
+"openpyxl" (the reference). Both expose sheetnames, defined_names, get(sheet, cell) and
+column(sheet, first, last), each value paired with whether the cell holds a formula.
 """
 from __future__ import annotations
 
 import os
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 
 from . import clean
@@ -36,32 +41,62 @@ class ReadResult:
         return self.data is not None
 
 
-def read_workbook(path: str | os.PathLike) -> ReadResult:
+def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     result = ReadResult(file=str(path))
     problem = sniff(path)
     if problem:
         result.findings.append(problem)
         return result
     try:
-        wb = _open(path)
-    except Exception as e:    # openpyxl raises many kinds for a damaged package
+        wb = _open(path, engine)
+    except Exception as e:    # a damaged package fails in many ways
         result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
         return result
     try:
         return _read_open(wb, result)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as e:   # a part missing or unreadable
+        result.data = None
+        result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
+        return result
     finally:
         wb.close()
 
 
-def _open(path):
-    import openpyxl   # imported here so the CLI starts fast
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # e.g. "Data Validation extension is not supported"
-        return openpyxl.load_workbook(path, data_only=False, keep_links=False, rich_text=False)
+def _open(path, engine: str):
+    if engine == "xml":
+        from .xlsx_xml import XmlWorkbook
+        return XmlWorkbook(path)
+    return _OpenpyxlBook(path)
+
+
+class _OpenpyxlBook:
+    """The reference engine, openpyxl, behind the interface the reader uses."""
+
+    def __init__(self, path):
+        import openpyxl   # imported here so the CLI starts fast
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # e.g. "Data Validation extension is not supported"
+            self._wb = openpyxl.load_workbook(path, data_only=False, keep_links=False, rich_text=False)
+        self.sheetnames = self._wb.sheetnames
+        self.defined_names = {name: dn.attr_text or "" for name, dn in self._wb.defined_names.items()}
+
+    def close(self) -> None:
+        self._wb.close()
+
+    @staticmethod
+    def _pair(cell):
+        formula = cell.data_type == "f"     # by stored type: text that starts with "=" is text
+        return (None if formula else cell.value), formula
+
+    def get(self, sheet: str, coord: str):
+        return self._pair(self._wb[sheet][coord])
+
+    def column(self, sheet: str, first: str, last: str) -> list:
+        return [self._pair(row[0]) for row in self._wb[sheet][f"{first}:{last}"]]
 
 
 def _read_open(wb, result: ReadResult) -> ReadResult:
-    names = _names(wb)
+    names = wb.defined_names
     fmt = _identify(wb, names, result)
     if fmt is None:
         return result
@@ -71,13 +106,6 @@ def _read_open(wb, result: ReadResult) -> ReadResult:
         return result
     result.data = _values(wb, fmt, places, result)
     return result
-
-
-def _names(wb) -> dict[str, str]:
-    out = {}
-    for name, dn in wb.defined_names.items():
-        out[name] = dn.attr_text or ""
-    return out
 
 
 def _parse_ref(text: str):
@@ -94,7 +122,7 @@ def _meta(wb, names: dict[str, str], key: str) -> str | None:
     ref = _parse_ref(names.get(META_NAMES[key], ""))
     if not ref or ref[0] not in wb.sheetnames:
         return None
-    value = wb[ref[0]][ref[1]].value
+    value, _ = wb.get(ref[0], ref[1])
     return None if value is None else str(value).strip()
 
 
@@ -116,7 +144,7 @@ def _identify(wb, names: dict[str, str], result: ReadResult) -> Format | None:
 
 
 def _all_paths(fmt: Format) -> list[Path]:
-    return [("fields", f.key) for _, f in fmt.fields()] + fmt.cell_paths()
+    return list(fmt.path_order())
 
 
 def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
@@ -124,23 +152,24 @@ def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     places: dict[Path, tuple[str, str, str]] = {}
     broken: dict[str, list[Finding]] = {}      # by the section's sheet, to report a lost sheet once
     lost_sheets: dict[str, int] = {}
+    sheetnames = set(wb.sheetnames)
     for path in _all_paths(fmt):
-        section = fmt.section_of(path)
         name = defined_name(path)
-        what = fmt.describe(path)
         text = names.get(name)
         ref = _parse_ref(text) if text else None
+        if ref is not None and ref[0] in sheetnames:
+            places[path] = ref
+            continue
+        section = fmt.section_of(path)
+        what = fmt.describe(path)
         if text is None:
             f = make("NAME_MISSING", sheet=section.sheet, what=what, name=name)
         elif ref is None:
             f = make("NAME_BROKEN", sheet=section.sheet, what=what, name=name, actual=text)
             lost_sheets[section.sheet] = lost_sheets.get(section.sheet, 0) + 1
-        elif ref[0] not in wb.sheetnames:
+        else:
             f = make("SHEET_MISSING", sheet=section.sheet)
             lost_sheets[section.sheet] = lost_sheets.get(section.sheet, 0) + 1
-        else:
-            places[path] = ref
-            continue
         broken.setdefault(section.sheet, []).append(f)
     if not broken:
         return places
@@ -155,32 +184,23 @@ def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     return None
 
 
-def _is_formula(cell) -> bool:
-    """By the cell's stored type: text that merely starts with "=" is text."""
-    return cell.data_type == "f"
-
-
 def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
     data: dict = {"format": fmt.id, "template_version": fmt.template_version, "fields": {}, "tables": {}}
     computed = fmt.computed()
     formulas: set[Path] = set()
     for path, (sheet, first, last) in places.items():
-        ws = wb[sheet]
         result.locations[path] = (sheet, first)
         kind = fmt.kind_of(path)
         if kind == ITEMS:
-            cells = [row[0] for row in ws[f"{first}:{last}"]]
-            put(data, path, clean.items(c.value for c in cells if not _is_formula(c)))
+            put(data, path, clean.items(v for v, formula in wb.column(sheet, first, last) if not formula))
             continue
-        cell = ws[first]
-        raw = cell.value
-        if _is_formula(cell):
+        raw, formula = wb.get(sheet, first)
+        if formula:
             if path in computed:
                 formulas.add(path)
                 put(data, path, None)
             else:
-                result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path),
-                                            actual=str(getattr(raw, "text", raw))[:60]))
+                result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
                 result.reported.add(path)
                 put(data, path, None)
             continue
