@@ -34,7 +34,9 @@ test: setup office
 generate: setup
 	$(PY) -m converter.generate
 
+# Benchmark (not a test): N=10000 make bench for the big run.
 bench: setup
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/run.py
 
 clean:

@@ -143,6 +143,7 @@ def _run(paths: list[Path], outdir: str | None, jobs: int, progress: bool, desc:
                 if bar:
                     bar.update()
         else:
+            _warm_up(render=outdir is not None)     # forked workers inherit what is loaded now
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
                 for t in pool.map(process_file, [str(p) for p in paths], [outdir] * len(paths),
@@ -154,6 +155,19 @@ def _run(paths: list[Path], outdir: str | None, jobs: int, progress: bool, desc:
         if bar:
             bar.close()
     return tasks
+
+
+def _warm_up(render: bool) -> None:
+    from . import checks, reader  # noqa: F401
+    from .checks import arithmetic, basic, narrative, schema_check  # noqa: F401
+    from .formats import FORMATS
+    from .schema import validator
+    for fmt in FORMATS.values():
+        validator(fmt)
+        fmt.equations(), fmt.path_order(), fmt.kind_of(("fields", "unit"))
+    if render:
+        from .render_docx import _shell
+        _shell()
 
 
 def check_files(inputs, jobs: int = 1, progress: bool = False) -> BatchReport:

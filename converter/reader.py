@@ -11,19 +11,24 @@ column(sheet, first, last), each value paired with whether the cell holds a form
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
 import zipfile
+import zlib
+
+from lxml import etree
 from dataclasses import dataclass, field
 
 from . import clean
 from .findings import Finding, make
 from .formats import FORMATS
 from .model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
-from .sniff import sniff
+from .sniff import package_problem, sniff
 from .totals import fill_totals, put
 
+_DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
@@ -47,26 +52,39 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     if problem:
         result.findings.append(problem)
         return result
+    from .xlsx_xml import main_part
     try:
-        wb = _open(path, engine)
-    except Exception as e:    # a damaged package fails in many ways
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        result.findings.append(make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}"[:200]))
+        return result
+    wb = None
+    try:
+        main = main_part(z)
+        problem = package_problem(set(z.namelist()), main)
+        if problem:
+            result.findings.append(problem)
+            return result
+        if engine == "xml":
+            from .xlsx_xml import XmlWorkbook
+            wb = XmlWorkbook(z, main or "xl/workbook.xml")
+        else:
+            wb = _OpenpyxlBook(path)
+        return _read_open(wb, result)
+    except _DAMAGED as e:      # a part missing, unreadable or failing its CRC
+        result.data = None
         result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
         return result
-    try:
-        return _read_open(wb, result)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as e:   # a part missing or unreadable
+    except Exception as e:     # openpyxl fails on damaged packages in many more ways
+        if engine == "xml":
+            raise
         result.data = None
         result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
         return result
     finally:
-        wb.close()
-
-
-def _open(path, engine: str):
-    if engine == "xml":
-        from .xlsx_xml import XmlWorkbook
-        return XmlWorkbook(path)
-    return _OpenpyxlBook(path)
+        if wb is not None:
+            wb.close()
+        z.close()
 
 
 class _OpenpyxlBook:
@@ -108,6 +126,7 @@ def _read_open(wb, result: ReadResult) -> ReadResult:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_ref(text: str):
     m = _REF.match(text.strip().lstrip("="))
     if not m:

@@ -1,8 +1,8 @@
-"""Level 0 of intake: is this file an .xlsx workbook at all? Decided from its bytes, not its name."""
+"""Level 0 of intake: is this file an .xlsx workbook at all? Decided from its bytes, not its name.
+`sniff` looks at the first bytes; `package_problem` at the parts of an opened zip."""
 from __future__ import annotations
 
 import os
-import zipfile
 
 from .findings import Finding, make
 
@@ -29,21 +29,20 @@ def sniff(path: str | os.PathLike) -> Finding | None:
         return make("FILE_EMPTY")
     if not head.startswith(b"PK"):
         return make("FILE_NOT_XLSX", detail=_guess(head))
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            bad = z.testzip() if size < (1 << 20) else None
-    except (zipfile.BadZipFile, EOFError, ValueError) as e:
-        return make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}")
-    if bad:
-        return make("FILE_CORRUPT", detail=f"压缩包内 {bad} 已损坏")
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
-            return make("FILE_NOT_XLSX", detail="，而是 Word 文档")
-        if "content.xml" in names:
-            return make("FILE_NOT_XLSX", detail="，而是 OpenDocument（.ods/.odt）文件，请另存为 .xlsx")
-        return make("FILE_NOT_XLSX", detail="，而是其他压缩文件")
     return None
+
+
+def package_problem(names: set[str], main_part: str | None) -> Finding | None:
+    """For an opened zip: a finding when it is not a spreadsheet package."""
+    if main_part and main_part.startswith("xl/") and main_part in names:
+        return None
+    if "word/document.xml" in names:
+        return make("FILE_NOT_XLSX", detail="，而是 Word 文档")
+    if "content.xml" in names:
+        return make("FILE_NOT_XLSX", detail="，而是 OpenDocument（.ods/.odt）文件，请另存为 .xlsx")
+    if "xl/workbook.xml" in names:
+        return None
+    return make("FILE_NOT_XLSX", detail="，而是其他压缩文件")
 
 
 def _guess(head: bytes) -> str:

@@ -20,6 +20,7 @@ _C, _V, _F, _IS, _T, _R, _SI, _ROW = (NS + x for x in ("c", "v", "f", "is", "t",
 _COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
+_DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -65,16 +66,25 @@ def _col_letters(n: int) -> str:
     return s
 
 
+def main_part(z: zipfile.ZipFile) -> str | None:
+    """The package's main document part, from _rels/.rels (normally xl/workbook.xml)."""
+    try:
+        rels = etree.fromstring(z.read("_rels/.rels"), _PARSER)
+    except (KeyError, etree.LxmlError):
+        return None
+    for rel in rels.iter(PKG_REL + "Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/")
+    return None
+
+
 class XmlWorkbook:
-    def __init__(self, path):
-        self._zip = zipfile.ZipFile(path)
-        try:
-            self._load_workbook()
-        except Exception:
-            self._zip.close()
-            raise
+    def __init__(self, z: zipfile.ZipFile, main: str = "xl/workbook.xml"):
+        self._zip = z
+        self._main = main
+        self._load_workbook()
         self._sheets: dict[str, dict] = {}
-        self._strings: list[str] | None = None
+        self._strings: list | None = None
         self._date_styles: frozenset[int] | None = None
 
     def close(self) -> None:
@@ -84,11 +94,19 @@ class XmlWorkbook:
         return etree.fromstring(self._zip.read(name), _PARSER)
 
     def _load_workbook(self) -> None:
-        root = self._xml("xl/workbook.xml")
+        root = self._xml(self._main)
+        base = posixpath.dirname(self._main)
+        self._parts: dict[str, str] = {}
         rels = {}
         try:
-            for rel in self._xml("xl/_rels/workbook.xml.rels").iter(PKG_REL + "Relationship"):
+            rels_part = posixpath.join(base, "_rels", posixpath.basename(self._main) + ".rels")
+            for rel in self._xml(rels_part).iter(PKG_REL + "Relationship"):
                 rels[rel.get("Id")] = rel.get("Target")
+                kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                if kind in ("sharedStrings", "styles"):
+                    target = rel.get("Target", "")
+                    self._parts[kind] = (target.lstrip("/") if target.startswith("/")
+                                         else posixpath.normpath(posixpath.join(base, target)))
         except KeyError:
             pass
         self.sheetnames: list[str] = []
@@ -96,7 +114,7 @@ class XmlWorkbook:
         for sheet in root.iter(NS + "sheet"):
             name = sheet.get("name")
             target = rels.get(sheet.get(R_NS + "id"), "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
             self.sheetnames.append(name)
             self._paths[name] = path
         self.defined_names: dict[str, str] = {}
@@ -106,36 +124,54 @@ class XmlWorkbook:
         pr = root.find(NS + "workbookPr")
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
 
+    def _related(self, kind: str, default: str) -> str:
+        return self._parts.get(kind, default)
+
     # -- lazily parsed parts -------------------------------------------------------------------
-    def _shared_strings(self) -> list[str]:
+    def _shared_string(self, index: int) -> str:
+        """Shared strings are converted on demand: most of the table is the template's labels."""
         if self._strings is None:
-            strings = []
             try:
-                root = self._xml("xl/sharedStrings.xml")
+                root = self._xml(self._related("sharedStrings", "xl/sharedStrings.xml"))
+                self._strings = list(root.iter(_SI))
             except KeyError:
-                root = None
-            if root is not None:
-                for si in root.iter(_SI):
-                    strings.append(_string_item(si).replace("x005F_", ""))
-            self._strings = strings
-        return self._strings
+                self._strings = []
+        item = self._strings[index]
+        if not isinstance(item, str):
+            item = self._strings[index] = _string_item(item).replace("x005F_", "")
+        return item
 
     def _dates(self) -> frozenset[int]:
         if self._date_styles is None:
-            found = set()
+            part = self._related("styles", "xl/styles.xml")
             try:
-                root = self._xml("xl/styles.xml")
+                info = self._zip.getinfo(part)
+                key = (info.CRC, info.file_size)
             except KeyError:
-                root = None
-            if root is not None:
-                custom = {int(n.get("numFmtId")): n.get("formatCode") for n in root.iter(NS + "numFmt")}
-                xfs = root.find(NS + "cellXfs")
-                for i, xf in enumerate(xfs if xfs is not None else ()):
-                    fid = int(xf.get("numFmtId", 0))
-                    if fid in _BUILTIN_DATES or (fid in custom and looks_like_date(custom[fid])):
-                        found.add(i)
-            self._date_styles = frozenset(found)
+                key = None
+            cached = _DATE_STYLES.get(key) if key else None
+            if cached is None:
+                cached = self._parse_date_styles(part)
+                if key:
+                    _DATE_STYLES[key] = cached
+            self._date_styles = cached
         return self._date_styles
+
+    def _parse_date_styles(self, part: str) -> frozenset[int]:
+        """Style indexes whose number format shows a date; a batch shares one styles part, so the
+        result is cached by the part's CRC and size."""
+        try:
+            root = self._xml(part)
+        except KeyError:
+            return frozenset()
+        found = set()
+        custom = {int(n.get("numFmtId")): n.get("formatCode") for n in root.iter(NS + "numFmt")}
+        xfs = root.find(NS + "cellXfs")
+        for i, xf in enumerate(xfs if xfs is not None else ()):
+            fid = int(xf.get("numFmtId", 0))
+            if fid in _BUILTIN_DATES or (fid in custom and looks_like_date(custom[fid])):
+                found.add(i)
+        return frozenset(found)
 
     def _sheet(self, name: str) -> dict:
         cells = self._sheets.get(name)
@@ -143,9 +179,31 @@ class XmlWorkbook:
             cells = self._sheets[name] = self._parse_sheet(self._paths[name])
         return cells
 
+    def _sheet_root(self, path: str):
+        """The sheet's cells. Only <sheetData> is parsed when it can be cut out cleanly: conditional
+        formats and validations are most of a template sheet's XML and intake needs none of them."""
+        raw = self._zip.read(path)
+        start = raw.find(b"<worksheet")
+        a = raw.find(b"<sheetData")
+        b = raw.find(b"</sheetData>", a)
+        if start < 0 or a < 0 or b < 0:
+            return etree.fromstring(raw, _PARSER)      # prefixed or empty: parse it all
+        head = raw[start:raw.index(b">", start) + 1]   # keeps every namespace declaration
+        if head.endswith(b"/>"):
+            return etree.fromstring(raw, _PARSER)
+        return etree.fromstring(head + raw[a:b + 12] + b"</worksheet>", _PARSER)
+
     def _parse_sheet(self, path: str) -> dict:
         """coordinate -> cell element; values are converted only for the cells asked for."""
-        root = self._xml(path)
+        root = self._sheet_root(path)
+        out = {}
+        for c in root.iter(_C):          # the common case: every cell carries its reference
+            ref = c.get("r")
+            if ref is None:
+                break
+            out[ref] = c
+        else:
+            return out
         out = {}
         row_no = 0
         for row in root.iter(_ROW):
@@ -164,13 +222,18 @@ class XmlWorkbook:
         return out
 
     def _cell(self, c):
+        v = node = None
+        for child in c:
+            tag = child.tag
+            if tag == _F:
+                return None, True
+            if tag == _V:
+                v = child.text or None
+            elif tag == _IS:
+                node = child
         t = c.get("t", "n")
-        if c.find(_F) is not None:
-            return None, True
         if t == "inlineStr":
-            node = c.find(_IS)
             return (_string_item(node) if node is not None else None), False
-        v = c.findtext(_V) or None
         if v is None:
             return None, False
         if t == "n":
@@ -183,7 +246,7 @@ class XmlWorkbook:
                     value = "#VALUE!"
             return value, False
         if t == "s":
-            return self._shared_strings()[int(v)], False
+            return self._shared_string(int(v)), False
         if t == "b":
             return bool(int(v)), False
         return v, False        # "str", "e" (an error code such as #N/A), "d"

@@ -137,3 +137,18 @@ def test_messages_are_chinese(tmp_path, name):
     (tmp_path / name).write_bytes(b"")
     _, found = codes(tmp_path / name)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in found[0].message)
+
+
+def test_damaged_part_inside_an_intact_zip(tmp_path):
+    """The zip directory is fine but a sheet's compressed bytes are not: caught on reading, per file."""
+    import zipfile
+    blob = bytearray(GOOD.read_bytes())
+    with zipfile.ZipFile(GOOD) as z:
+        info = z.getinfo("xl/worksheets/sheet5.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 20, start + 60):
+        blob[i] ^= 0x5A
+    (tmp_path / "d.xlsx").write_bytes(bytes(blob))
+    for engine in ("xml", "openpyxl"):
+        r = read_workbook(tmp_path / "d.xlsx", engine=engine)
+        assert r.data is None and [f.code for f in r.findings] == ["FILE_CORRUPT"]

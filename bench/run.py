@@ -1,0 +1,305 @@
+"""Benchmark: `make bench` (N=2000) or `N=10000 make bench`. Not a test: it prints figures.
+
+1. generates N filled workbooks with varied figures and text, both formats (cached in bench/work/);
+2. times, on the same files: `check` and the full `build`, each with --jobs 1 and --jobs 2; and a
+   baseline written the way a competent developer would without this project (openpyxl read-only +
+   docxtpl, one process per core);
+3. prints workbooks/s, p50/p95 per workbook, peak resident memory per process, a per-stage breakdown,
+   the ratio to the baseline, and how `nianbao --help` and the time per workbook scale.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+WORK = HERE / "work"
+
+TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
+           "help_s": 0.3}
+
+
+# -- 1. input ------------------------------------------------------------------------------------
+def _values(fmt, seed: int) -> dict:
+    rnd = random.Random(seed)
+    values = {}
+    for t in fmt.tables():
+        for r in t.rows:
+            for c in t.columns:
+                p = ("tables", t.key, r.key, c.key)
+                if p in fmt.computed():
+                    continue
+                values[p] = (round(rnd.uniform(0, 500), 2) if c.kind == "money"
+                             else rnd.randint(-20, 20) if c.kind == "delta" else rnd.randint(0, 60))
+    p3 = fmt.table("p3")
+    for c in p3.columns[:-1]:       # make the applications table balance, like a careful clerk
+        handled = sum(values[("tables", "p3", r.key, c.key)] for r in p3.rows
+                      if r.key not in ("new", "carried", "total", "carryover"))
+        values[("tables", "p3", "new", c.key)] = handled + rnd.randint(0, 9)
+        values[("tables", "p3", "carryover", c.key)] = (values[("tables", "p3", "new", c.key)]
+                                                        + values[("tables", "p3", "carried", c.key)] - handled)
+    if rnd.random() < 0.05:          # a few with a 勾稽 error, as in real batches
+        values[("tables", "p3", "carryover", "natural")] += 1
+    words = "本单位坚持以公开为常态不公开为例外持续推进决策执行管理服务结果公开加强政策解读回应社会关切"
+    para = lambda n: "".join(rnd.choice(words) for _ in range(n)) + "。"   # noqa: E731
+    year = 2020 if fmt.id == "2019" else 2024
+    values.update({("fields", "unit"): f"第{seed:05d}号测试单位", ("fields", "year"): year,
+                   ("fields", "website"): "测试县人民政府门户网站", ("fields", "fee"): rnd.choice([0, 0, 0, 20, 150.5])})
+    for key in ("summary", "active", "onrequest", "management", "platform", "supervision", "othertext"):
+        values[("fields", key)] = "\n".join(para(rnd.randint(40, 300)) for _ in range(rnd.randint(1, 3)))
+    values[("fields", "problems")] = [para(rnd.randint(20, 80)) for _ in range(rnd.randint(1, 4))]
+    values[("fields", "improvements")] = [para(rnd.randint(20, 120)) for _ in range(rnd.randint(1, 5))]
+    return values
+
+
+def _make_one(args) -> None:
+    from converter.formats import get
+    from converter.template import make_template
+    i, folder = args
+    fmt = get("2019" if i % 5 == 0 else "2021")
+    (Path(folder) / f"unit{i:05d}.xlsx").write_bytes(make_template(fmt, values=_values(fmt, i)))
+
+
+def inputs(n: int) -> Path:
+    folder = WORK / f"in-{n}"
+    stamp = folder / ".complete"
+    if stamp.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    t = time.perf_counter()
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_make_one, [(i, str(folder)) for i in range(n)], chunksize=64))
+    stamp.write_text("ok")
+    print(f"generated {n} workbooks in {time.perf_counter() - t:.0f} s ({folder})", flush=True)
+    return folder
+
+
+# -- 2. timed runs, each in a fresh process so memory is its own ----------------------------------
+def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
+    files = sorted(str(p) for p in Path(folder).glob("*.xlsx"))[:limit]
+    t = time.perf_counter()
+    if kind == "check":
+        from converter.batch import check_files
+        report = check_files(files, jobs=jobs)
+        ok = report.stats["checked"]
+    elif kind == "build":
+        from converter.batch import build
+        report = build(files, out, jobs=jobs)
+        ok = report.stats["converted"]
+    elif kind == "baseline":
+        ok = baseline(files, out, jobs)
+    elif kind == "stages":
+        return stages(files)
+    elapsed = time.perf_counter() - t
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"files": len(files), "ok": ok, "seconds": elapsed, "rss_mb": max(own, kids),
+            "main_rss_mb": own, "worker_rss_mb": kids}
+
+
+def run(kind: str, folder: Path, jobs: int = 1, limit: int = 10 ** 9) -> dict:
+    out = tempfile.mkdtemp(prefix=f"{kind}-", dir=WORK)
+    code = (f"import sys, json; sys.path.insert(0, {str(HERE)!r}); import run; "
+            f"print(json.dumps(run._child({kind!r}, {str(folder)!r}, {jobs}, {out!r}, {limit})))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE)
+    shutil.rmtree(out, ignore_errors=True)
+    if proc.returncode:
+        raise SystemExit(f"{kind} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def stages(files: list[str]) -> dict:
+    """Per-workbook time of each stage, in one process (what --jobs 1 does for each file)."""
+    from converter.atomic import write_bytes_atomic
+    from converter.checks import Context, check_report
+    from converter.formats import get
+    from converter.reader import read_workbook
+    from converter.render_docx import render_report
+    times = {"read": [], "check": [], "render": [], "write": [], "total": []}
+    out = Path(tempfile.mkdtemp(dir=WORK))
+    for f in files:
+        t0 = time.perf_counter()
+        r = read_workbook(f)
+        t1 = time.perf_counter()
+        fmt = get(r.format_id)
+        check_report(r.data, fmt, Context(fmt, r.locations, r.reported))
+        t2 = time.perf_counter()
+        blob = render_report(r.data, fmt)
+        t3 = time.perf_counter()
+        write_bytes_atomic(out / (Path(f).stem + ".docx"), blob)
+        t4 = time.perf_counter()
+        for k, v in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
+            times[k].append(v)
+    shutil.rmtree(out, ignore_errors=True)
+    return {k: v for k, v in times.items()}
+
+
+# -- the baseline: what a competent developer writes without this project -------------------------
+_BASE_TEMPLATE = WORK / "baseline-template.docx"
+
+
+def _baseline_template() -> Path:
+    """A docxtpl Word template of the same report: title, preface, the six parts, the three tables."""
+    if _BASE_TEMPLATE.exists():
+        return _BASE_TEMPLATE
+    from docx import Document
+    doc = Document()
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph("{{ preface }}")
+    doc.add_paragraph("一、总体情况", style="Heading 1")
+    doc.add_paragraph("{%p for para in overview %}")
+    doc.add_paragraph("{{ para }}")
+    doc.add_paragraph("{%p endfor %}")
+    for heading, table, cols in (("二、主动公开政府信息情况", "active", 4), ("三、收到和处理政府信息公开申请情况", "p3", 10),
+                                 ("四、政府信息公开行政复议、行政诉讼情况", "p4", 15)):
+        doc.add_paragraph(heading, style="Heading 1")
+        t = doc.add_table(rows=3, cols=cols)
+        t.style = "Table Grid"
+        t.rows[0].cells[0].text = "{%tr for row in " + table + "_head %}"
+        for i in range(cols):
+            t.rows[1].cells[i].text = "{{ row[%d] }}" % i
+        t.rows[2].cells[0].text = "{%tr endfor %}"
+        t2 = doc.add_table(rows=3, cols=cols)
+        t2.style = "Table Grid"
+        t2.rows[0].cells[0].text = "{%tr for row in " + table + " %}"
+        for i in range(cols):
+            t2.rows[1].cells[i].text = "{{ row[%d] }}" % i
+        t2.rows[2].cells[0].text = "{%tr endfor %}"
+    for heading, key in (("五、存在的主要问题及改进情况", "problems"), ("六、其他需要报告的事项", "other")):
+        doc.add_paragraph(heading, style="Heading 1")
+        doc.add_paragraph("{%p for para in " + key + " %}")
+        doc.add_paragraph("{{ para }}")
+        doc.add_paragraph("{%p endfor %}")
+    doc.save(_BASE_TEMPLATE)
+    return _BASE_TEMPLATE
+
+
+def _baseline_one(args) -> bool:
+    path, out, locations = args
+    import openpyxl
+    from docxtpl import DocxTemplate
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    cells = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if getattr(c, "coordinate", None) and c.value is not None:
+                    cells[(ws.title, c.coordinate)] = c.value
+    wb.close()
+    v = {key: cells.get(loc) for key, loc in locations.items()}
+    rows = {}
+    for key, value in v.items():
+        if key[0] == "tables":
+            rows.setdefault(key[1], {}).setdefault(key[2], []).append(value if value is not None else 0)
+    active = [[r] + vals for t in ("a1", "a5", "a6", "a8", "a9") for r, vals in rows.get(t, {}).items()]
+    p3 = [[r, "", ""] + vals for r, vals in rows["p3"].items()]
+    p4 = [vals for vals in rows["p4"].values()]
+    f = {key[1]: value for key, value in v.items() if key[0] == "fields"}
+    tpl = DocxTemplate(str(_BASE_TEMPLATE))
+    tpl.render({
+        "title": f"{f['unit']}{f['year']}年政府信息公开工作年度报告", "preface": "根据《条例》规定……",
+        "overview": [str(f.get(k) or "") for k in ("summary", "active", "onrequest", "management", "platform",
+                                                  "supervision")],
+        "active_head": [["信息内容", "", "", ""]], "p3_head": [[""] * 10], "p4_head": [[""] * 15],
+        "active": active, "p3": p3, "p4": p4,
+        "problems": [str(f.get("problems") or "")], "other": [str(f.get("othertext") or "")]})
+    tpl.save(str(Path(out) / (Path(path).stem + ".docx")))
+    return True
+
+
+def baseline(files: list[str], out: str, jobs: int) -> int:
+    from converter.formats import get
+    from converter.sheet_plan import default_locations
+    _baseline_template()
+    locations = {}
+    for fid in ("2021", "2019"):
+        locations[fid] = default_locations(get(fid))
+    # the baseline developer knows each file's format from its name in this generated set
+    args = [(f, out, locations["2019" if int(Path(f).stem[4:]) % 5 == 0 else "2021"]) for f in files]
+    with ProcessPoolExecutor(jobs) as pool:
+        return sum(pool.map(_baseline_one, args, chunksize=8))
+
+
+# -- 3. report -----------------------------------------------------------------------------------
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
+
+
+def help_time() -> float:
+    exe = ROOT / ".venv" / "bin" / "nianbao"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "converter"]
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        subprocess.run(cmd + ["--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    n = int(os.environ.get("N", "2000"))
+    base_n = int(os.environ.get("BASELINE_N", str(min(n, 2000))))
+    WORK.mkdir(exist_ok=True)
+    folder = inputs(n)
+    print(f"\nnianbao benchmark: {n} workbooks (1 in 5 in the 2019 format, ~5 % with a 勾稽 error), "
+          f"{os.cpu_count()} cores\n", flush=True)
+    rows = {}
+    for kind, jobs in (("check", 1), ("check", 2), ("build", 1), ("build", 2)):
+        rows[f"{kind} --jobs {jobs}"] = r = run(kind, folder, jobs)
+        print(f"  {kind:>5} --jobs {jobs}: {r['files'] / r['seconds']:7.1f} workbooks/s  "
+              f"({r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB)", flush=True)
+    rows["baseline"] = b = run("baseline", folder, 2, limit=base_n)
+    print(f"  baseline (openpyxl read-only + docxtpl, 2 processes, {b['files']} files): "
+          f"{b['files'] / b['seconds']:7.1f} workbooks/s  (peak RSS {b['rss_mb']:.0f} MB)", flush=True)
+
+    st = run("stages", folder, 1, limit=min(n, 1000))
+    print("\n  per workbook (ms), one process:       p50     p95")
+    for k, xs in st.items():
+        print(f"    {k:<32} {pct(xs, .5):7.2f} {pct(xs, .95):7.2f}")
+
+    small = run("build", folder, 2, limit=max(100, n // 10))
+    h = help_time()
+
+    b1, b2 = rows["build --jobs 1"], rows["build --jobs 2"]
+    c2 = rows["check --jobs 2"]
+    build2 = b2["files"] / b2["seconds"]
+    base = b["files"] / b["seconds"]
+    per_small = small["seconds"] / small["files"] * 1000
+    per_full = b2["seconds"] / b2["files"] * 1000
+    rss = max(r["rss_mb"] for k, r in rows.items() if k != "baseline")
+    print("\n  target                                   measured     target   ok")
+    checks = [
+        ("full build, --jobs 2 (workbooks/s)", build2, f"≥ {TARGETS['build_jobs2']}", build2 >= TARGETS["build_jobs2"]),
+        ("check only, --jobs 2 (workbooks/s)", c2["files"] / c2["seconds"], f"≥ {TARGETS['check_jobs2']}",
+         c2["files"] / c2["seconds"] >= TARGETS["check_jobs2"]),
+        ("build --jobs 2 vs baseline (×)", build2 / base, f"≥ {TARGETS['vs_baseline']}", build2 / base >= TARGETS["vs_baseline"]),
+        ("build --jobs 2 vs --jobs 1 (×)", b1["seconds"] / b2["seconds"], f"≥ {TARGETS['jobs_scaling']}",
+         b1["seconds"] / b2["seconds"] >= TARGETS["jobs_scaling"]),
+        ("peak RSS per process (MB)", rss, f"≤ {TARGETS['rss_mb']}", rss <= TARGETS["rss_mb"]),
+        (f"peak RSS at {small['files']} vs {b2['files']} files (MB)", small["rss_mb"], f"≈ {b2['rss_mb']:.0f}",
+         b2["rss_mb"] <= small["rss_mb"] * 1.15 + 5),
+        ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),
+        (f"ms/workbook at {small['files']} vs {b2['files']} files", per_small, f"≈ {per_full:.2f}",
+         per_full <= per_small * 1.15 + 0.3),
+    ]
+    for name, value, target, ok in checks:
+        print(f"    {name:<38} {value:9.2f}  {target:>9}   {'yes' if ok else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
