@@ -14,13 +14,15 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# LibreOffice (headless) is what the tests use as a real spreadsheet application.
+# What the tests use besides Python packages: LibreOffice (headless) as a real spreadsheet and word
+# processor, and openssl to make the certificate of the loopback mail servers.
 office:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice (headless) for the round-trip tests..."; \
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+	  echo "Installing LibreOffice (headless) and openssl for the tests..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui libreoffice-writer-nogui >/dev/null; }
+	    libreoffice-calc-nogui libreoffice-writer-nogui openssl >/dev/null; \
+	fi
 
 # Build every bundled sample into out/. Some samples are wrong on purpose, so exit 1 (rejected) is expected.
 demo: setup

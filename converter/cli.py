@@ -46,11 +46,67 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数（默认 1）")
     b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
 
+    d = sub.add_parser("distribute", help="按名单生成并下发填报表（邮件）",
+                       description="按名单为每个单位生成预填单位名称和年度的填报表，并各写一封附带填报表的通知邮件"
+                                   "（默认保存为 .eml；加 --send 通过 SMTP 发送，中断后重新运行只发送未发出的）。",
+                       epilog="示例：nianbao distribute --roster 名单.xlsx --year 2024 -o 发件箱/ "
+                              "--from 'gkb@example.gov.cn' --send --smtp smtps://gkb@smtp.example.gov.cn:465")
+    d.add_argument("--roster", required=True, metavar="名单.xlsx", help="名单（.xlsx 或 .csv）：单位名称、邮箱、联系人")
+    d.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
+    d.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="发件箱文件夹")
+    d.add_argument("--format", choices=FORMAT_IDS, default="2021", help="报告格式（默认 2021）")
+    d.add_argument("--previous", metavar="DIR", help="上一年度各单位的工作簿，用于预填“上年结转”")
+    d.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址，如 政务公开办 <gkb@example.gov.cn>")
+    d.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    d.add_argument("--deadline", default="", metavar="日期", help="报送截止日期，写入通知，如 2025年1月15日")
+    d.add_argument("--cover", metavar="FILE", help="通知正文模板（UTF-8 文本，首行可写“主题：…”）")
+    _mail_send_options(d)
+
+    co = sub.add_parser("collect", help="从邮箱收取各单位报送的工作簿",
+                        description="从邮箱收取附件中的工作簿（含压缩包内和转发邮件中的），按工作簿内的单位名称对应名单，"
+                                    "保留每个版本，以邮件日期最新的为准，写出收件记录。只读取，不删除、不移动、不标记邮件。",
+                        epilog="示例：nianbao collect --imap imaps://gkb@imap.163.com/INBOX --roster 名单.xlsx "
+                               "-o 收件箱/ --since 2025-01-01")
+    src = co.add_mutually_exclusive_group(required=True)
+    src.add_argument("--imap", metavar="URL", help="imaps://用户名@服务器/文件夹（密码见环境变量 NIANBAO_IMAP_PASSWORD）")
+    src.add_argument("--mbox", metavar="FILE", help="mbox 邮箱文件")
+    src.add_argument("--maildir", metavar="DIR", help="Maildir 文件夹")
+    src.add_argument("--eml", metavar="DIR", help="存放 .eml 文件的文件夹")
+    co.add_argument("-o", "--output", required=True, metavar="收件箱", help="收件箱文件夹")
+    co.add_argument("--roster", metavar="名单.xlsx", help="名单：用于对应单位并提示名单外的发件人")
+    co.add_argument("--since", metavar="YYYY-MM-DD", help="只收取此日期及以后的邮件")
+    co.add_argument("--insecure", action="store_true", help="允许不加密的 IMAP 连接（仅用于本机测试）")
+
+    stt = sub.add_parser("status", help="查看各单位报送情况",
+                         description="对照名单列出：已报送并通过、有错误、无法读取、未报送的单位。",
+                         epilog="示例：nianbao status --roster 名单.xlsx 收件箱/")
+    stt.add_argument("--roster", required=True, metavar="名单.xlsx")
+    stt.add_argument("inbox", metavar="收件箱")
+    stt.add_argument("-o", "--output", metavar="FILE.xlsx", help="报送情况表（默认 收件箱/报送情况.xlsx）")
+
+    fb = sub.add_parser("feedback", help="给有错误的单位写回复邮件",
+                        description="对最新报送的工作簿有错误的单位，逐一写出回复邮件（列出每个问题并附校验结果），"
+                                    "回复到该单位的来信（In-Reply-To）。默认保存为 .eml；加 --send 通过 SMTP 发送。",
+                        epilog="示例：nianbao feedback --roster 名单.xlsx 收件箱/ -o 回复/ --from gkb@example.gov.cn")
+    fb.add_argument("--roster", required=True, metavar="名单.xlsx")
+    fb.add_argument("inbox", metavar="收件箱")
+    fb.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="回复邮件文件夹")
+    fb.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址")
+    fb.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    _mail_send_options(fb)
+
     s = sub.add_parser("schema", help="输出报告数据的 JSON Schema",
                        description="输出某一格式报告数据的 JSON Schema（draft 2020-12）。",
                        epilog="示例：nianbao schema --format 2019")
     s.add_argument("--format", choices=FORMAT_IDS, default="2021")
     return p
+
+
+def _mail_send_options(p) -> None:
+    p.add_argument("--send", action="store_true", help="通过 SMTP 发送（否则只写 .eml 文件）")
+    p.add_argument("--smtp", metavar="URL", help="smtps://用户名@服务器:465 或 smtp://用户名@服务器:587"
+                                                "（密码见环境变量 NIANBAO_SMTP_PASSWORD，或运行时输入）")
+    p.add_argument("--insecure", action="store_true", help="允许不加密的 SMTP 连接（仅用于本机测试）")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,14 +115,24 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 2
     try:
-        return {"template": cmd_template, "check": cmd_check, "build": cmd_build, "schema": cmd_schema}[
-            args.command](args)
+        from . import mail_cli
+        commands = {"template": cmd_template, "check": cmd_check, "build": cmd_build, "schema": cmd_schema,
+                    "distribute": mail_cli.cmd_distribute, "collect": mail_cli.cmd_collect,
+                    "status": mail_cli.cmd_status, "feedback": mail_cli.cmd_feedback}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except UserError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(f"错误：{e.strerror or e}：{e.filename or ''}", file=sys.stderr)
         return 2
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad roster, unreachable mailbox, no password): one line, exit 2."""
 
 
 def cmd_template(args) -> int:

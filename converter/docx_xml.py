@@ -48,7 +48,7 @@ def legal(text: str) -> str:
 
 def xml_text(text: str) -> str:
     """Text safe inside w:t."""
-    return escape(legal(text))
+    return escape(legal(text)) if text != "\x00SLOT\x00" else text
 
 
 def paragraph_xml(text: str, style_id: str | None = None) -> str:
@@ -61,6 +61,36 @@ def paragraph_xml(text: str, style_id: str | None = None) -> str:
 def table_xml(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], style_id: str) -> str:
     """A w:tbl for a layout grid. `texts` maps a cell's (row, col) to its text; `widths` are twips;
     cell paragraphs take `style_id` (font, size, spacing), header cells are bold."""
+    pieces, slots = compile_table(grid, tuple(widths), style_id)
+    out = [pieces[0]]
+    for slot, piece in zip(slots, pieces[1:]):
+        text = texts.get(slot)
+        out.append(f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>' if text else "")
+        out.append(piece)
+    return "".join(out)
+
+
+_COMPILED: dict = {}
+
+
+def compile_table(grid: Grid, widths: tuple[int, ...], style_id: str):
+    """The table's constant XML, cut where the data cells' runs go: (pieces, slots), len(pieces) ==
+    len(slots) + 1. Computed once per table layout; a report only fills the slots."""
+    key = (id(grid), widths, style_id)
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is grid:
+        return hit[1], hit[2]
+    marker = "\x00SLOT\x00"
+    data = {(c.row, c.col) for c in grid.data_cells()}
+    xml = _table_xml_plain(grid, {k: marker for k in data}, list(widths), style_id)
+    run = f'<w:r><w:t xml:space="preserve">{marker}</w:t></w:r>'
+    pieces = xml.split(run)
+    slots = sorted(data)     # cells are emitted row by row, left to right
+    _COMPILED[key] = (grid, pieces, slots)
+    return pieces, slots
+
+
+def _table_xml_plain(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], style_id: str) -> str:
     cover: dict[tuple[int, int], tuple] = {}
     for cell in grid.cells:
         for i in range(cell.rowspan):

@@ -57,7 +57,21 @@ def spans(paths: list[tuple[str, ...]], depth: int) -> list[tuple[str, int, int,
     return out
 
 
+_GRIDS: dict = {}
+
+
 def layout_group(group: TableGroup, computed: set[Path] | frozenset = frozenset()) -> Grid:
+    """The grid of a group (cached: a format's layout never changes while it runs)."""
+    key = (id(group), frozenset(computed))
+    hit = _GRIDS.get(key)
+    if hit is not None and hit[0] is group:
+        return hit[1]
+    grid = _layout_group(group, computed)
+    _GRIDS[key] = (group, grid)
+    return grid
+
+
+def _layout_group(group: TableGroup, computed) -> Grid:
     label_cols = max(t.label_cols for t in group.tables)
     width = label_cols + max(len(t.columns) for t in group.tables)
     cells: list[Cell] = []

@@ -1,0 +1,112 @@
+"""Every workbook in a message: plain attachments, members of attached .zip files, and attachments of
+forwarded messages (message/rfc822 parts), with their file names decoded (see filenames.py)."""
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
+_SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+                      "application/vnd.ms-excel": ".xls", "application/vnd.ms-excel.sheet.macroenabled.12": ".xlsm"}
+_ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    via: str = ""            # "" for a direct attachment, else how it was found (压缩包 x.zip / 转发邮件)
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    message_id: str
+    sender: str              # address, lower case
+    sender_name: str
+    date: datetime | None    # aware
+    subject: str
+
+
+def parse(raw: bytes):
+    """A message as compat32 keeps it: raw header text, 8-bit bytes as surrogate escapes."""
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def raw_header(part, name: str) -> str | None:
+    """A header exactly as received (8-bit bytes as surrogate escapes), never a Header object."""
+    name = name.lower()
+    for key, value in part.raw_items():
+        if key.lower() == name:
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+def info(msg) -> MessageInfo:
+    name, address = email.utils.parseaddr(raw_to_text(raw_header(msg, "From") or ""))
+    date = None
+    raw_date = raw_header(msg, "Date")
+    if raw_date:
+        try:
+            date = email.utils.parsedate_to_datetime(str(raw_date))
+            if date.tzinfo is None:
+                date = date.replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError, IndexError):
+            date = None
+    return MessageInfo(message_id=(raw_header(msg, "Message-ID") or "").strip(), sender=address.lower(),
+                       sender_name=decode_words(name), date=date,
+                       subject=decode_words(raw_to_text(raw_header(msg, "Subject") or "")).strip())
+
+
+def workbooks_in(msg) -> list[Attachment]:
+    found: list[Attachment] = []
+    _walk(msg, found, "")
+    return found
+
+
+def _walk(part, found: list[Attachment], via: str) -> None:
+    ctype = part.get_content_type()
+    if part.is_multipart():
+        inner_via = "转发邮件" if ctype == "message/rfc822" else via
+        for sub in part.get_payload():
+            _walk(sub, found, inner_via)
+        return
+    disposition = raw_header(part, "Content-Disposition")
+    if part.get_content_maintype() == "text" and not disposition:
+        return
+    name = filename_from_headers(disposition, raw_header(part, "Content-Type"))
+    data = part.get_payload(decode=True)
+    if data is not None:
+        _take(found, name, ctype, data, via)
+
+
+def _take(found: list[Attachment], name: str | None, ctype: str, data: bytes, via: str) -> None:
+    lower = (name or "").lower()
+    if lower.endswith(".zip") or (not name and ctype in _ZIP_TYPES):
+        found += _from_zip(data, name or "附件.zip")
+    elif lower.endswith(WORKBOOK_SUFFIXES):
+        found.append(Attachment(name, data, via))
+    elif not name and ctype in _SPREADSHEET_TYPES:
+        found.append(Attachment("附件" + _SPREADSHEET_TYPES[ctype], data, via))
+
+
+def _from_zip(data: bytes, zip_name: str) -> list[Attachment]:
+    out = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for item in z.infolist():
+                name = zip_member_name(item)
+                base = name.rsplit("/", 1)[-1]
+                if item.is_dir() or base.startswith(("~$", ".")) or "__MACOSX" in name:
+                    continue
+                if base.lower().endswith(WORKBOOK_SUFFIXES):
+                    out.append(Attachment(base, z.read(item), f"压缩包 {zip_name}"))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        pass      # a damaged or encrypted zip holds nothing we can take
+    return out

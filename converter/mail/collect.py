@@ -1,0 +1,158 @@
+"""Messages -> 收件箱/: every workbook attached (in any encoding, zip or forwarded message) is kept
+under 历次版本/, identified by its own 基本信息, matched to the roster and checked; the newest version
+of each unit (by the message's Date) is copied to 最新/, which is what `nianbao build` converts.
+Collecting the same messages again adds nothing."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..atomic import write_bytes_atomic
+from . import manifest
+from .attachments import info, parse, workbooks_in
+from .manifest import HAS_ERRORS, NEWEST_DIR, PASSED, UNREADABLE, VERSIONS_DIR, Record
+from .roster import Roster, unit_key
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass
+class CollectReport:
+    messages: int = 0
+    added: list[Record] = field(default_factory=list)
+    duplicates: int = 0
+    without_workbook: int = 0
+    too_old: int = 0
+    skipped: list[dict] = field(default_factory=list)     # messages that could not be parsed
+    records: list[Record] = field(default_factory=list)
+
+
+def safe(name: str) -> str:
+    return _UNSAFE.sub("_", name).strip(" .")[:120] or "附件"
+
+
+def check_file(path: Path):
+    """(status, errors, warnings, workbook unit, findings) of a stored workbook."""
+    from ..checks import Context, check_report
+    from ..findings import ERROR, WARNING
+    from ..formats import get
+    from ..reader import read_workbook
+    r = read_workbook(path)
+    findings = list(r.findings)
+    unit = ""
+    if r.ok:
+        fmt = get(r.format_id)
+        findings += check_report(r.data, fmt, Context(fmt, r.locations, r.reported))
+        unit = r.data["fields"].get("unit") or ""
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = sum(f.severity == WARNING for f in findings)
+    status = UNREADABLE if not r.ok else HAS_ERRORS if errors else PASSED
+    return status, errors, warnings, unit if isinstance(unit, str) else "", findings
+
+
+def collect(messages: Iterable[tuple[str, bytes]], inbox, roster: Roster | None = None,
+            since: _dt.date | None = None, progress=None) -> CollectReport:
+    inbox = Path(inbox)
+    (inbox / VERSIONS_DIR).mkdir(parents=True, exist_ok=True)
+    records = manifest.load(inbox)
+    skipped = manifest.load_skipped(inbox)
+    known = {r.key for r in records}
+    skipped_sources = {s.get("source") for s in skipped}
+    report = CollectReport(skipped=skipped)
+    for source, raw in messages:
+        report.messages += 1
+        if progress:
+            progress()
+        if not raw:
+            if source not in skipped_sources:
+                skipped.append({"source": source, "reason": "无法获取邮件内容"})
+                skipped_sources.add(source)
+            continue
+        try:
+            msg = parse(raw)
+            meta = info(msg)
+            found = workbooks_in(msg)
+        except Exception as e:      # a message we cannot parse is logged and skipped; the run goes on
+            if source not in skipped_sources:
+                skipped.append({"source": source, "reason": f"无法解析：{type(e).__name__}: {e}"[:300]})
+                skipped_sources.add(source)
+            continue
+        if since and meta.date and meta.date.date() < since:
+            report.too_old += 1
+            continue
+        if not found:
+            report.without_workbook += 1
+            continue
+        msg_key = meta.message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+        for att in found:
+            digest = hashlib.sha256(att.data).hexdigest()
+            key = f"{msg_key}|{digest}"
+            if key in known:
+                report.duplicates += 1
+                continue
+            known.add(key)
+            record = _store(inbox, meta, att, digest, key, roster, source, len(records))
+            records.append(record)
+            report.added.append(record)
+    manifest.renumber(records)
+    _refresh_newest(inbox, records)
+    manifest.save(inbox, records, skipped)
+    report.records = records
+    return report
+
+
+def _store(inbox: Path, meta, att, digest: str, key: str, roster: Roster | None, source: str, n: int) -> Record:
+    stamp = meta.date.astimezone(_dt.timezone(_dt.timedelta(hours=8))).strftime("%Y%m%d-%H%M%S") if meta.date else "无日期"
+    rel = Path(VERSIONS_DIR) / f"{stamp}_{digest[:8]}_{safe(att.filename)}"
+    if not (inbox / rel).exists():
+        write_bytes_atomic(inbox / rel, att.data)
+    status, errors, warnings, wb_unit, _ = check_file(inbox / rel)
+    notes = []
+    unit, on_roster = wb_unit, False
+    if roster is not None:
+        by_name = roster.by_name(wb_unit)
+        by_sender = roster.by_email(meta.sender)
+        if by_sender is None:
+            notes.append(f"发件人 {meta.sender or '（无）'} 不在名单中")
+        if by_name is not None:
+            unit, on_roster = by_name.name, True
+            if by_sender is not None and by_sender.name != by_name.name:
+                notes.append(f"工作簿填写的单位是“{wb_unit}”，但发件人属于“{by_sender.name}”")
+        elif wb_unit:
+            notes.append(f"工作簿填写的单位“{wb_unit}”不在名单中")
+        elif by_sender is not None:
+            unit, on_roster = by_sender.name, True       # unreadable workbook: it counts for the sender's unit
+    elif wb_unit:
+        unit = wb_unit
+    return Record(key=key, message_id=meta.message_id, source=source, sender=meta.sender,
+                  sender_name=meta.sender_name, date=meta.date.isoformat() if meta.date else "", subject=meta.subject,
+                  filename=att.filename, via=att.via, stored=str(rel), sha256=digest, unit=unit, workbook_unit=wb_unit,
+                  on_roster=on_roster, status=status, errors=errors, warnings=warnings, notes=notes, received=n)
+
+
+def _refresh_newest(inbox: Path, records: list[Record]) -> None:
+    folder = inbox / NEWEST_DIR
+    folder.mkdir(exist_ok=True)
+    wanted = {}
+    for r in records:
+        if r.newest and r.unit:
+            suffix = Path(r.stored).suffix or ".xlsx"
+            wanted[safe(r.unit) + suffix] = inbox / r.stored
+    for name, src in wanted.items():
+        dst = folder / name
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            tmp = dst.with_name("." + dst.name + ".part")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dst)
+    for old in folder.iterdir():          # a unit's newest may have changed suffix or unit name
+        if old.is_file() and old.name not in wanted and not old.name.startswith("."):
+            old.unlink()
+
+
+def newest_by_unit(records: list[Record]) -> dict[str, Record]:
+    return {unit_key(r.unit): r for r in records if r.newest and r.unit}

@@ -1,0 +1,51 @@
+"""For each unit whose newest workbook has errors: a reply in Chinese listing every finding, the check
+report attached, threaded to the unit's own message (In-Reply-To / References)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..atomic import write_bytes_atomic
+from ..batch import BatchReport, Task
+from ..check_report_xlsx import check_report_bytes
+from .compose import attach, feedback_body, new_message
+from .manifest import HAS_ERRORS, UNREADABLE
+from .roster import Roster
+from .status import status
+
+
+@dataclass
+class Reply:
+    unit: str
+    to: str
+    message: EmailMessage
+    eml: Path
+
+
+def feedback(roster: Roster, inbox, outdir, sender: str, sender_org: str = "") -> list[Reply]:
+    outdir = Path(outdir)
+    replies = []
+    for row in status(roster, inbox):
+        if row.state not in (HAS_ERRORS, UNREADABLE) or row.record is None:
+            continue
+        rec = row.record
+        to = rec.sender or row.email
+        subject = rec.subject if rec.subject.lower().startswith(("re:", "回复")) else f"Re: {rec.subject or '年报报送'}"
+        body = feedback_body(row.unit, rec, row.findings, sender_org or sender)
+        msg = new_message(sender, to, subject, body)
+        if rec.message_id:
+            msg["In-Reply-To"] = rec.message_id
+            msg["References"] = rec.message_id
+        task = Task(file=rec.filename, status="rejected", findings=[f.with_file(rec.filename) for f in row.findings],
+                    unit=row.unit)
+        attach(msg, check_report_bytes(BatchReport([task])), f"校验结果-{row.unit}.xlsx")
+        eml = outdir / f"{_safe(row.unit)}.eml"
+        write_bytes_atomic(eml, msg.as_bytes())
+        replies.append(Reply(row.unit, to, msg, eml))
+    return replies
+
+
+def _safe(name: str) -> str:
+    from .collect import safe
+    return safe(name)

@@ -1,0 +1,21 @@
+"""Passwords come from an environment variable or a prompt, never from the command line."""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+ENV = {"SMTP": "NIANBAO_SMTP_PASSWORD", "IMAP": "NIANBAO_IMAP_PASSWORD"}
+
+
+class NoPassword(Exception):
+    pass
+
+
+def password_for(kind: str, user: str, host: str) -> str:
+    value = os.environ.get(ENV[kind])
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"{kind} 密码（{user}@{host}）：")
+    raise NoPassword(f"请在环境变量 {ENV[kind]} 中提供 {kind} 密码（{user}@{host}）")

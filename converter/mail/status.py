@@ -1,0 +1,97 @@
+"""Who has submitted, who passed, who has errors, who has sent nothing: the roster against 收件记录.
+The newest workbook of each unit is checked again now, so the answer follows the current rules."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import manifest
+from .collect import check_file
+from .manifest import PASSED, Record
+from .roster import Roster, unit_key
+
+MISSING = "未报送"
+
+
+@dataclass
+class StatusRow:
+    unit: str
+    email: str
+    contact: str
+    state: str                   # 未报送 / 通过 / 有错误 / 无法读取
+    versions: int = 0
+    last_date: str = ""
+    errors: int = 0
+    warnings: int = 0
+    on_roster: bool = True
+    record: Record | None = None
+    findings: list = field(default_factory=list)
+
+
+def status(roster: Roster, inbox) -> list[StatusRow]:
+    inbox = Path(inbox)
+    records = manifest.load(inbox)
+    newest = {unit_key(r.unit): r for r in records if r.newest and r.unit}
+    counts: dict[str, int] = {}
+    for r in records:
+        if r.unit:
+            counts[unit_key(r.unit)] = counts.get(unit_key(r.unit), 0) + 1
+    rows = []
+    listed = set()
+    for u in roster.units:
+        key = unit_key(u.name)
+        listed.add(key)
+        rows.append(_row(u.name, u.email, u.contact, newest.get(key), counts.get(key, 0), inbox, True))
+    for key, r in newest.items():
+        if key not in listed:
+            rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False))
+    return rows
+
+
+def _row(name, email, contact, record: Record | None, versions: int, inbox: Path, on_roster: bool) -> StatusRow:
+    if record is None:
+        return StatusRow(name, email, contact, MISSING, on_roster=on_roster)
+    state, errors, warnings, _, findings = check_file(inbox / record.stored)
+    return StatusRow(name, email, contact, state, versions, record.date[:19].replace("T", " "), errors, warnings,
+                     on_roster, record, findings)
+
+
+def summary(rows: list[StatusRow]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        if r.on_roster:
+            out[r.state] = out.get(r.state, 0) + 1
+    return out
+
+
+HEAD = ("单位名称", "邮箱", "联系人", "状态", "报送次数", "最近报送时间", "错误数", "提示数", "备注")
+
+
+def status_xlsx(rows: list[StatusRow]) -> bytes:
+    import xlsxwriter
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    colours = {PASSED: wb.add_format({"bg_color": "#C6EFCE"}), MISSING: wb.add_format({"bg_color": "#FFEB9C"})}
+    bad = wb.add_format({"bg_color": "#FFC7CE"})
+    ws = wb.add_worksheet("报送情况")
+    for c, h in enumerate(HEAD):
+        ws.write_string(0, c, h, head)
+    for i, r in enumerate(rows, 1):
+        values = (r.unit, r.email, r.contact, r.state, r.versions, r.last_date, r.errors, r.warnings,
+                  "" if r.on_roster else "不在名单中")
+        for c, v in enumerate(values):
+            style = colours.get(r.state, bad) if c == 3 else None
+            if isinstance(v, int):
+                ws.write_number(i, c, v, style)
+            else:
+                ws.write_string(i, c, v, style)
+    ws.autofilter(0, 0, max(len(rows), 1), len(HEAD) - 1)
+    ws.freeze_panes(1, 0)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 26)
+    ws.set_column(5, 5, 20)
+    wb.close()
+    return out.getvalue()
