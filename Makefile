@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 NIANBAO := $(VENV)/bin/nianbao
 
-.PHONY: setup demo test generate bench office clean
+.PHONY: setup demo mail-demo test generate bench office clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ office:
 demo: setup
 	$(NIANBAO) build samples -o out || test $$? -eq 1
 	@echo "Word reports and 校验结果.xlsx are in out/"
+
+# The email round trip against SMTP and IMAP servers started on 127.0.0.1 (see README).
+mail-demo: setup office
+	$(PY) scripts/mail_demo.py
 
 test: setup office
 	$(PY) -m pytest -q

@@ -166,18 +166,13 @@ def _baseline_template() -> Path:
     for heading, table, cols in (("二、主动公开政府信息情况", "active", 4), ("三、收到和处理政府信息公开申请情况", "p3", 10),
                                  ("四、政府信息公开行政复议、行政诉讼情况", "p4", 15)):
         doc.add_paragraph(heading, style="Heading 1")
-        t = doc.add_table(rows=3, cols=cols)
-        t.style = "Table Grid"
-        t.rows[0].cells[0].text = "{%tr for row in " + table + "_head %}"
-        for i in range(cols):
-            t.rows[1].cells[i].text = "{{ row[%d] }}" % i
-        t.rows[2].cells[0].text = "{%tr endfor %}"
-        t2 = doc.add_table(rows=3, cols=cols)
-        t2.style = "Table Grid"
-        t2.rows[0].cells[0].text = "{%tr for row in " + table + " %}"
-        for i in range(cols):
-            t2.rows[1].cells[i].text = "{{ row[%d] }}" % i
-        t2.rows[2].cells[0].text = "{%tr endfor %}"
+        for rows in (table + "_head", table):       # a header table, then the data rows
+            t = doc.add_table(rows=3, cols=cols)
+            t.style = "Table Grid"
+            t.rows[0].cells[0].text = "{%tr for row in " + rows + " %}"
+            for i in range(cols):
+                t.rows[1].cells[i].text = "{{ row[%d] }}" % i
+            t.rows[2].cells[0].text = "{%tr endfor %}"
     for heading, key in (("五、存在的主要问题及改进情况", "problems"), ("六、其他需要报告的事项", "other")):
         doc.add_paragraph(heading, style="Heading 1")
         doc.add_paragraph("{%p for para in " + key + " %}")

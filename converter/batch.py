@@ -5,6 +5,7 @@ CLI renders it, ``check_report_xlsx`` writes it as 校验结果.xlsx. One bad wo
 anything unexpected becomes an INTERNAL_ERROR finding on that file alone."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -23,7 +24,7 @@ CHECK_REPORT_NAME = "校验结果.xlsx"
 _SKIP_PREFIXES = (".", "~$")      # hidden files and Office lock files
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     file: str
     status: str
@@ -63,9 +64,10 @@ class BatchReport:
         return [f for t in self.tasks for f in t.findings]
 
 
-def collect_inputs(inputs, exclude: Path | None = None) -> list[Path]:
-    """Files named directly, plus every file below named folders (hidden and lock files skipped)."""
-    out: list[Path] = []
+def collect_inputs(inputs, exclude: Path | None = None) -> list[str]:
+    """Files named directly, plus every file below named folders (hidden and lock files skipped).
+    Plain strings, not Path objects: a province's batch is tens of thousands of them."""
+    out: list[str] = []
     seen = set()
     exclude = exclude.resolve() if exclude else None
     for item in inputs:
@@ -84,7 +86,7 @@ def collect_inputs(inputs, exclude: Path | None = None) -> list[Path]:
             key = os.path.abspath(c)
             if key not in seen:
                 seen.add(key)
-                out.append(c)
+                out.append(str(c))
     return out
 
 
@@ -130,7 +132,18 @@ def _with_file(task: Task) -> Task:
     return task
 
 
-def _run(paths: list[Path], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
+SMALL_BATCH = 16      # below this, starting worker processes costs more than it saves
+
+
+def _jobs(jobs: int, n: int) -> int:
+    """jobs <= 0 means automatic: every core, but one process for a small batch."""
+    if jobs > 0:
+        return jobs
+    return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
+
+
+def _run(paths: list[str], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
+    jobs = _jobs(jobs, len(paths))
     bar = None
     if progress:
         from tqdm import tqdm
@@ -139,15 +152,14 @@ def _run(paths: list[Path], outdir: str | None, jobs: int, progress: bool, desc:
     try:
         if jobs <= 1 or len(paths) <= 1:
             for p in paths:
-                tasks.append(process_file(str(p), outdir))
+                tasks.append(process_file(p, outdir))
                 if bar:
                     bar.update()
         else:
             _warm_up(render=outdir is not None)     # forked workers inherit what is loaded now
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
-                for t in pool.map(process_file, [str(p) for p in paths], [outdir] * len(paths),
-                                  chunksize=chunk):
+                for t in pool.map(process_file, paths, itertools.repeat(outdir, len(paths)), chunksize=chunk):
                     tasks.append(t)
                     if bar:
                         bar.update()
@@ -170,7 +182,7 @@ def _warm_up(render: bool) -> None:
         _shell()
 
 
-def check_files(inputs, jobs: int = 1, progress: bool = False) -> BatchReport:
+def check_files(inputs, jobs: int = 0, progress: bool = False) -> BatchReport:
     paths = collect_inputs(inputs)
     return BatchReport(_run(paths, None, jobs, progress, "校验"))
 
@@ -183,7 +195,7 @@ def output_name(unit: str, year: int | None) -> str:
     return _UNSAFE.sub("_", base).strip(" .")[:150] or "未命名单位"
 
 
-def build(inputs, outdir, jobs: int = 1, progress: bool = False) -> BatchReport:
+def build(inputs, outdir, jobs: int = 0, progress: bool = False) -> BatchReport:
     """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx."""
     from .check_report_xlsx import write_check_report
     outdir = Path(outdir)

@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="示例：nianbao check 收件箱/ ；nianbao check 南岭镇.xlsx --json")
     c.add_argument("paths", nargs="+", metavar="PATH", help="工作簿文件或文件夹")
     c.add_argument("--json", action="store_true", help="以 JSON 列表输出全部问题")
-    c.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数（默认 1）")
+    c.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认按 CPU 核数自动选择）")
 
     b = sub.add_parser("build", help="批量转换为 Word 年报",
                        description="校验并批量转换：每个通过校验的工作簿生成一份 Word 年报，"
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="示例：nianbao build 收件箱/ -o 年报/ --jobs 2")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿文件或文件夹")
     b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
-    b.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数（默认 1）")
+    b.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认按 CPU 核数自动选择）")
     b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
 
     d = sub.add_parser("distribute", help="按名单生成并下发填报表（邮件）",
@@ -169,7 +169,7 @@ def cmd_build(args) -> int:
     if missing:
         print("错误：找不到 " + "、".join(missing), file=sys.stderr)
         return 2
-    report = build(args.inputs, args.output, jobs=max(1, args.jobs),
+    report = build(args.inputs, args.output, jobs=args.jobs,
                    progress=sys.stderr.isatty() and not args.quiet)
     if not args.quiet:
         _print_tasks(report, show_ok=False)

@@ -73,7 +73,7 @@ class _Lenient(string.Formatter):
 _fmt = _Lenient()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     severity: str

@@ -2,7 +2,7 @@
 table 四, and the 勾稽 rules on them. Labels are verbatim from the official forms."""
 from __future__ import annotations
 
-from ..model import (AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR, Column, Field, Row, Rule, Section, Table,
+from ..model import (AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR, Column, Field, Format, Row, Rule, Section, Table,
                      TableGroup)
 
 BASIC = Section(
@@ -179,3 +179,19 @@ def active(tables: tuple[Table, ...]) -> Section:
 
 def count(key: str, label: str) -> Column:
     return Column(key, (label,), COUNT)
+
+
+def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[str, str], ...]) -> Table:
+    """A block of table 二: 第二十条第（item）项, 信息内容 over the row labels."""
+    title = f"第二十条第（{item}）项"
+    return Table(key, columns, tuple(Row(k, (label,)) for k, label in rows), title=title, corner="信息内容", name=title)
+
+
+def national_format(id: str, name: str, document: str, version: str, active_tables: tuple[Table, ...],
+                    other_rows: tuple[Row, ...], superseded_from: int | None = None) -> Format:
+    """A national format: what differs between versions is table 二 and part 三's （六）其他处理 rows."""
+    applications_section, p3_rules = applications(other_rows)
+    return Format(id=id, name=name, document=document, template_version=version, accepted_versions=(version,),
+                  sections=(BASIC, OVERVIEW, active(active_tables), applications_section, REVIEW, PROBLEMS, OTHER),
+                  rules=p3_rules + P4_RULES, preface=PREFACE, published=PUBLISHED, title=TITLE,
+                  superseded_from=superseded_from)
