@@ -27,10 +27,13 @@ def text(value) -> str:
     return "\n".join(lines).strip()
 
 
+NUMERIC = frozenset((COUNT, MONEY, DELTA, YEAR, AMOUNT))
+
+
 def number(value, kind: str = COUNT):
     """A number, None for a blank cell, or the original text when it is not a number."""
-    if value is None:
-        return None
+    if value is None or type(value) is int:
+        return value
     if isinstance(value, bool) or isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return text(value)
     if isinstance(value, (int, float)):

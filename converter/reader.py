@@ -26,7 +26,7 @@ from .findings import Finding, make
 from .formats import FORMATS
 from .model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
 from .sniff import package_problem, sniff
-from .totals import fill_totals, put
+from .totals import fill_totals
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -166,8 +166,25 @@ def _all_paths(fmt: Format) -> list[Path]:
     return list(fmt.path_order())
 
 
+_PLACES: dict = {}
+
+
 def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
-    """path -> (sheet, first cell, last cell); None (with findings) when the structure is broken."""
+    """path -> (sheet, first cell, last cell); None (with findings) when the structure is broken.
+    The fast engine hands out one names dict per distinct workbook part, so intact structures are
+    resolved once per batch."""
+    hit = _PLACES.get((id(names), fmt.id))
+    if hit is not None and hit[0] is names and hit[1] == tuple(wb.sheetnames):
+        return hit[2]
+    places = _resolve(wb, names, fmt, result)
+    if places is not None:
+        if len(_PLACES) > 64:
+            _PLACES.clear()
+        _PLACES[(id(names), fmt.id)] = (names, tuple(wb.sheetnames), places)
+    return places
+
+
+def _resolve(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     places: dict[Path, tuple[str, str, str]] = {}
     broken: dict[str, list[Finding]] = {}      # by the section's sheet, to report a lost sheet once
     lost_sheets: dict[str, int] = {}
@@ -203,29 +220,42 @@ def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     return None
 
 
+def _value_plan(fmt: Format) -> list[tuple]:
+    """(path, kind, is_a_computed_total, is_a_number) per input, in layout order (the schema's order)."""
+    plan = fmt._cache.get("value_plan")
+    if plan is None:
+        computed = fmt.computed()
+        plan = fmt._cache["value_plan"] = [
+            (p, fmt.kind_of(p), p in computed, fmt.kind_of(p) in clean.NUMERIC) for p in fmt.path_order()]
+    return plan
+
+
 def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
-    data: dict = {"format": fmt.id, "template_version": fmt.template_version, "fields": {}, "tables": {}}
-    computed = fmt.computed()
+    fields: dict = {}
+    tables: dict = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
+    data = {"format": fmt.id, "template_version": fmt.template_version, "fields": fields, "tables": tables}
     formulas: set[Path] = set()
-    for path, (sheet, first, last) in places.items():
-        result.locations[path] = (sheet, first)
-        kind = fmt.kind_of(path)
+    locations, get, number, text = result.locations, wb.get, clean.number, clean.text
+    for path, kind, is_total, numeric in _value_plan(fmt):
+        sheet, first, last = places[path]
+        locations[path] = (sheet, first)
         if kind == ITEMS:
-            put(data, path, clean.items(v for v, formula in wb.column(sheet, first, last) if not formula))
-            continue
-        raw, formula = wb.get(sheet, first)
-        if formula:
-            if path in computed:
-                formulas.add(path)
-                put(data, path, None)
+            value = clean.items(v for v, formula in wb.column(sheet, first, last) if not formula)
+        else:
+            raw, formula = get(sheet, first)
+            if formula:
+                value = None
+                if is_total:
+                    formulas.add(path)
+                else:
+                    result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
+                    result.reported.add(path)
             else:
-                result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
-                result.reported.add(path)
-                put(data, path, None)
-            continue
-        put(data, path, clean.for_kind(raw, kind))
-    fill_totals(data, fmt, formulas)
-    for t in fmt.tables():       # keep the schema's key order: rows and columns as declared
-        data["tables"][t.key] = {r.key: {c.key: data["tables"][t.key][r.key][c.key] for c in t.columns}
-                                 for r in t.rows}
+                value = number(raw, kind) if numeric else text(raw)
+        if path[0] == "fields":
+            fields[path[1]] = value
+        else:
+            tables[path[1]][path[2]][path[3]] = value
+    if formulas:
+        fill_totals(data, fmt, formulas)
     return data

@@ -20,23 +20,37 @@ def put(data: dict, path: Path, value) -> None:
     node[path[-1]] = value
 
 
-def fill_totals(data: dict, fmt: Format, formula_paths: set[Path]) -> None:
-    computed = fmt.computed()
-    done: dict[Path, float] = {}
+def _order(fmt: Format) -> list[tuple[Path, tuple[Path, ...]]]:
+    """Computed totals with their operands, each after the totals it sums (computed once per format)."""
+    order = fmt._cache.get("total_order")
+    if order is None:
+        computed = fmt.computed()
+        order, placed = [], set()
 
-    def resolve(path: Path):
-        if path in done:
-            return done[path]
-        if path in formula_paths and path in computed:
-            total = 0
+        def visit(path):
+            if path in placed:
+                return
             for p in computed[path].rhs:
-                v = resolve(p)
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    total += v           # an invalid operand is reported on its own cell
-            done[path] = total
-            return total
-        return get(data, path)
+                if p in computed:
+                    visit(p)
+            placed.add(path)
+            order.append((path, computed[path].rhs))
+        for path in computed:
+            visit(path)
+        fmt._cache["total_order"] = order
+    return order
 
-    for path in formula_paths:
-        if path in computed:
-            put(data, path, resolve(path))
+
+def fill_totals(data: dict, fmt: Format, formula_paths: set[Path]) -> None:
+    """Give every total that still holds its formula the sum of its operands; operands that are not
+    numbers count as 0 here (each is reported on its own cell)."""
+    tables = data["tables"]
+    for path, rhs in _order(fmt):
+        if path not in formula_paths:
+            continue
+        total = 0
+        for _, t, r, c in rhs:
+            v = tables[t][r][c]
+            if (type(v) is int or type(v) is float):
+                total += v
+        tables[path[1]][path[2]][path[3]] = total

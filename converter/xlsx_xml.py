@@ -21,6 +21,7 @@ _COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
+_WORKBOOKS: dict[tuple, tuple] = {}     # shared, never mutated by readers
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -94,6 +95,25 @@ class XmlWorkbook:
         return etree.fromstring(self._zip.read(name), _PARSER)
 
     def _load_workbook(self) -> None:
+        """Sheets, defined names and related parts. Workbooks made from one template share this part
+        byte for byte, so the result is cached by the CRCs of the part and its relationships."""
+        rels_part = posixpath.join(posixpath.dirname(self._main), "_rels", posixpath.basename(self._main) + ".rels")
+        try:
+            a, b = self._zip.getinfo(self._main), self._zip.getinfo(rels_part)
+            key = (self._main, a.CRC, a.file_size, b.CRC, b.file_size)
+        except KeyError:
+            key = None
+        hit = _WORKBOOKS.get(key) if key else None
+        if hit is None:
+            self._parse_workbook()
+            hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts)
+            if key:
+                if len(_WORKBOOKS) > 64:
+                    _WORKBOOKS.clear()
+                _WORKBOOKS[key] = hit
+        self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts = hit
+
+    def _parse_workbook(self) -> None:
         root = self._xml(self._main)
         base = posixpath.dirname(self._main)
         self._parts: dict[str, str] = {}
