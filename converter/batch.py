@@ -8,13 +8,16 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import signal
 import sys
+import threading
 import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import _UMASK
 from .findings import ERROR, WARNING, Finding, has_errors, make
 
 CONVERTED, CHECKED, REJECTED, UNREADABLE, FAILED = "converted", "checked", "rejected", "unreadable", "failed"
@@ -114,6 +117,7 @@ def process_file(path: str, outdir: str | None = None) -> Task:
             from .render_docx import render_report
             blob = render_report(result.data, fmt)
             fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.part", dir=outdir)
+            os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600 files; reports are for sharing
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blob)
             task._tmp = tmp
@@ -142,31 +146,62 @@ def _jobs(jobs: int, n: int) -> int:
     return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
 
 
-def _run(paths: list[str], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
+def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, desc: str):
+    """Tasks in input order, each as soon as it and those before it are done."""
     jobs = _jobs(jobs, len(paths))
     bar = None
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(paths), unit="份", desc=desc, file=sys.stderr, dynamic_ncols=True)
-    tasks: list[Task] = []
+    pool = None
     try:
         if jobs <= 1 or len(paths) <= 1:
-            for p in paths:
-                tasks.append(process_file(p, outdir))
-                if bar:
-                    bar.update()
+            results = (process_file(p, outdir) for p in paths)
         else:
             _warm_up(render=outdir is not None)     # forked workers inherit what is loaded now
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
-                for t in pool.map(process_file, paths, itertools.repeat(outdir, len(paths)), chunksize=chunk):
-                    tasks.append(t)
-                    if bar:
-                        bar.update()
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+            chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
+            results = pool.map(process_file, paths, itertools.repeat(outdir, len(paths)), chunksize=chunk)
+        for t in results:
+            if bar:
+                bar.update()
+            yield t
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if bar:
             bar.close()
-    return tasks
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the batch cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _InterruptsDeferred:
+    """Holds a Ctrl-C back until the block is done (main thread only), so a report that was moved into
+    place is always also listed in 校验结果.xlsx."""
+
+    def __enter__(self):
+        self.hit = False
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, *_):
+        self.hit = True
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+            if self.hit and exc[0] is None:
+                raise KeyboardInterrupt
+        return False
+
+
+def _run(paths: list[str], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
+    return list(_iter_run(paths, outdir, jobs, progress, desc))
 
 
 def _warm_up(render: bool) -> None:
@@ -196,36 +231,54 @@ def output_name(unit: str, year: int | None) -> str:
 
 
 def build(inputs, outdir, jobs: int = 0, progress: bool = False) -> BatchReport:
-    """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx."""
-    from .check_report_xlsx import write_check_report
+    """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx.
+
+    Each report gets its final name as soon as it is done, and each file's row goes into the check
+    report as it arrives; if the run is interrupted, what was finished is in place and listed."""
+    from .check_report_xlsx import CheckReportWriter
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
-    tasks = _run(paths, str(outdir), jobs, progress, "转换")
-    _place_outputs(tasks, outdir)
-    report = BatchReport(tasks)
-    write_check_report(outdir / CHECK_REPORT_NAME, report)
+    writer = CheckReportWriter(outdir / CHECK_REPORT_NAME, len(paths))
+    placer = _Placer(outdir)
+    tasks: list[Task] = []
+    results = _iter_run(paths, str(outdir), jobs, progress, "转换")
+    try:
+        for task in results:
+            with _InterruptsDeferred():
+                placer.place(task)
+                writer.add(task)
+                tasks.append(task)
+    finally:
+        results.close()
+        report = BatchReport(tasks)
+        writer.close(report)
+        for leftover in outdir.glob(".~*.docx.part"):      # unfinished work of an interrupted run
+            leftover.unlink(missing_ok=True)
     return report
 
 
-def _place_outputs(tasks: list[Task], outdir: Path) -> None:
-    """Give each document its final name; two reports of one unit and year never overwrite each other."""
-    taken: dict[str, Task] = {}
-    for t in tasks:
+class _Placer:
+    """Gives each document its final name; two reports of one unit and year never overwrite each other:
+    the later one gets （2）, （3）… and a DUPLICATE_UNIT warning naming the first."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.taken: dict[str, Task] = {}
+
+    def place(self, t: Task) -> None:
         if not t._tmp:
-            continue
+            return
         base = output_name(t.unit or Path(t.file).stem, t.year)
         name, n = base, 1
-        while name in taken:
+        while name in self.taken:
             n += 1
             name = f"{base}（{n}）"
         if n > 1:
-            first = taken[base]
+            first = self.taken[base]
             t.findings.append(make("DUPLICATE_UNIT", detail=Path(first.file).name).with_file(t.file))
-            if not any(f.code == "DUPLICATE_UNIT" for f in first.findings):
-                first.findings.append(make("DUPLICATE_UNIT", detail=Path(t.file).name).with_file(first.file))
-        taken[name] = t
-        final = outdir / f"{name}.docx"
+        self.taken[name] = t
+        final = self.outdir / f"{name}.docx"
         os.replace(t._tmp, final)
         t._tmp = None
         t.output = str(final)

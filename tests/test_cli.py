@@ -61,7 +61,9 @@ def test_build_samples(tmp_path):
     assert not [n for n in out if n.startswith(".")]           # no temporary files left behind
     wb = openpyxl.load_workbook(tmp_path / "out" / "校验结果.xlsx")
     assert wb.sheetnames == ["汇总", "问题明细"]
-    rows = list(wb["汇总"].iter_rows(min_row=4, values_only=True))
+    rows = [row for row in wb["汇总"].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+    assert [row[0] for row in rows] == list(range(1, 8))
+    assert any(str(row[0]).startswith("合计：共 7 个文件") for row in wb["汇总"].iter_rows(values_only=True))
     status = {row[1]: row[5] for row in rows}
     assert status["云溪县自然资源局-2024.xlsx"] == "未通过校验"
     assert status["南岭镇人民政府-2024.xlsx"] == "已转换"
@@ -85,7 +87,7 @@ def test_same_unit_twice_is_not_silently_overwritten(tmp_path):
     assert r.returncode == 0
     docs = sorted(p.name for p in (tmp_path / "out").glob("*.docx"))
     assert docs == ["青山镇人民政府2024年政府信息公开工作年度报告.docx", "青山镇人民政府2024年政府信息公开工作年度报告（2）.docx"]
-    assert r.stdout.count("DUPLICATE_UNIT") == 2
+    assert r.stdout.count("DUPLICATE_UNIT") == 1 and "与 a.xlsx 为同一单位同一年度" in r.stdout
 
 
 def test_unit_text_in_check_report_is_never_a_formula(tmp_path):
@@ -119,3 +121,46 @@ def test_library_and_cli_agree(name):
     lib = [f.to_dict() for f in check_files([SAMPLES / name]).findings()]
     cli = json.loads(nianbao("check", str(SAMPLES / name), "--json").stdout)
     assert [(f["code"], f["cell"]) for f in lib] == [(f["code"], f["cell"]) for f in cli]
+
+
+@pytest.mark.parametrize("jobs, whole_group", [("1", False), ("2", False), ("2", True)],
+                         ids=["one-process", "workers", "ctrl-c-to-process-group"])
+def test_interrupted_build_keeps_what_was_finished(tmp_path, jobs, whole_group):
+    import os
+    import signal
+    import time
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(150):
+        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", jobs],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("*.docx"))) < 5:
+        time.sleep(0.05)
+    if whole_group:
+        os.killpg(proc.pid, signal.SIGINT)      # what Ctrl-C in a terminal does
+    else:
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "已中断" in err
+    docs = list(out.glob("*.docx"))
+    assert 5 <= len(docs) < 150
+    assert not list(out.glob(".*"))                            # no temporary files left
+    wb = openpyxl.load_workbook(out / "校验结果.xlsx")
+    listed = [row for row in wb["汇总"].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+    assert len(listed) >= len(docs) and all(row[5] == "已转换" for row in listed)
+
+
+def test_reports_are_readable_by_others(tmp_path):
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        r = nianbao("build", str(SAMPLES / "青山镇人民政府-2024.xlsx"), "-o", str(tmp_path / "out"))
+    finally:
+        os.umask(old)
+    assert r.returncode == 0
+    for p in (tmp_path / "out").iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
