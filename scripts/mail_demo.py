@@ -5,7 +5,6 @@ then runs the real commands one by one — distribute, (units reply), collect, s
 printing each command and what it said. Everything is written under out/mail-demo/."""
 from __future__ import annotations
 
-import io
 import os
 import shlex
 import shutil
@@ -19,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import clerk  # noqa: E402  (the tests' clerk, who fills workbooks)
 import mailers  # noqa: E402  (the tests' byte-exact message builders)
 import servers  # noqa: E402  (the tests' loopback servers)
 
@@ -86,29 +86,9 @@ def main() -> int:
 
 
 def _fill(blob: bytes, wrong: bool = False) -> bytes:
-    import openpyxl
-    from converter.formats import get
-    from converter.model import defined_name
-    fmt = get("2021")
-    wb = openpyxl.load_workbook(io.BytesIO(blob))
-
-    def cell(path):
-        sheet, ref = wb.defined_names[defined_name(path)].attr_text.split("!")
-        return wb[sheet.strip("'")][ref.replace("$", "").split(":")[0]]
-    for p in fmt.cell_paths():
-        if p not in fmt.computed():
-            cell(p).value = 0
-    cell(("tables", "p3", "new", "natural")).value = 3
-    cell(("tables", "p3", "granted", "natural")).value = 2
-    cell(("tables", "p3", "carryover", "natural")).value = 1 if not wrong else 2
-    cell(("fields", "fee")).value = 0
-    for k in ("active", "onrequest", "management", "platform", "supervision"):
-        cell(("fields", k)).value = "本年度工作情况。"
-    cell(("fields", "problems")).value = "一是政策解读形式较为单一。"
-    cell(("fields", "improvements")).value = "一是丰富政策解读形式。"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """Three applications, two granted; the wrong one forgets to balance the carry-over."""
+    return clerk.fill_by_names(blob, {("tables", "p3", "new", "natural"): 3, ("tables", "p3", "granted", "natural"): 2,
+                                      ("tables", "p3", "carryover", "natural"): 1}, wrong=wrong)
 
 
 if __name__ == "__main__":

@@ -52,3 +52,34 @@ def type_value(ws, row: int, col: int, value) -> None:
 
 def open_book(path):
     return openpyxl.load_workbook(path)
+
+
+def fill_by_names(blob: bytes, values: dict | None = None, unit: str | None = None, wrong: bool = False) -> bytes:
+    """A complete, valid filling of a workbook (every input 0, the narrative present), by defined name;
+    `values` ({path: value}) on top; `wrong` unbalances table 三; `unit` overwrites the unit name."""
+    import io
+    from converter.formats import get
+    from converter.model import defined_name
+    wb = openpyxl.load_workbook(io.BytesIO(blob))
+    fmt = get(str(wb["版本信息"]["B2"].value))
+
+    def cell(path):
+        sheet, ref = wb.defined_names[defined_name(path)].attr_text.split("!")
+        return wb[sheet.strip("'")][ref.replace("$", "").split(":")[0]]
+    for p in fmt.cell_paths():
+        if p not in fmt.computed():
+            cell(p).value = 0
+    cell(("fields", "fee")).value = 0
+    for key in ("active", "onrequest", "management", "platform", "supervision"):
+        cell(("fields", key)).value = "本年度工作情况。"
+    cell(("fields", "problems")).value = "一是政策解读形式较为单一。"
+    cell(("fields", "improvements")).value = "一是丰富政策解读形式。"
+    for p, v in (values or {}).items():
+        cell(p).value = v
+    if wrong:
+        cell(("tables", "p3", "carryover", "natural")).value = (values or {}).get(("tables", "p3", "carryover", "natural"), 0) + 1
+    if unit:
+        cell(("fields", "unit")).value = unit
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

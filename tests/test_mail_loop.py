@@ -11,9 +11,8 @@ import sys
 import openpyxl
 import pytest
 
-from converter.formats import get
 from converter.mail.attachments import info, parse, workbooks_in
-from converter.model import defined_name
+import clerk
 import mailers
 import servers
 
@@ -50,27 +49,7 @@ def nianbao(world, *args):
 
 def fill(blob: bytes, unit: str | None = None, wrong: bool = False) -> bytes:
     """What a clerk does with the workbook they were sent (by defined name, to keep the test short)."""
-    fmt = get("2021")
-    wb = openpyxl.load_workbook(io.BytesIO(blob))
-
-    def cell(path):
-        sheet, ref = wb.defined_names[defined_name(path)].attr_text.split("!")
-        return wb[sheet.strip("'")][ref.replace("$", "").split(":")[0]]
-    for p in fmt.cell_paths():
-        if p not in fmt.computed():
-            cell(p).value = 0
-    cell(("fields", "fee")).value = 0
-    for key in ("active", "onrequest", "management", "platform", "supervision"):
-        cell(("fields", key)).value = "本年度工作情况。"
-    cell(("fields", "problems")).value = "一是问题。"
-    cell(("fields", "improvements")).value = "一是改进。"
-    if wrong:
-        cell(("tables", "p3", "carryover", "natural")).value = 1      # 一+二 ≠ 三+四
-    if unit:
-        cell(("fields", "unit")).value = unit
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return clerk.fill_by_names(blob, unit=unit, wrong=wrong)
 
 
 def send_raw(world, raw: bytes, sender: str):
