@@ -47,6 +47,11 @@ class CheckReportWriter:
         for col, width in enumerate((6, 36, 28, 10, 8, 12, 8, 8, 48)):
             self.ws.set_column(col, col, width)
         self.wd.freeze_panes(1, 0)
+        for sheet in (self.ws, self.wd):          # printable: landscape, all columns on one page width
+            sheet.set_landscape()
+            sheet.set_paper(9)
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
         for col, width in enumerate((30, 24, 6, 26, 16, 8, 70, 8, 8, 20)):
             self.wd.set_column(col, col, width)
         _row(self.ws, 0, SUMMARY_HEAD, self.head)
