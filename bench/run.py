@@ -96,11 +96,11 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     t = time.perf_counter()
     if kind == "check":
         from converter.batch import check_files
-        report = check_files(files, jobs=jobs)
+        report = check_files(files, jobs=jobs, keep_tasks=False)     # as the CLI runs it
         ok = report.stats["checked"]
     elif kind == "build":
         from converter.batch import build
-        report = build(files, out, jobs=jobs)
+        report = build(files, out, jobs=jobs, keep_tasks=False)
         ok = report.stats["converted"]
     elif kind == "baseline":
         ok = baseline(files, out, jobs)

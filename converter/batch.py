@@ -47,21 +47,34 @@ class Task:
         return sum(f.severity == WARNING for f in self.findings)
 
 
-@dataclass
 class BatchReport:
-    tasks: list[Task]
+    """The result of a batch: running counts, and the tasks themselves unless the caller streams them
+    (keep_tasks=False, as the CLI does: then memory does not grow with the batch)."""
+
+    def __init__(self, tasks: list[Task] | None = None, keep_tasks: bool = True):
+        self.tasks: list[Task] = []
+        self.keep_tasks = keep_tasks
+        self._stats = {"files": 0, "errors": 0, "warnings": 0, **{status: 0 for status in STATUS_ZH}}
+        for t in tasks or ():
+            self.add(t)
+
+    def add(self, t: Task) -> None:
+        s = self._stats
+        s["files"] += 1
+        s["errors"] += t.errors
+        s["warnings"] += t.warnings
+        s[t.status] += 1
+        if self.keep_tasks:
+            self.tasks.append(t)
 
     @property
     def valid(self) -> bool:
-        return all(t.status in (CONVERTED, CHECKED) for t in self.tasks)
+        s = self._stats
+        return s["files"] == s[CONVERTED] + s[CHECKED]
 
     @property
     def stats(self) -> dict:
-        out = {"files": len(self.tasks), "errors": sum(t.errors for t in self.tasks),
-               "warnings": sum(t.warnings for t in self.tasks)}
-        for status in STATUS_ZH:
-            out[status] = sum(t.status == status for t in self.tasks)
-        return out
+        return dict(self._stats)
 
     def findings(self) -> list[Finding]:
         return [f for t in self.tasks for f in t.findings]
@@ -78,13 +91,13 @@ def collect_inputs(inputs, exclude: Path | None = None) -> list[str]:
         if p.is_dir():
             found = []
             for root, dirs, files in os.walk(p):
-                rootp = Path(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and (exclude is None or (rootp / d).resolve() != exclude))
-                found += [rootp / f for f in sorted(files) if not f.startswith(_SKIP_PREFIXES)]
+                                 and (exclude is None or os.path.realpath(os.path.join(root, d)) != str(exclude)))
+                # os.path, not pathlib: pathlib interns every name it parses, for the life of the process
+                found += [os.path.join(root, f) for f in sorted(files) if not f.startswith(_SKIP_PREFIXES)]
             candidates = found
         else:
-            candidates = [p]
+            candidates = [str(p)]
         for c in candidates:
             key = os.path.abspath(c)
             if key not in seen:
@@ -217,9 +230,15 @@ def _warm_up(render: bool) -> None:
         _shell()
 
 
-def check_files(inputs, jobs: int = 0, progress: bool = False) -> BatchReport:
+def check_files(inputs, jobs: int = 0, progress: bool = False, on_task=None, keep_tasks: bool = True) -> BatchReport:
+    """Check every workbook under `inputs`. `on_task(task)` is called for each file as it completes."""
     paths = collect_inputs(inputs)
-    return BatchReport(_run(paths, None, jobs, progress, "校验"))
+    report = BatchReport(keep_tasks=keep_tasks)
+    for task in _iter_run(paths, None, jobs, progress, "校验"):
+        report.add(task)
+        if on_task:
+            on_task(task)
+    return report
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -230,28 +249,30 @@ def output_name(unit: str, year: int | None) -> str:
     return _UNSAFE.sub("_", base).strip(" .")[:150] or "未命名单位"
 
 
-def build(inputs, outdir, jobs: int = 0, progress: bool = False) -> BatchReport:
+def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, keep_tasks: bool = True) -> BatchReport:
     """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx.
 
     Each report gets its final name as soon as it is done, and each file's row goes into the check
-    report as it arrives; if the run is interrupted, what was finished is in place and listed."""
+    report as it arrives; if the run is interrupted, what was finished is in place and listed.
+    `on_task(task)` is called for each file as it completes."""
     from .check_report_xlsx import CheckReportWriter
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
     writer = CheckReportWriter(outdir / CHECK_REPORT_NAME, len(paths))
     placer = _Placer(outdir)
-    tasks: list[Task] = []
+    report = BatchReport(keep_tasks=keep_tasks)
     results = _iter_run(paths, str(outdir), jobs, progress, "转换")
     try:
         for task in results:
             with _InterruptsDeferred():
                 placer.place(task)
                 writer.add(task)
-                tasks.append(task)
+                report.add(task)
+            if on_task:
+                on_task(task)
     finally:
         results.close()
-        report = BatchReport(tasks)
         writer.close(report)
         for leftover in outdir.glob(".~*.docx.part"):      # unfinished work of an interrupted run
             leftover.unlink(missing_ok=True)
@@ -264,21 +285,20 @@ class _Placer:
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
-        self.taken: dict[str, Task] = {}
+        self.taken: dict[str, str] = {}      # output name -> the input file that has it
 
     def place(self, t: Task) -> None:
         if not t._tmp:
             return
-        base = output_name(t.unit or Path(t.file).stem, t.year)
+        base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year)
         name, n = base, 1
         while name in self.taken:
             n += 1
             name = f"{base}（{n}）"
         if n > 1:
-            first = self.taken[base]
-            t.findings.append(make("DUPLICATE_UNIT", detail=Path(first.file).name).with_file(t.file))
-        self.taken[name] = t
-        final = self.outdir / f"{name}.docx"
+            t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(self.taken[base])).with_file(t.file))
+        self.taken[name] = t.file
+        final = os.path.join(self.outdir, f"{name}.docx")
         os.replace(t._tmp, final)
         t._tmp = None
-        t.output = str(final)
+        t.output = final

@@ -62,12 +62,13 @@ class CheckReportWriter:
     def add(self, t: Task) -> None:
         self.files += 1
         style = self.good if t.status in ("converted", "checked") else self.bad
-        values = (self.files, Path(t.file).name, t.unit or "", t.year or "", t.format_id or "", STATUS_ZH[t.status],
-                  t.errors, t.warnings, Path(t.output).name if t.output else "")
+        name = os.path.basename(t.file)
+        values = (self.files, name, t.unit or "", t.year or "", t.format_id or "", STATUS_ZH[t.status],
+                  t.errors, t.warnings, os.path.basename(t.output) if t.output else "")
         _row(self.ws, self.files, values, self.cell, {5: style})
         for f in t.findings:
             self.details += 1
-            values = (Path(t.file).name, t.unit or "", SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell,
+            values = (name, t.unit or "", SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell,
                       f.message, _plain(f.expected), _plain(f.actual), f.code)
             _row(self.wd, self.details, values, self.cell, {2: self.bad if f.severity == "error" else self.cell})
 
@@ -86,6 +87,7 @@ class CheckReportWriter:
 
 
 def check_report_bytes(report: BatchReport) -> bytes:
+    """For a report that kept its tasks (e.g. one unit's, attached to a feedback email)."""
     writer = CheckReportWriter(None, len(report.tasks))
     for t in report.tasks:
         writer.add(t)

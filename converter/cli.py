@@ -153,14 +153,33 @@ def cmd_check(args) -> int:
     if missing:
         print("错误：找不到 " + "、".join(missing), file=sys.stderr)
         return 2
-    report = check_files(args.paths, jobs=args.jobs, progress=sys.stderr.isatty() and not args.json)
+    progress = sys.stderr.isatty() and not args.json
     if args.json:
-        json.dump([f.to_dict() for f in report.findings()], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        stream = _JsonList(sys.stdout)
+        report = check_files(args.paths, jobs=args.jobs, on_task=stream.add, keep_tasks=False)
+        stream.close()
     else:
-        _print_tasks(report, show_ok=True)
+        report = check_files(args.paths, jobs=args.jobs, progress=progress,
+                             on_task=lambda t: _print_task(t, show_ok=True, bar=progress), keep_tasks=False)
         _print_summary(report)
     return 0 if report.valid else 1
+
+
+class _JsonList:
+    """The findings as one JSON list, written as each file completes."""
+
+    def __init__(self, out):
+        self.out = out
+        self.first = True
+        out.write("[")
+
+    def add(self, task) -> None:
+        for f in task.findings:
+            self.out.write(("\n " if self.first else ",\n ") + json.dumps(f.to_dict(), ensure_ascii=False))
+            self.first = False
+
+    def close(self) -> None:
+        self.out.write("\n]\n")
 
 
 def cmd_build(args) -> int:
@@ -169,10 +188,9 @@ def cmd_build(args) -> int:
     if missing:
         print("错误：找不到 " + "、".join(missing), file=sys.stderr)
         return 2
-    report = build(args.inputs, args.output, jobs=args.jobs,
-                   progress=sys.stderr.isatty() and not args.quiet)
-    if not args.quiet:
-        _print_tasks(report, show_ok=False)
+    progress = sys.stderr.isatty() and not args.quiet
+    show = None if args.quiet else (lambda t: _print_task(t, show_ok=False, bar=progress))
+    report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False)
     _print_summary(report)
     print(f"Word 年报和 {CHECK_REPORT_NAME} 已写入：{args.output}")
     return 0 if report.valid else 1
@@ -186,17 +204,20 @@ def cmd_schema(args) -> int:
     return 0
 
 
-def _print_tasks(report, show_ok: bool) -> None:
+def _print_task(t, show_ok: bool, bar: bool) -> None:
+    """One file's result, printed as it completes (above the progress bar when there is one)."""
     from .batch import STATUS_ZH
     from .findings import SEVERITY_ZH
-    for t in report.tasks:
-        if not t.findings and not show_ok:
-            continue
-        who = f"（{t.unit}{t.year or ''}）" if t.unit else ""
-        print(f"{t.file}{who}：{STATUS_ZH[t.status]}")
-        for f in t.findings:
-            where = f.location or "-"
-            print(f"  {SEVERITY_ZH[f.severity]}  {where}  {f.message}  [{f.code}]")
+    if not t.findings and not show_ok:
+        return
+    who = f"（{t.unit}{t.year or ''}）" if t.unit else ""
+    lines = [f"{t.file}{who}：{STATUS_ZH[t.status]}"]
+    lines += [f"  {SEVERITY_ZH[f.severity]}  {f.location or '-'}  {f.message}  [{f.code}]" for f in t.findings]
+    if bar:
+        from tqdm import tqdm
+        tqdm.write("\n".join(lines), file=sys.stdout)
+    else:
+        print("\n".join(lines))
 
 
 def _print_summary(report) -> None:
