@@ -11,13 +11,12 @@ import re
 import signal
 import sys
 import threading
-import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import _UMASK
+from .atomic import write_bytes_atomic
 from .findings import ERROR, WARNING, Finding, has_errors, make
 
 CONVERTED, CHECKED, REJECTED, UNREADABLE, FAILED = "converted", "checked", "rejected", "unreadable", "failed"
@@ -36,7 +35,7 @@ class Task:
     year: int | None = None
     format_id: str | None = None
     output: str | None = None
-    _tmp: str | None = None
+    _tmp: bytes | None = None      # the rendered document, until it is written under its final name
 
     @property
     def errors(self) -> int:
@@ -128,12 +127,9 @@ def process_file(path: str, outdir: str | None = None) -> Task:
             task.status = CHECKED
         else:
             from .render_docx import render_report
-            blob = render_report(result.data, fmt)
-            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.part", dir=outdir)
-            os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600 files; reports are for sharing
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            task._tmp = tmp
+            # The document goes back to the main process, which does all file writing: workers
+            # creating files in one directory contend for it, while the main process is idle.
+            task._tmp = render_report(result.data, fmt)
             task.status = CONVERTED
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
@@ -274,7 +270,7 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     finally:
         results.close()
         writer.close(report)
-        for leftover in outdir.glob(".~*.docx.part"):      # unfinished work of an interrupted run
+        for leftover in outdir.glob(".~*.part"):      # unfinished work of an interrupted run
             leftover.unlink(missing_ok=True)
     return report
 
@@ -299,6 +295,6 @@ class _Placer:
             t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(self.taken[base])).with_file(t.file))
         self.taken[name] = t.file
         final = os.path.join(self.outdir, f"{name}.docx")
-        os.replace(t._tmp, final)
+        write_bytes_atomic(final, t._tmp)
         t._tmp = None
         t.output = final
