@@ -240,9 +240,14 @@ def check_files(inputs, jobs: int = 0, progress: bool = False, on_task=None, kee
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
+def safe_filename(name: str, limit: int, fallback: str) -> str:
+    """A name usable as a file name on Windows and Linux alike (unit text can hold anything)."""
+    return _UNSAFE.sub("_", name).strip(" .")[:limit] or fallback
+
+
 def output_name(unit: str, year: int | None) -> str:
     base = f"{unit}{year}年政府信息公开工作年度报告" if year else f"{unit}政府信息公开工作年度报告"
-    return _UNSAFE.sub("_", base).strip(" .")[:150] or "未命名单位"
+    return safe_filename(base, 150, "未命名单位")
 
 
 def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, keep_tasks: bool = True) -> BatchReport:

@@ -94,12 +94,6 @@ def check_report_bytes(report: BatchReport) -> bytes:
     return writer.close(report)
 
 
-def write_check_report(path, report: BatchReport) -> None:
-    writer = CheckReportWriter(path, len(report.tasks))
-    for t in report.tasks:
-        writer.add(t)
-    writer.close(report)
-
 
 def _plain(v):
     return "" if v is None else v

@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 
-from .model import AMOUNT, COUNT, DELTA, ITEMS, MONEY, YEAR
+from .model import AMOUNT, COUNT, DELTA, MONEY, YEAR
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -69,10 +69,3 @@ def items(values) -> list[str]:
             out.append(t)
     return out
 
-
-def for_kind(value, kind: str):
-    if kind in (COUNT, MONEY, DELTA, YEAR, AMOUNT):
-        return number(value, kind)
-    if kind == ITEMS:
-        return items(value)
-    return text(value)

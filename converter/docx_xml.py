@@ -142,11 +142,6 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, bold: 
             f'</w:pPr>{run}</w:p></w:tc>')
 
 
-def element(fragment: str):
-    """Parse one w:-prefixed fragment (as the string builders above write it) into an element."""
-    return parse_xml(f'<w:body xmlns:w="{W_NS}">{fragment}</w:body>')[0]
-
-
 def page_number_paragraph(font: str = "宋体", half_points: int = 28):
     """「— N —」, centred: em dashes around a PAGE field."""
     rpr = run_props(font, half_points)

@@ -105,7 +105,7 @@ def _finding(fmt, path, err, ctx) -> Finding:
     what = fmt.describe(path)
     value = err.instance
     key = path[1] if path[0] == "fields" else None
-    if key == "year" and err.validator != "type" or (key == "year" and isinstance(value, str)):
+    if key == "year" and (err.validator != "type" or isinstance(value, str)):
         return make("YEAR_INVALID", actual=value, **where)
     special = _SPECIAL.get((key, err.validator))
     if special and (value is None or value == ""):

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..atomic import write_bytes_atomic
+from ..batch import safe_filename
 from . import manifest
 from .attachments import info, parse, workbooks_in
 from .manifest import HAS_ERRORS, NEWEST_DIR, PASSED, UNREADABLE, VERSIONS_DIR, Record
 from .roster import Roster, unit_key
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass
@@ -33,7 +32,7 @@ class CollectReport:
 
 
 def safe(name: str) -> str:
-    return _UNSAFE.sub("_", name).strip(" .")[:120] or "附件"
+    return safe_filename(name, 120, "附件")
 
 
 def check_file(path: Path):

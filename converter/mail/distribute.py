@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..model import Format
+from .collect import safe
 from .compose import DEFAULT_COVER, attach, new_message, render_cover
 from .roster import Roster, unit_key
 
@@ -56,17 +57,13 @@ def distribute(roster: Roster, fmt: Format, year: int, outdir, sender: str, send
                     values[path] = v
         blob = make_template(fmt, unit=u.name, year=year, values=values)
         filename = f"{u.name}{year}年政府信息公开工作年度报告填报表.xlsx"
-        workbook = write_bytes_atomic(outdir / "填报表" / _safe(filename), blob)
+        workbook = write_bytes_atomic(outdir / "填报表" / safe(filename), blob)
         subject, body = render_cover(template, {
             "单位名称": u.name, "称呼": u.contact + "同志" if u.contact else u.name, "联系人": u.contact,
             "年度": str(year), "截止日期": deadline or f"{year + 1}年1月15日", "发件单位": sender_org or sender})
         msg = new_message(sender, u.email, subject or f"{year}年度政府信息公开工作年度报告填报（{u.name}）", body)
         attach(msg, blob, filename)
-        eml = write_bytes_atomic(outdir / f"{_safe(u.name)}.eml", msg.as_bytes())
+        eml = write_bytes_atomic(outdir / f"{safe(u.name)}.eml", msg.as_bytes())
         out.append(Outgoing(u.name, u.email, workbook, eml, msg, bool(last)))
     return out
 
-
-def _safe(name: str) -> str:
-    from .collect import safe
-    return safe(name)

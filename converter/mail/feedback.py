@@ -9,6 +9,7 @@ from pathlib import Path
 from ..atomic import write_bytes_atomic
 from ..batch import BatchReport, Task
 from ..check_report_xlsx import check_report_bytes
+from .collect import safe
 from .compose import attach, feedback_body, new_message
 from .manifest import HAS_ERRORS, UNREADABLE
 from .roster import Roster
@@ -40,12 +41,8 @@ def feedback(roster: Roster, inbox, outdir, sender: str, sender_org: str = "") -
         task = Task(file=rec.filename, status="rejected", findings=[f.with_file(rec.filename) for f in row.findings],
                     unit=row.unit)
         attach(msg, check_report_bytes(BatchReport([task])), f"校验结果-{row.unit}.xlsx")
-        eml = outdir / f"{_safe(row.unit)}.eml"
+        eml = outdir / f"{safe(row.unit)}.eml"
         write_bytes_atomic(eml, msg.as_bytes())
         replies.append(Reply(row.unit, to, msg, eml))
     return replies
 
-
-def _safe(name: str) -> str:
-    from .collect import safe
-    return safe(name)
