@@ -1,22 +1,34 @@
-"""Outputs are written atomically: to a temporary file beside the target, then renamed over it."""
+"""Outputs are written atomically: to a temporary file beside the target, then renamed over it.
+Temporary names start with ".~" and end with ".part", so an interrupted run's leftovers are easy to
+find (batch.build removes them)."""
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
-from pathlib import Path
+from contextlib import contextmanager
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+_COUNTER = itertools.count()
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".part", dir=path.parent)
+def _open_temp(directory: str) -> tuple[int, str]:
+    # mode 0o666 lets the umask decide, as for any file the user creates (mkstemp would give 0600)
+    while True:
+        tmp = os.path.join(directory, f".~{os.getpid()}-{next(_COUNTER)}.part")
+        try:
+            return os.open(tmp, _FLAGS, 0o666), tmp
+        except FileExistsError:      # left by an earlier process that had the same pid
+            continue
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike):
+    """`with atomic_writer(p) as fh: fh.write(...)`: p appears whole, or not at all."""
+    path = os.fspath(path)
+    fd, tmp = _open_temp(os.path.dirname(path) or ".")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)   # mkstemp makes 0600 files; give the usual permissions
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -24,4 +36,11 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes, make_dirs: bool = True) -> str | os.PathLike:
+    if make_dirs:
+        os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
+    with atomic_writer(path) as fh:
+        fh.write(data)
     return path

@@ -260,7 +260,7 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
-    writer = CheckReportWriter(outdir / CHECK_REPORT_NAME, len(paths))
+    writer = CheckReportWriter(outdir / CHECK_REPORT_NAME)
     placer = _Placer(outdir)
     report = BatchReport(keep_tasks=keep_tasks)
     results = _iter_run(paths, str(outdir), jobs, progress, "转换")
@@ -300,6 +300,6 @@ class _Placer:
             t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(self.taken[base])).with_file(t.file))
         self.taken[name] = t.file
         final = os.path.join(self.outdir, f"{name}.docx")
-        write_bytes_atomic(final, t._tmp)
+        write_bytes_atomic(final, t._tmp, make_dirs=False)
         t._tmp = None
         t.output = final

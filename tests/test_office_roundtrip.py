@@ -94,3 +94,20 @@ def test_word_report_opens_in_libreoffice(tmp_path, lo_profile):
     assert len(tables) == 3
     figures = {v[0] for v in tables[1]["cells"].values()}
     assert str(r.data["tables"]["p3"]["new"]["natural"]) in figures
+
+
+def test_check_report_opens_in_libreoffice(tmp_path, lo_profile):
+    """校验结果.xlsx is our own streamed package: LibreOffice must read every row back from it."""
+    from converter.batch import build
+    out = tmp_path / "out"
+    build([SAMPLES], out, jobs=1)
+    src = out / "校验结果.xlsx"
+    again = office.convert(src, tmp_path / "lo", "xlsx", lo_profile)      # LibreOffice's own re-save
+    ours, theirs = openpyxl.load_workbook(src), openpyxl.load_workbook(again)
+    assert theirs.sheetnames == ["汇总", "问题明细"]
+    for name in theirs.sheetnames:
+        assert [r for r in theirs[name].iter_rows(values_only=True) if any(v is not None for v in r)] == \
+               [r for r in ours[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert theirs["汇总"].page_setup.orientation == "landscape"     # (headless LibreOffice drops the frozen pane)
+    assert theirs["汇总"].column_dimensions["B"].width == ours["汇总"].column_dimensions["B"].width
+    assert theirs["问题明细"].auto_filter.ref

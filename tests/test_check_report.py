@@ -1,0 +1,50 @@
+"""校验结果.xlsx, written by our streaming writer: what a unit typed stays text, odd characters do not
+break the package, and memory does not depend on the number of rows."""
+import io
+import tracemalloc
+
+import openpyxl
+
+from converter.batch import BatchReport, Task
+from converter.check_report_xlsx import CheckReportWriter, check_report_bytes
+from converter.findings import make
+from converter.xlsx_stream import column_letter
+
+
+def _task(i: int, unit: str = "某单位") -> Task:
+    f = make("P3_ROW_TOTAL", sheet="三、依申请公开", cell="J8", expected=96, actual=99, row="x").with_file(f"{i}.xlsx")
+    return Task(file=f"/in/{i}.xlsx", status="rejected", findings=[f], unit=unit, year=2024, format_id="2021")
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_unit_text_stays_text_and_odd_characters_survive():
+    evil = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "a&b<c>\"d'", "控制\x01字符\x1f", "换行\n第二行"]
+    report = BatchReport([_task(i, unit) for i, unit in enumerate(evil)])
+    wb = openpyxl.load_workbook(io.BytesIO(check_report_bytes(report)))
+    units = [row[2] for row in wb["汇总"].iter_rows(min_row=2, max_row=len(evil) + 1)]
+    assert [c.value for c in units] == evil[:4] + ["控制\ufffd字符\ufffd", "换行\n第二行"]
+    assert all(c.data_type == "s" for c in units)
+    detail = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
+    assert detail[0][5:] == ("J8", detail[0][6], 96, 99, "P3_ROW_TOTAL")
+
+
+def test_memory_does_not_grow_with_rows(tmp_path):
+    def peak(n: int) -> int:
+        report = BatchReport(keep_tasks=False)
+        tracemalloc.start()
+        writer = CheckReportWriter(tmp_path / f"{n}.xlsx")
+        t = _task(0)
+        for i in range(n):
+            writer.add(t)
+            report.add(t)
+        writer.close(report)
+        size = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return size
+    small, large = peak(200), peak(5000)
+    assert large < small * 1.5 + 200_000
+    rows = openpyxl.load_workbook(tmp_path / "5000.xlsx", read_only=True)["汇总"].max_row
+    assert rows == 5000 + 3
