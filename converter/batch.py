@@ -79,30 +79,36 @@ class BatchReport:
         return [f for t in self.tasks for f in t.findings]
 
 
-def collect_inputs(inputs, exclude: Path | None = None) -> list[str]:
-    """Files named directly, plus every file below named folders (hidden and lock files skipped).
-    Plain strings, not Path objects: a province's batch is tens of thousands of them."""
+def collect_inputs(inputs, exclude: str | os.PathLike | None = None) -> list[str]:
+    """Files named directly, plus every file below named folders (hidden and lock files skipped),
+    each once, in the order given. Plain strings throughout, not Path objects: pathlib interns every
+    name it parses for the life of the process, and a province's batch is tens of thousands of files.
+    Overlap is found by comparing the named inputs with each other, so no per-file set is kept."""
+    excluded = os.path.realpath(exclude) if exclude else None
     out: list[str] = []
-    seen = set()
-    exclude = exclude.resolve() if exclude else None
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            found = []
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and (exclude is None or os.path.realpath(os.path.join(root, d)) != str(exclude)))
-                # os.path, not pathlib: pathlib interns every name it parses, for the life of the process
-                found += [os.path.join(root, f) for f in sorted(files) if not f.startswith(_SKIP_PREFIXES)]
-            candidates = found
-        else:
-            candidates = [str(p)]
-        for c in candidates:
-            key = os.path.abspath(c)
-            if key not in seen:
-                seen.add(key)
-                out.append(str(c))
+    files_named: set[str] = set()
+    folders_walked: set[str] = set()
+    for item in map(os.fspath, inputs):
+        key = os.path.abspath(item)
+        if key in files_named or key in folders_walked or any(_inside(key, f) for f in folders_walked):
+            continue                      # listed already, by itself or within a folder named before it
+        if not os.path.isdir(item):
+            files_named.add(key)
+            out.append(item)
+            continue
+        for root, dirs, files in os.walk(item):
+            here = os.path.abspath(root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                             and os.path.join(here, d) not in folders_walked
+                             and (excluded is None or os.path.realpath(os.path.join(root, d)) != excluded))
+            out += [os.path.join(root, f) for f in sorted(files)
+                    if not f.startswith(_SKIP_PREFIXES) and os.path.join(here, f) not in files_named]
+        folders_walked.add(key)
     return out
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def process_file(path: str, outdir: str | None = None) -> Task:
@@ -169,8 +175,7 @@ def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, d
         else:
             _warm_up(render=outdir is not None)     # forked workers inherit what is loaded now
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
-            chunk = max(1, min(32, len(paths) // (jobs * 8) or 1))
-            results = pool.map(process_file, paths, itertools.repeat(outdir, len(paths)), chunksize=chunk)
+            results = _in_order(pool, paths, outdir, jobs)
         for t in results:
             if bar:
                 bar.update()
@@ -180,6 +185,26 @@ def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, d
             pool.shutdown(wait=True, cancel_futures=True)
         if bar:
             bar.close()
+
+
+def _process_chunk(paths: list[str], outdir: str | None) -> list[Task]:
+    return [process_file(p, outdir) for p in paths]
+
+
+def _in_order(pool: ProcessPoolExecutor, paths: list[str], outdir: str | None, jobs: int):
+    """Like pool.map, but with only a few chunks in flight: Executor.map submits the whole batch at
+    once and keeps every finished result until it is consumed, so its memory grows with the batch."""
+    chunk = max(1, min(16, len(paths) // (jobs * 8)))
+    starts = iter(range(0, len(paths), chunk))
+    window = []
+    for start in itertools.islice(starts, jobs * 3):
+        window.append(pool.submit(_process_chunk, paths[start:start + chunk], outdir))
+    while window:
+        done = window.pop(0).result()
+        start = next(starts, None)
+        if start is not None:
+            window.append(pool.submit(_process_chunk, paths[start:start + chunk], outdir))
+        yield from done
 
 
 def _ignore_sigint() -> None:
@@ -207,10 +232,6 @@ class _InterruptsDeferred:
             if self.hit and exc[0] is None:
                 raise KeyboardInterrupt
         return False
-
-
-def _run(paths: list[str], outdir: str | None, jobs: int, progress: bool, desc: str) -> list[Task]:
-    return list(_iter_run(paths, outdir, jobs, progress, desc))
 
 
 def _warm_up(render: bool) -> None:
@@ -261,7 +282,7 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     outdir.mkdir(parents=True, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
     writer = CheckReportWriter(outdir / CHECK_REPORT_NAME)
-    placer = _Placer(outdir)
+    placer = _Placer(outdir, paths)
     report = BatchReport(keep_tasks=keep_tasks)
     results = _iter_run(paths, str(outdir), jobs, progress, "转换")
     try:
@@ -275,30 +296,50 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     finally:
         results.close()
         writer.close(report)
-        for leftover in outdir.glob(".~*.part"):      # unfinished work of an interrupted run
-            leftover.unlink(missing_ok=True)
+        _remove_leftovers(outdir)
     return report
+
+
+def _remove_leftovers(outdir: Path) -> None:
+    """Temporary files of unfinished work (an interrupted run). Streamed: pathlib's glob would first
+    list the whole folder, tens of thousands of reports, in memory."""
+    with os.scandir(outdir) as entries:
+        for e in entries:
+            if e.name.startswith(".~") and e.name.endswith(".part"):
+                try:
+                    os.unlink(e.path)
+                except FileNotFoundError:
+                    pass
 
 
 class _Placer:
     """Gives each document its final name; two reports of one unit and year never overwrite each other:
-    the later one gets （2）, （3）… and a DUPLICATE_UNIT warning naming the first."""
+    the later one gets （2）, （3）… and a DUPLICATE_UNIT warning naming the first.
 
-    def __init__(self, outdir: Path):
-        self.outdir = outdir
-        self.taken: dict[str, str] = {}      # output name -> the input file that has it
+    Tasks arrive in the order of `paths`. The registry of names taken keeps only a hash of each name
+    and the position of its input: a province's batch would otherwise hold every name twice."""
+
+    def __init__(self, outdir: Path, paths: list[str]):
+        self.outdir = str(outdir)
+        self.paths = paths
+        self.position = -1
+        # hash of an output name -> position of the input that has it (64-bit: a false match among
+        # 100,000 names has odds of about 1 in 3 billion)
+        self.taken: dict[int, int] = {}
 
     def place(self, t: Task) -> None:
+        self.position += 1
         if not t._tmp:
             return
         base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year)
         name, n = base, 1
-        while name in self.taken:
+        while hash(name) in self.taken:
             n += 1
             name = f"{base}（{n}）"
         if n > 1:
-            t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(self.taken[base])).with_file(t.file))
-        self.taken[name] = t.file
+            first = self.paths[self.taken[hash(base)]]
+            t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
+        self.taken[hash(name)] = self.position
         final = os.path.join(self.outdir, f"{name}.docx")
         write_bytes_atomic(final, t._tmp, make_dirs=False)
         t._tmp = None
