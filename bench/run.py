@@ -9,6 +9,12 @@
 
 Environment: N (workbooks, default 2000), REPEAT (runs per measurement, best kept; default 3),
 BASELINE_N (files for the slow baseline, default min(N, 2000)).
+
+A shared VM is noisy, so: --jobs 1 and --jobs 2 runs alternate and the scaling is the median of the
+pairs; a pure-Python loop run alone and twice at once shows how far two processes can scale on this
+machine at all; and every run's outputs are kept until the end, because deleting thousands of files
+makes the next run's file creation slower on this VM's journal-less ext4 (the inode allocator then
+skips recently deleted inodes one by one).
 """
 from __future__ import annotations
 
@@ -105,36 +111,60 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     elif kind == "baseline":
         ok = baseline(files, out, jobs)
     elif kind == "stages":
-        return stages(files)
+        return stages(files, out)
     elapsed = time.perf_counter() - t
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"files": len(files), "ok": ok, "seconds": elapsed, "rss_mb": max(own, kids),
-            "main_rss_mb": own, "worker_rss_mb": kids}
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"files": len(files), "ok": ok, "seconds": elapsed,
+            "rss_mb": max(own.ru_maxrss, kids.ru_maxrss) / 1024,
+            "main_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024,
+            "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime}
 
 
 def run(kind: str, folder: Path, jobs: int = 1, limit: int = 10 ** 9, repeat: int = 1) -> dict:
     """The best of `repeat` runs, each in a fresh process (a shared VM is noisy; the best is what the
     code can do). Peak memory is the highest seen."""
-    results = [_run_once(kind, folder, jobs, limit) for _ in range(max(1, repeat))]
-    best = min(results, key=lambda r: r.get("seconds", 0))
-    if "rss_mb" in best:
-        best = dict(best, rss_mb=max(r["rss_mb"] for r in results))
-    return best
+    return best([_run_once(kind, folder, jobs, limit) for _ in range(max(1, repeat))])
+
+
+def best(results: list[dict]) -> dict:
+    top = min(results, key=lambda r: r.get("seconds", 0))
+    if "rss_mb" in top:
+        top = dict(top, rss_mb=max(r["rss_mb"] for r in results))
+    return top
+
+
+def _outputs() -> Path:
+    return WORK / f"out-{os.getpid()}"
 
 
 def _run_once(kind: str, folder: Path, jobs: int, limit: int) -> dict:
-    out = tempfile.mkdtemp(prefix=f"{kind}-", dir=WORK)
+    _outputs().mkdir(exist_ok=True)
+    out = tempfile.mkdtemp(prefix=f"{kind}-", dir=_outputs())      # removed at the very end
     code = (f"import sys, json; sys.path.insert(0, {str(HERE)!r}); import run; "
             f"print(json.dumps(run._child({kind!r}, {str(folder)!r}, {jobs}, {out!r}, {limit})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE)
-    shutil.rmtree(out, ignore_errors=True)
     if proc.returncode:
         raise SystemExit(f"{kind} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def stages(files: list[str]) -> dict:
+def machine_ceiling(rounds: int = 5) -> float:
+    """How much faster two CPU-bound processes finish than one on this machine: a pure-Python loop,
+    no I/O and almost no memory, alone and twice at once (alternating; the median). No program's
+    --jobs 2 can beat this."""
+    code = "x = 0\nfor i in range(12_000_000): x += i"
+
+    def wall(n: int) -> float:
+        t = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - t
+    return statistics.median(2 * wall(1) / wall(2) for _ in range(rounds))
+
+
+def stages(files: list[str], out: str) -> dict:
     """Per-workbook time of each stage, in one process (what --jobs 1 does for each file)."""
     from converter.atomic import write_bytes_atomic
     from converter.checks import Context, check_report
@@ -142,7 +172,7 @@ def stages(files: list[str]) -> dict:
     from converter.reader import read_workbook
     from converter.render_docx import render_report
     times = {"read": [], "check": [], "render": [], "write": [], "total": []}
-    out = Path(tempfile.mkdtemp(dir=WORK))
+    out = Path(out)
     for f in files:
         t0 = time.perf_counter()
         r = read_workbook(f)
@@ -156,7 +186,6 @@ def stages(files: list[str]) -> dict:
         t4 = time.perf_counter()
         for k, v in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
             times[k].append(v)
-    shutil.rmtree(out, ignore_errors=True)
     return {k: v for k, v in times.items()}
 
 
@@ -266,16 +295,33 @@ def main() -> int:
     folder = inputs(n)
     for p in folder.glob("*.xlsx"):      # warm the page cache, so no run pays for the first disk read
         p.read_bytes()
+    try:
+        return report(n, repeat, base_n, folder)
+    finally:
+        shutil.rmtree(_outputs(), ignore_errors=True)
+
+
+def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     print(f"\nnianbao benchmark: {n} workbooks (1 in 5 in the 2019 format, ~5 % with a 勾稽 error), "
           f"{os.cpu_count()} cores, best of {repeat} runs each\n", flush=True)
-    rows = {}
-    for kind, jobs in (("check", 1), ("check", 2), ("build", 1), ("build", 2)):
-        rows[f"{kind} --jobs {jobs}"] = r = run(kind, folder, jobs, repeat=repeat)
-        print(f"  {kind:>5} --jobs {jobs}: {r['files'] / r['seconds']:7.1f} workbooks/s  "
-              f"({r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB)", flush=True)
+    rows, scaling = {}, {}
+    for kind in ("check", "build"):
+        pairs = [(_run_once(kind, folder, 1, 10 ** 9), _run_once(kind, folder, 2, 10 ** 9))
+                 for _ in range(max(1, repeat))]          # alternating, so drift hits both alike
+        scaling[kind] = statistics.median(one["seconds"] / two["seconds"] for one, two in pairs)
+        for jobs in (1, 2):
+            rows[f"{kind} --jobs {jobs}"] = r = best([pair[jobs - 1] for pair in pairs])
+            print(f"  {kind:>5} --jobs {jobs}: {r['files'] / r['seconds']:7.1f} workbooks/s  "
+                  f"({r['seconds']:.1f} s, CPU {r['cpu_s'] / r['files'] * 1000:.2f} ms/workbook in all "
+                  f"processes, peak RSS {r['rss_mb']:.0f} MB)", flush=True)
+        ratios = " ".join(f"{one['seconds'] / two['seconds']:.2f}" for one, two in pairs)
+        print(f"        --jobs 2 vs --jobs 1, run by run: {ratios}  (median {scaling[kind]:.2f})", flush=True)
     rows["baseline"] = b = run("baseline", folder, 2, limit=base_n)
     print(f"  baseline (openpyxl read-only + docxtpl, 2 processes, {b['files']} files): "
           f"{b['files'] / b['seconds']:7.1f} workbooks/s  (peak RSS {b['rss_mb']:.0f} MB)", flush=True)
+    ceiling = machine_ceiling()
+    print(f"  this machine: 2 processes of a pure-Python loop finish {ceiling:.2f}× as fast as 1 "
+          f"(the ceiling for any --jobs 2)", flush=True)
 
     st = run("stages", folder, 1, limit=min(n, 1000))
     print("\n  per workbook (ms), one process:       p50     p95")
@@ -285,7 +331,7 @@ def main() -> int:
     small = run("build", folder, 2, limit=max(100, n // 10), repeat=repeat)
     h = help_time()
 
-    b1, b2 = rows["build --jobs 1"], rows["build --jobs 2"]
+    b2 = rows["build --jobs 2"]
     c2 = rows["check --jobs 2"]
     build2 = b2["files"] / b2["seconds"]
     base = b["files"] / b["seconds"]
@@ -298,17 +344,19 @@ def main() -> int:
         ("check only, --jobs 2 (workbooks/s)", c2["files"] / c2["seconds"], f"≥ {TARGETS['check_jobs2']}",
          c2["files"] / c2["seconds"] >= TARGETS["check_jobs2"]),
         ("build --jobs 2 vs baseline (×)", build2 / base, f"≥ {TARGETS['vs_baseline']}", build2 / base >= TARGETS["vs_baseline"]),
-        ("build --jobs 2 vs --jobs 1 (×)", b1["seconds"] / b2["seconds"], f"≥ {TARGETS['jobs_scaling']}",
-         b1["seconds"] / b2["seconds"] >= TARGETS["jobs_scaling"]),
+        ("build --jobs 2 vs --jobs 1 (×, median)", scaling["build"], f"≥ {TARGETS['jobs_scaling']}",
+         scaling["build"] >= TARGETS["jobs_scaling"]),
+        ("  the same, share of machine ceiling", scaling["build"] / ceiling, "", None),
         ("peak RSS per process (MB)", rss, f"≤ {TARGETS['rss_mb']}", rss <= TARGETS["rss_mb"]),
         (f"peak RSS at {small['files']} vs {b2['files']} files (MB)", small["rss_mb"], f"≈ {b2['rss_mb']:.0f}",
-         b2["rss_mb"] <= small["rss_mb"] * 1.15 + 5),
+         b2["rss_mb"] <= small["rss_mb"] * 1.05 + 1),
         ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),
         (f"ms/workbook at {small['files']} vs {b2['files']} files", per_small, f"≈ {per_full:.2f}",
          per_full <= per_small * 1.15 + 0.3),
     ]
     for name, value, target, ok in checks:
-        print(f"    {name:<38} {value:9.2f}  {target:>9}   {'yes' if ok else 'NO'}")
+        verdict = "" if ok is None else "yes" if ok else "NO"
+        print(f"    {name:<38} {value:9.2f}  {target:>9}   {verdict}")
     return 0
 
 

@@ -341,6 +341,20 @@ class _Placer:
             t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
         self.taken[hash(name)] = self.position
         final = os.path.join(self.outdir, f"{name}.docx")
-        write_bytes_atomic(final, t._tmp, make_dirs=False)
+        if not _same_content(final, t._tmp):
+            write_bytes_atomic(final, t._tmp, make_dirs=False)
         t._tmp = None
         t.output = final
+
+
+def _same_content(path: str, data: bytes) -> bool:
+    """A re-run leaves a report that has not changed as it is (its date too, so the coordinator sees
+    which reports a resubmission changed). Reports are byte-for-byte reproducible, so equal bytes
+    mean nothing changed."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False

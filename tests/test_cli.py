@@ -164,3 +164,21 @@ def test_reports_are_readable_by_others(tmp_path):
     assert r.returncode == 0
     for p in (tmp_path / "out").iterdir():
         assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
+
+
+def test_rerun_rewrites_only_changed_reports(tmp_path):
+    import os
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for name in ("青山镇人民政府-2024.xlsx", "云溪县人民政府办公室-2024.xlsx"):
+        shutil.copy(SAMPLES / name, inbox / name)
+    assert nianbao("build", str(inbox), "-o", str(out)).returncode == 0
+    docs = sorted(out.glob("*.docx"))
+    for d in docs:
+        os.utime(d, ns=(10**18, 10**18))         # an old date, to see which files a re-run touches
+    fmt = get("2021")
+    values = zero_values(fmt, unit="青山镇人民政府") | {("fields", "year"): 2024}
+    (inbox / "青山镇人民政府-2024.xlsx").write_bytes(make_template(fmt, values=values))   # a resubmission
+    assert nianbao("build", str(inbox), "-o", str(out)).returncode == 0
+    touched = {d.name for d in docs if d.stat().st_mtime_ns != 10**18}
+    assert touched == {"青山镇人民政府2024年政府信息公开工作年度报告.docx"}
