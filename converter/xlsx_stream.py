@@ -57,7 +57,8 @@ class Sheet:
         self.letters = [column_letter(i) for i in range(len(self.widths))]
         self.rows = 0
         self.autofilter: tuple[int, int] | None = None     # (last row, last column), set before close
-        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir)
+        # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
+        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=".~", suffix=".part")
 
     def append(self, values, styles) -> None:
         """One row below the last; `styles[i]` is the style number of cell i. Numbers stay numbers,
