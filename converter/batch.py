@@ -5,6 +5,7 @@ CLI renders it, ``check_report_xlsx`` writes it as 校验结果.xlsx. One bad wo
 anything unexpected becomes an INTERNAL_ERROR finding on that file alone."""
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -169,12 +170,15 @@ def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, d
         from tqdm import tqdm
         bar = tqdm(total=len(paths), unit="份", desc=desc, file=sys.stderr, dynamic_ncols=True)
     pool = None
+    frozen = False
     try:
         if jobs <= 1 or len(paths) <= 1:
-            results = (process_file(p, outdir) for p in paths)
+            results = _in_process(paths, outdir)
         else:
             _warm_up(render=outdir is not None)     # forked workers inherit what is loaded now
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+            gc.freeze()     # and the collector never walks it, which would copy every inherited page
+            frozen = True
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, mp_context=_fork())
             results = _in_order(pool, paths, outdir, jobs)
         for t in results:
             if bar:
@@ -183,8 +187,31 @@ def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, d
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if frozen:
+            gc.unfreeze()
         if bar:
             bar.close()
+
+
+def _in_process(paths: list[str], outdir: str | None):
+    """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
+    stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
+    try:
+        for i, p in enumerate(paths):
+            yield process_file(p, outdir)
+            if i == 0:
+                gc.freeze()
+    finally:
+        gc.unfreeze()
+
+
+def _fork():
+    """Fork on Linux, where it is safe and workers start warm (Python 3.14 made forkserver the
+    default there); elsewhere the platform's default, and workers import what they need."""
+    if sys.platform.startswith("linux"):
+        import multiprocessing
+        return multiprocessing.get_context("fork")
+    return None
 
 
 def _process_chunk(paths: list[str], outdir: str | None) -> list[Task]:
