@@ -7,8 +7,8 @@ temporary file per sheet (nothing is left behind if the process dies); close() s
 zip. Text is always written as an inline string, never as a formula."""
 from __future__ import annotations
 
+import math
 import re
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)        # fixed: equal content gives equal bytes
 # characters XML 1.0 cannot carry at all; a unit's text may hold them (pasted from anywhere)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_TEXT = 32767                         # Excel's limit for one cell; longer text makes it "repair" the file
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
@@ -69,11 +70,11 @@ class Sheet:
         for letter, v, s in zip(self.letters, values, styles):
             if v is None or v == "":
                 continue
-            if type(v) is int or type(v) is float:
+            if type(v) is int or (type(v) is float and math.isfinite(v)):
                 cells.append(f'<c r="{letter}{r}" s="{s}"><v>{v!r}</v></c>')
             else:
                 cells.append(f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{text(str(v))}</t></is></c>')
+                             f'{text(str(v)[:MAX_TEXT])}</t></is></c>')
         self._data.write(f'<row r="{r}">{"".join(cells)}</row>')
 
     def skip(self, n: int = 1) -> None:

@@ -21,11 +21,11 @@ def test_column_letters():
 
 
 def test_unit_text_stays_text_and_odd_characters_survive():
-    evil = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "a&b<c>\"d'", "控制\x01字符\x1f", "换行\n第二行"]
+    evil = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "a&b<c>\"d'", "控制\x01字符\x1f", "换行\n第二行", "长" * 40000]
     report = BatchReport([_task(i, unit) for i, unit in enumerate(evil)])
     wb = openpyxl.load_workbook(io.BytesIO(check_report_bytes(report)))
     units = [row[2] for row in wb["汇总"].iter_rows(min_row=2, max_row=len(evil) + 1)]
-    assert [c.value for c in units] == evil[:4] + ["控制\ufffd字符\ufffd", "换行\n第二行"]
+    assert [c.value for c in units] == evil[:4] + ["控制\ufffd字符\ufffd", "换行\n第二行", "长" * 32767]
     assert all(c.data_type == "s" for c in units)
     detail = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert detail[0][5:] == ("J8", detail[0][6], 96, 99, "P3_ROW_TOTAL")
