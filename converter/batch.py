@@ -5,6 +5,7 @@ CLI renders it, ``check_report_xlsx`` writes it as 校验结果.xlsx. One bad wo
 anything unexpected becomes an INTERNAL_ERROR finding on that file alone."""
 from __future__ import annotations
 
+import errno
 import gc
 import itertools
 import os
@@ -54,6 +55,7 @@ class BatchReport:
     def __init__(self, tasks: list[Task] | None = None, keep_tasks: bool = True):
         self.tasks: list[Task] = []
         self.keep_tasks = keep_tasks
+        self.check_report: str | None = None      # where build() wrote 校验结果.xlsx
         self._stats = {"files": 0, "errors": 0, "warnings": 0, **{status: 0 for status in STATUS_ZH}}
         for t in tasks or ():
             self.add(t)
@@ -323,6 +325,7 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     finally:
         results.close()
         writer.close(report)
+        report.check_report = writer.path
         _remove_leftovers(outdir)
     return report
 
@@ -368,10 +371,26 @@ class _Placer:
             t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
         self.taken[hash(name)] = self.position
         final = os.path.join(self.outdir, f"{name}.docx")
-        if not _same_content(final, t._tmp):
-            write_bytes_atomic(final, t._tmp, make_dirs=False)
-        t._tmp = None
+        try:
+            if not _same_content(final, t._tmp):
+                write_bytes_atomic(final, t._tmp, make_dirs=False)
+        except OSError as e:       # e.g. the old report is open in Word (Windows locks it): this file only
+            t.findings.append(make("OUTPUT_FAILED", detail=f"{name}.docx", actual=_reason(e)).with_file(t.file))
+            t.status = FAILED
+            return
+        finally:
+            t._tmp = None
         t.output = final
+
+
+def _reason(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return "没有写入权限，或文件正被其他程序占用"
+    if isinstance(e, IsADirectoryError):
+        return "已有同名文件夹"
+    if e.errno == errno.ENOSPC:
+        return "磁盘空间已满"
+    return e.strerror or type(e).__name__
 
 
 def _same_content(path: str, data: bytes) -> bool:

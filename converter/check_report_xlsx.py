@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 
 from .atomic import atomic_writer
 from .batch import STATUS_ZH, BatchReport, Task
@@ -57,13 +58,24 @@ class CheckReportWriter:
                         f"错误 {s['errors']} 处，提示 {s['warnings']} 处",), (self.bold,))
         self.ws.autofilter = (s["files"], len(SUMMARY_HEAD) - 1)
         self.wd.autofilter = (self.wd.rows - 1, len(DETAIL_HEAD) - 1)
-        if not self.path:
-            buffer = io.BytesIO()
-            self.wb.save(buffer)
-            return buffer.getvalue()
-        with atomic_writer(self.path) as fh:
-            self.wb.save(fh)
-        return None
+        try:
+            if not self.path:
+                buffer = io.BytesIO()
+                self.wb.save(buffer)
+                return buffer.getvalue()
+            try:
+                with atomic_writer(self.path) as fh:
+                    self.wb.save(fh)
+            except OSError:
+                # most likely last run's report is open in Excel (Windows locks it): keep this run's
+                # report under a new name rather than lose it; the caller says where it went
+                stem, ext = os.path.splitext(self.path)
+                self.path = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}{ext}"
+                with atomic_writer(self.path) as fh:
+                    self.wb.save(fh)
+            return None
+        finally:
+            self.wb.discard()
 
 
 def check_report_bytes(report: BatchReport) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -192,7 +193,11 @@ def cmd_build(args) -> int:
     show = None if args.quiet else (lambda t: _print_task(t, show_ok=False, bar=progress))
     report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False)
     _print_summary(report)
-    print(f"Word 年报和 {CHECK_REPORT_NAME} 已写入：{args.output}")
+    written = os.path.basename(report.check_report)
+    if written != CHECK_REPORT_NAME:
+        print(f"提示：{CHECK_REPORT_NAME} 无法覆盖（可能正在 Excel 或 WPS 中打开），本次校验结果另存为 {written}",
+              file=sys.stderr)
+    print(f"Word 年报和 {written} 已写入：{args.output}")
     return 0 if report.valid else 1
 
 

@@ -140,17 +140,15 @@ class StreamingWorkbook:
         return sheet
 
     def save(self, target) -> None:
-        """Write the package to `target` (a path or a binary file object), then drop the spooled rows."""
-        try:
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-                for part, xml in self._fixed_parts().items():
-                    info = zipfile.ZipInfo(part, _ZIP_TIME)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    zf.writestr(info, xml)
-                for i, sheet in enumerate(self.sheets, 1):
-                    sheet.write_to(zf, f"xl/worksheets/sheet{i}.xml")
-        finally:
-            self.discard()
+        """Write the package to `target` (a path or a binary file object). May be called again (to
+        another target); discard() drops the spooled rows when done."""
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for part, xml in self._fixed_parts().items():
+                info = zipfile.ZipInfo(part, _ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, xml)
+            for i, sheet in enumerate(self.sheets, 1):
+                sheet.write_to(zf, f"xl/worksheets/sheet{i}.xml")
 
     def discard(self) -> None:
         for sheet in self.sheets:

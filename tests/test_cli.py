@@ -182,3 +182,22 @@ def test_rerun_rewrites_only_changed_reports(tmp_path):
     assert nianbao("build", str(inbox), "-o", str(out)).returncode == 0
     touched = {d.name for d in docs if d.stat().st_mtime_ns != 10**18}
     assert touched == {"青山镇人民政府2024年政府信息公开工作年度报告.docx"}
+
+
+def test_an_output_that_cannot_be_written_stops_only_that_file(tmp_path):
+    """On Windows a report open in Word cannot be replaced; here a folder of the same name stands in."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for name in ("青山镇人民政府-2024.xlsx", "云溪县人民政府办公室-2024.xlsx"):
+        shutil.copy(SAMPLES / name, inbox / name)
+    (out / "青山镇人民政府2024年政府信息公开工作年度报告.docx").mkdir(parents=True)
+    (out / "校验结果.xlsx").mkdir()
+    r = nianbao("build", str(inbox), "-o", str(out))
+    assert r.returncode == 1
+    assert "OUTPUT_FAILED" in r.stdout and "已有同名文件夹" in r.stdout
+    assert (out / "云溪县人民政府办公室2024年政府信息公开工作年度报告.docx").is_file()
+    reports = list(out.glob("校验结果-*.xlsx"))
+    assert len(reports) == 1 and reports[0].name in r.stdout and "无法覆盖" in r.stderr
+    rows = list(openpyxl.load_workbook(reports[0])["汇总"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert {row[1]: row[5] for row in rows} == {"云溪县人民政府办公室-2024.xlsx": "已转换", "青山镇人民政府-2024.xlsx": "处理出错"}
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
