@@ -61,7 +61,7 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     wb = None
     try:
         main = main_part(z)
-        problem = package_problem(set(z.namelist()), main)
+        problem = package_problem(set(z.namelist()), main) or _oversized(z)
         if problem:
             result.findings.append(problem)
             return result
@@ -85,6 +85,19 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
         if wb is not None:
             wb.close()
         z.close()
+
+
+MAX_PART = 64 << 20     # a filled template's largest part is about 100 KB
+
+
+def _oversized(z: zipfile.ZipFile) -> Finding | None:
+    """A part that would unpack to an absurd size (damage, or a "zip bomb") is refused before it is
+    read: it would take a worker's memory, and with it the batch. The sizes are the ones the package
+    declares, which zipfile also enforces when reading. Pictures are never read, so not counted."""
+    for info in z.infolist():
+        if info.file_size > MAX_PART and info.filename.endswith((".xml", ".rels")):
+            return make("FILE_TOO_LARGE", detail=f"{info.filename} 解压后 {info.file_size / (1 << 20):.0f} MB")
+    return None
 
 
 class _OpenpyxlBook:

@@ -46,6 +46,21 @@ def test_corrupt_zip(tmp_path):
     assert codes(tmp_path / "c.xlsx")[0] == ["FILE_CORRUPT"]
 
 
+def test_part_that_unpacks_to_an_absurd_size(tmp_path):
+    """A "zip bomb": 70 MB of blanks in a sheet, 70 KB on disk. Refused unread, before it takes memory."""
+    import zipfile
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (70 << 20), 1)
+            dst.writestr(info.filename, data)
+    assert bomb.stat().st_size < 1 << 20
+    found, findings = codes(bomb)
+    assert found == ["FILE_TOO_LARGE"] and "sheet2.xml 解压后 70 MB" in findings[0].message
+
+
 def test_password_protected(tmp_path):
     from msoffcrypto.format.ooxml import OOXMLFile
     out = io.BytesIO()
