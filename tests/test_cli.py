@@ -201,3 +201,79 @@ def test_an_output_that_cannot_be_written_stops_only_that_file(tmp_path):
     rows = list(openpyxl.load_workbook(reports[0])["汇总"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert {row[1]: row[5] for row in rows} == {"云溪县人民政府办公室-2024.xlsx": "已转换", "青山镇人民政府-2024.xlsx": "处理出错"}
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes of `pid`: its children forked from it (same command line)."""
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        cmdline = fh.read()
+    out = []
+    for kid in _children(pid):
+        try:
+            with open(f"/proc/{kid}/cmdline", "rb") as fh:
+                if fh.read() == cmdline:
+                    out.append(kid)
+        except OSError:
+            pass
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    import os
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return kids
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
+    """The out-of-memory killer (or anything else) ends a worker: the files it held are done again."""
+    import os
+    import signal
+    import time
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for i in range(150):
+        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not _workers(proc.pid)):
+        time.sleep(0.02)
+    workers = _workers(proc.pid)
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(list(out.glob("*.docx"))) == 150
+    rows = [r for r in openpyxl.load_workbook(out / "校验结果.xlsx")["汇总"].iter_rows(min_row=2, values_only=True)
+            if isinstance(r[0], int)]
+    assert [r[1] for r in rows] == [f"{i:03d}.xlsx" for i in range(150)] and {r[5] for r in rows} == {"已转换"}
+
+
+def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    import os
+    from converter import batch
+    real = batch.process_file
+
+    def crashing(path, outdir=None):
+        if path.endswith("007.xlsx"):
+            os._exit(1)            # what a crash in a C library looks like from outside
+        return real(path, outdir)
+    monkeypatch.setattr(batch, "process_file", crashing)     # forked workers inherit the patch
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(40):
+        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    report = batch.build([inbox], tmp_path / "out", jobs=2)
+    assert [t.status for t in report.tasks].count("converted") == 39
+    failed = [t for t in report.tasks if t.status == "failed"]
+    assert [os.path.basename(t.file) for t in failed] == ["007.xlsx"]
+    assert failed[0].findings[0].code == "INTERNAL_ERROR" and "处理进程意外退出" in failed[0].findings[0].message
+    assert [os.path.basename(t.file) for t in report.tasks] == [f"{i:03d}.xlsx" for i in range(40)]
