@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import itertools
 import os
 import re
 import signal

@@ -158,7 +158,7 @@ class StreamingWorkbook:
     def _fixed_parts(self) -> dict[str, str]:
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         sheets = range(1, len(self.sheets) + 1)
-        types = (f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                  '<Default Extension="xml" ContentType="application/xml"/>'
                  '<Override PartName="/xl/workbook.xml" '
