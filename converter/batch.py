@@ -248,7 +248,7 @@ def _in_order(paths: list[str], outdir: str | None, jobs: int):
                     except BrokenProcessPool:
                         pool.shutdown(wait=True)
                         pool = _new_pool(jobs)
-                        yield _with_file(Task(file=path, status=FAILED, findings=[make("INTERNAL_ERROR", detail=WORKER_DIED)]))
+                        yield _with_file(Task(path, FAILED, [make("INTERNAL_ERROR", detail=WORKER_DIED)]))
                 for _ in range(jobs * 3):
                     submit_next()
                 continue
