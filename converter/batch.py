@@ -13,9 +13,6 @@ import signal
 import sys
 import threading
 import traceback
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,7 +184,7 @@ def _iter_run(paths: list[str], outdir: str | None, jobs: int, progress: bool, d
                     bar.update()
                 yield t
         finally:
-            results.close()       # shuts the workers down, also on Ctrl-C
+            results.close()       # stops the workers, also on Ctrl-C
     finally:
         if frozen:
             gc.unfreeze()
@@ -211,68 +208,14 @@ def _process_chunk(paths: list[str], outdir: str | None) -> list[Task]:
     return [process_file(p, outdir) for p in paths]
 
 
-def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, mp_context=_fork())
-
-
 def _in_order(paths: list[str], outdir: str | None, jobs: int):
-    """Like pool.map, but with only a few chunks in flight (Executor.map submits the whole batch at
-    once and keeps every finished result until it is consumed, so its memory grows with the batch),
-    and surviving the death of a worker (killed, out of memory, crashed in a C library): the chunks
-    lost with it are done again one file at a time, and a file that kills a worker again is reported
-    as failed, alone."""
+    from .workers import in_order
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
-    starts = iter(range(0, len(paths), chunk))
-    window: deque = deque()
-    pool = _new_pool(jobs)
-
-    def submit_next() -> None:
-        start = next(starts, None)
-        if start is not None:
-            window.append((start, pool.submit(_process_chunk, paths[start:start + chunk], outdir)))
-    try:
-        for _ in range(jobs * 3):
-            submit_next()
-        while window:
-            start, future = window.popleft()
-            try:
-                done = future.result()
-            except BrokenProcessPool:
-                lost = [start] + [s for s, _ in window]
-                window.clear()
-                pool.shutdown(wait=True)
-                pool = _new_pool(jobs)
-                for path in (p for s in lost for p in paths[s:s + chunk]):
-                    try:
-                        yield from pool.submit(_process_chunk, [path], outdir).result()
-                    except BrokenProcessPool:
-                        pool.shutdown(wait=True)
-                        pool = _new_pool(jobs)
-                        yield _with_file(Task(path, FAILED, [make("INTERNAL_ERROR", detail=WORKER_DIED)]))
-                for _ in range(jobs * 3):
-                    submit_next()
-                continue
-            submit_next()
-            yield from done
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return in_order(paths, _process_chunk, outdir, jobs, chunk, lost=_worker_died)
 
 
-WORKER_DIED = "处理进程意外退出（可能是内存不足，或文件触发了程序缺陷）"
-
-
-def _fork():
-    """Fork on Linux, where it is safe and workers start warm (Python 3.14 made forkserver the
-    default there); elsewhere the platform's default, and workers import what they need."""
-    if sys.platform.startswith("linux"):
-        import multiprocessing
-        return multiprocessing.get_context("fork")
-    return None
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the batch cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_died(path: str) -> Task:
+    return _with_file(Task(path, FAILED, [make("INTERNAL_ERROR", detail="处理进程意外退出（可能是内存不足，或文件触发了程序缺陷）")]))
 
 
 class _InterruptsDeferred:
