@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cell_ref import a1
 from .layout import Grid, layout_group
 from .model import ITEMS, Format, Path, Rule, Section
 
@@ -30,20 +31,6 @@ class SheetPlan:
 
     def __post_init__(self):
         self._cells: dict[Path, tuple[int, int]] = {}
-
-
-def col_letter(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def a1(row: int, col: int, absolute: bool = False) -> str:
-    d = "$" if absolute else ""
-    return f"{d}{col_letter(col)}{d}{row + 1}"
 
 
 def plan_section(fmt: Format, section: Section) -> SheetPlan:

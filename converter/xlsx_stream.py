@@ -13,6 +13,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 
+from .cell_ref import a1, col_letter
+
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -30,16 +32,6 @@ def text(value: str) -> str:
     return value.translate(_ESCAPE)
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass(frozen=True)
 class Style:
     """One cell look. The workbook numbers styles in the order they are added (0 is Excel's default)."""
@@ -55,7 +47,7 @@ class Sheet:
     def __init__(self, name: str, widths, spool_dir: str | None):
         self.name = name
         self.widths = tuple(widths)
-        self.letters = [column_letter(i) for i in range(len(self.widths))]
+        self.letters = [col_letter(i) for i in range(len(self.widths))]
         self.rows = 0
         self.autofilter: tuple[int, int] | None = None     # (last row, last column), set before close
         # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
@@ -93,11 +85,11 @@ class Sheet:
                 f'<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
                 f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
 
-    def _ref(self) -> str | None:
+    def _ref(self, absolute: bool = False) -> str | None:
         if not self.autofilter:
             return None
         last_row, last_col = self.autofilter
-        return f"A1:{column_letter(last_col)}{max(last_row, 1) + 1}"
+        return f"{a1(0, 0, absolute)}:{a1(max(last_row, 1), last_col, absolute)}"
 
     def _tail(self) -> str:
         ref = self._ref()
@@ -178,11 +170,10 @@ class StreamingWorkbook:
         names = []
         for i, sheet in enumerate(self.sheets):
             quoted = "'" + sheet.name.replace("'", "''") + "'"
-            ref = sheet._ref()
+            ref = sheet._ref(absolute=True)
             if ref:
-                absolute = ":".join(_absolute(corner) for corner in ref.split(":"))
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                             f"{text(quoted)}!{absolute}</definedName>")
+                             f"{text(quoted)}!{ref}</definedName>")
             names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{text(quoted)}!$1:$1</definedName>')
         workbook = (f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
                     + "".join(f'<sheet name="{text(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
@@ -222,9 +213,3 @@ class StreamingWorkbook:
                 '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
                 f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
                 '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-
-
-def _absolute(cell: str) -> str:
-    """"J9" -> "$J$9"."""
-    i = next(i for i, ch in enumerate(cell) if ch.isdigit())
-    return f"${cell[:i]}${cell[i:]}"

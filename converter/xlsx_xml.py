@@ -13,6 +13,8 @@ import zipfile
 
 from lxml import etree
 
+from .cell_ref import col_letter
+
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -57,14 +59,6 @@ def _col_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def main_part(z: zipfile.ZipFile) -> str | None:
@@ -237,7 +231,7 @@ class XmlWorkbook:
                     col_no = _col_number(m.group(1))
                 else:
                     col_no += 1
-                    ref = f"{_col_letters(col_no)}{row_no}"
+                    ref = f"{col_letter(col_no - 1)}{row_no}"
                 out[ref] = c
         return out
 

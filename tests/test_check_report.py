@@ -8,7 +8,7 @@ import openpyxl
 from converter.batch import BatchReport, Task
 from converter.check_report_xlsx import CheckReportWriter, check_report_bytes
 from converter.findings import make
-from converter.xlsx_stream import column_letter
+from converter.cell_ref import col_letter as column_letter
 
 
 def _task(i: int, unit: str = "某单位") -> Task:
