@@ -74,8 +74,8 @@ def _values(fmt, seed: int) -> dict:
 
 
 def _make_one(args) -> None:
-    from converter.formats import get
-    from converter.template import make_template
+    from converter.definition.formats import get
+    from converter.template.workbook import make_template
     i, folder = args
     fmt = get("2019" if i % 5 == 0 else "2021")
     (Path(folder) / f"unit{i:05d}.xlsx").write_bytes(make_template(fmt, values=_values(fmt, i)))
@@ -101,11 +101,11 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     files = sorted(str(p) for p in Path(folder).glob("*.xlsx"))[:limit]
     t = time.perf_counter()
     if kind == "check":
-        from converter.batch import check_files
+        from converter.batch.pipeline import check_files
         report = check_files(files, jobs=jobs, keep_tasks=False)     # as the CLI runs it
         ok = report.stats["checked"]
     elif kind == "build":
-        from converter.batch import build
+        from converter.batch.pipeline import build
         report = build(files, out, jobs=jobs, keep_tasks=False)
         ok = report.stats["converted"]
     elif kind == "baseline":
@@ -168,9 +168,9 @@ def stages(files: list[str], out: str) -> dict:
     """Per-workbook time of each stage, in one process (what --jobs 1 does for each file)."""
     from converter.atomic import write_bytes_atomic
     from converter.checks import Context, check_report
-    from converter.formats import get
-    from converter.reader import read_workbook
-    from converter.render_docx import render_report
+    from converter.definition.formats import get
+    from converter.intake.workbook import read_workbook
+    from converter.render.docx import render_report
     times = {"read": [], "check": [], "render": [], "write": [], "total": []}
     out = Path(out)
     for f in files:
@@ -258,8 +258,8 @@ def _baseline_one(args) -> bool:
 
 
 def baseline(files: list[str], out: str, jobs: int) -> int:
-    from converter.formats import get
-    from converter.sheet_plan import default_locations
+    from converter.definition.formats import get
+    from converter.definition.sheet_plan import default_locations
     _baseline_template()
     locations = {}
     for fid in ("2021", "2019"):

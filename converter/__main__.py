@@ -1,6 +1,6 @@
 import sys
 
-from .cli import main
+from converter.cli.main import main
 
 if __name__ == "__main__":      # not when a spawned worker (Windows, macOS) imports this module again
     sys.exit(main())

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from .atomic import write_bytes_atomic
-from .formats import FORMATS
-from .schema import build_schema
-from .template import make_template
+from converter.atomic import write_bytes_atomic
+from converter.definition.formats import FORMATS
+from converter.definition.schema import build_schema
+from converter.template.workbook import make_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

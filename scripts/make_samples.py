@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "samples"
 sys.path.insert(0, str(ROOT))
 
-from converter.formats import get  # noqa: E402
-from converter.template import write_template  # noqa: E402
+from converter.definition.formats import get  # noqa: E402
+from converter.template.workbook import write_template  # noqa: E402
 
 APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other")
 

@@ -58,8 +58,8 @@ def fill_by_names(blob: bytes, values: dict | None = None, unit: str | None = No
     """A complete, valid filling of a workbook (every input 0, the narrative present), by defined name;
     `values` ({path: value}) on top; `wrong` unbalances table 三; `unit` overwrites the unit name."""
     import io
-    from converter.formats import get
-    from converter.model import defined_name
+    from converter.definition.formats import get
+    from converter.definition.model import defined_name
     wb = openpyxl.load_workbook(io.BytesIO(blob))
     fmt = get(str(wb["版本信息"]["B2"].value))
 

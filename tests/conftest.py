@@ -7,8 +7,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from converter.formats import get  # noqa: E402
-from converter.template import make_template  # noqa: E402
+from converter.definition.formats import get  # noqa: E402
+from converter.template.workbook import make_template  # noqa: E402
 
 import office  # noqa: E402
 

@@ -5,8 +5,8 @@ import shutil
 import openpyxl
 import pytest
 
-from converter.batch import build
-from converter.reader import read_workbook
+from converter.batch.pipeline import build
+from converter.intake.workbook import read_workbook
 from conftest import SAMPLES
 import office
 

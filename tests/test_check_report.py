@@ -5,9 +5,9 @@ import tracemalloc
 
 import openpyxl
 
-from converter.batch import BatchReport, Task
-from converter.check_report_xlsx import CheckReportWriter, check_report_bytes
-from converter.findings import make
+from converter.batch.pipeline import BatchReport, Task
+from converter.batch.results_xlsx import CheckReportWriter, check_report_bytes
+from converter.checks.findings import make
 from converter.cell_ref import col_letter as column_letter
 
 

@@ -6,9 +6,9 @@ import functools
 import pytest
 
 from converter.checks import Context, check_report
-from converter.formats import get
-from converter.reader import read_workbook
-from converter.template import make_template
+from converter.definition.formats import get
+from converter.intake.workbook import read_workbook
+from converter.template.workbook import make_template
 from conftest import zero_values
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from converter import clean
-from converter.model import COUNT, DELTA, MONEY, YEAR
+from converter.intake import clean
+from converter.definition.model import COUNT, DELTA, MONEY, YEAR
 
 
 @pytest.mark.parametrize("raw, kind, expected", [

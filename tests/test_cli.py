@@ -8,8 +8,8 @@ import sys
 import openpyxl
 import pytest
 
-from converter.formats import get
-from converter.template import make_template
+from converter.definition.formats import get
+from converter.template.workbook import make_template
 from conftest import SAMPLES, zero_values
 
 
@@ -117,7 +117,7 @@ def test_schema_command_matches_committed():
 
 @pytest.mark.parametrize("name", ["云溪县市场监督管理局-2024.xlsx"])
 def test_library_and_cli_agree(name):
-    from converter.batch import check_files
+    from converter.batch.pipeline import check_files
     lib = [f.to_dict() for f in check_files([SAMPLES / name]).findings()]
     cli = json.loads(nianbao("check", str(SAMPLES / name), "--json").stdout)
     assert [(f["code"], f["cell"]) for f in lib] == [(f["code"], f["cell"]) for f in cli]
@@ -259,7 +259,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
 def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     import os
-    from converter import batch
+    from converter.batch import pipeline as batch
     real = batch.process_file
 
     def crashing(path, outdir=None):

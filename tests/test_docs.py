@@ -1,6 +1,6 @@
 """The README documents every finding code and every command."""
-from converter.cli import _parser
-from converter.findings import CATALOGUE
+from converter.cli.main import _parser
+from converter.checks.findings import CATALOGUE
 from converter.generate import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

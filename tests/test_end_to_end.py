@@ -8,8 +8,8 @@ import sys
 import pytest
 from openpyxl.utils import get_column_letter
 
-from converter.formats import get
-from converter.layout import layout_group
+from converter.definition.formats import get
+from converter.definition.layout import layout_group
 import clerk
 import docx_read
 

@@ -1,6 +1,6 @@
 """The format definitions reproduce the official tables: rows, columns, verbatim labels, merges."""
-from converter.layout import layout_group
-from converter.model import defined_name
+from converter.definition.layout import layout_group
+from converter.definition.model import defined_name
 
 
 def _group(fmt, key):

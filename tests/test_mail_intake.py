@@ -101,8 +101,8 @@ def test_roster_from_xlsx_and_gbk_csv(tmp_path):
 def test_distribute_prefills_last_years_carryover(tmp_path, f2021):
     from converter.mail.distribute import distribute
     from converter.mail.roster import read_roster
-    from converter.reader import read_workbook
-    from converter.template import make_template
+    from converter.intake.workbook import read_workbook
+    from converter.template.workbook import make_template
     from conftest import zero_values
     last = tmp_path / "2023"
     last.mkdir()

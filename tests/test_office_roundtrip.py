@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 
 from converter.checks import Context, check_report
-from converter.formats import get
-from converter.reader import read_workbook
-from converter.render_docx import render_report
-from converter.sheet_plan import a1, plan_format
-from converter.template import FAIL_MARK, PASS_MARK
+from converter.definition.formats import get
+from converter.intake.workbook import read_workbook
+from converter.render.docx import render_report
+from converter.definition.sheet_plan import a1, plan_format
+from converter.template.workbook import FAIL_MARK, PASS_MARK
 from conftest import SAMPLES
 import docx_read
 import office
@@ -98,7 +98,7 @@ def test_word_report_opens_in_libreoffice(tmp_path, lo_profile):
 
 def test_check_report_opens_in_libreoffice(tmp_path, lo_profile):
     """校验结果.xlsx is our own streamed package: LibreOffice must read every row back from it."""
-    from converter.batch import build
+    from converter.batch.pipeline import build
     out = tmp_path / "out"
     build([SAMPLES], out, jobs=1)
     src = out / "校验结果.xlsx"

@@ -5,8 +5,8 @@ import zipfile
 
 import openpyxl
 
-from converter.reader import read_workbook
-from converter.template import make_template
+from converter.intake.workbook import read_workbook
+from converter.template.workbook import make_template
 
 
 def test_blank_template_reads_as_blanks(fmt, tmp_path):

@@ -7,8 +7,8 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from converter.reader import read_workbook
-from converter.xlsx_xml import looks_like_date
+from converter.intake.workbook import read_workbook
+from converter.intake.xlsx_xml import looks_like_date
 from conftest import SAMPLES
 import office
 

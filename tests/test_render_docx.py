@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from converter.layout import layout_group
-from converter.reader import read_workbook
-from converter.render_docx import render_report
+from converter.definition.layout import layout_group
+from converter.intake.workbook import read_workbook
+from converter.render.docx import render_report
 from conftest import FIXTURES, SAMPLES
 import docx_read
 
@@ -67,7 +67,7 @@ def test_generated_preface_when_blank(f2021, workbook):
 
 def test_tables_have_official_shape_and_every_figure(nanling):
     data, blob = nanling
-    from converter.formats import get
+    from converter.definition.formats import get
     fmt = get("2019")
     tables = docx_read.tables(blob)
     groups = [s.group for s in fmt.sections if s.group]
@@ -156,7 +156,7 @@ def _dump(blob: bytes):
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xlsx")), ids=lambda p: p.stem)
 def test_fast_writer_matches_python_docx_reference(path):
-    from converter.render_docx import render_report_reference
+    from converter.render.docx import render_report_reference
     r = read_workbook(path)
     fast, ref = render_report(r.data), render_report_reference(r.data)
     assert _dump(fast) == _dump(ref)
@@ -174,6 +174,6 @@ def test_fast_writer_matches_python_docx_reference(path):
 
 
 def test_control_characters_in_unit_text(f2021, workbook):
-    from converter.render_docx import render_report_reference
+    from converter.render.docx import render_report_reference
     r = read_workbook(workbook(f2021, {("fields", "active"): "第一段\x0b\x07含控制字符"}))
     assert _dump(render_report(r.data)) == _dump(render_report_reference(r.data))

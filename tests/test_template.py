@@ -4,9 +4,9 @@ import io
 import openpyxl
 import pytest
 
-from converter.model import META_SHEET, defined_name
-from converter.sheet_plan import default_locations
-from converter.template import make_template
+from converter.definition.model import META_SHEET, defined_name
+from converter.definition.sheet_plan import default_locations
+from converter.template.workbook import make_template
 
 
 @pytest.fixture

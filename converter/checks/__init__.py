@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..findings import Finding
-from ..formats import get as get_format
-from ..model import Format, Path
-from ..sheet_plan import default_locations
+from converter.checks.findings import Finding
+from converter.definition.formats import get as get_format
+from converter.definition.model import Format, Path
+from converter.definition.sheet_plan import default_locations
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Context:
 
 
 def check_report(data: dict, fmt: Format | None = None, ctx: Context | None = None) -> list[Finding]:
-    from . import arithmetic, basic, narrative, schema_check
+    from converter.checks import arithmetic, basic, narrative, schema_check
     if fmt is None:
         fmt = get_format(data.get("format", ""))
     ctx = ctx or Context(fmt)

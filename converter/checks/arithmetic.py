@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding, make
-from ..totals import get
+from converter.checks.findings import Finding, make
+from converter.intake.totals import get
 
 
 def _number(v) -> bool:

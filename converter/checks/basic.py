@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding, make
+from converter.checks.findings import Finding, make
 
 
 def _year(data: dict):

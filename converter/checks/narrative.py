@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding, make
-from ..model import ITEMS, TEXT
+from converter.checks.findings import Finding, make
+from converter.definition.model import ITEMS, TEXT
 
 # Phrases that show template instructions were left in the text.
 TEMPLATE_PHRASES = ("编写说明", "填写说明", "此处填写", "请在此填写", "示例：", "XXXX", "××")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding, make
-from ..model import AMOUNT, COUNT, DELTA, ITEMS, LINE, MONEY, TEXT, YEAR
-from ..schema import validator
+from converter.checks.findings import Finding, make
+from converter.definition.model import AMOUNT, COUNT, DELTA, ITEMS, LINE, MONEY, TEXT, YEAR
+from converter.definition.schema import validator
 
 _SPECIAL = {  # basic-information fields have their own codes
     ("unit", "type"): "UNIT_MISSING", ("unit", "minLength"): "UNIT_MISSING",

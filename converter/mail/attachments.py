@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
+from converter.mail.filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
 _SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",

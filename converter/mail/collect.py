@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..atomic import write_bytes_atomic
-from ..batch import safe_filename
-from . import manifest
-from .attachments import info, parse, workbooks_in
-from .manifest import HAS_ERRORS, NEWEST_DIR, PASSED, UNREADABLE, VERSIONS_DIR, Record
-from .roster import Roster, unit_key
+from converter.atomic import write_bytes_atomic
+from converter.batch.pipeline import safe_filename
+from converter.mail import manifest
+from converter.mail.attachments import info, parse, workbooks_in
+from converter.mail.manifest import HAS_ERRORS, NEWEST_DIR, PASSED, UNREADABLE, VERSIONS_DIR, Record
+from converter.mail.roster import Roster, unit_key
 
 
 
@@ -37,10 +37,10 @@ def safe(name: str) -> str:
 
 def check_file(path: Path):
     """(status, errors, warnings, workbook unit, findings) of a stored workbook."""
-    from ..checks import Context, check_report
-    from ..findings import ERROR, WARNING
-    from ..formats import get
-    from ..reader import read_workbook
+    from converter.checks import Context, check_report
+    from converter.checks.findings import ERROR, WARNING
+    from converter.definition.formats import get
+    from converter.intake.workbook import read_workbook
     r = read_workbook(path)
     findings = list(r.findings)
     unit = ""

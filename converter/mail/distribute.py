@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
-from ..model import Format
-from .collect import safe
-from .compose import DEFAULT_COVER, attach, new_message, render_cover
-from .roster import Roster, unit_key
+from converter.atomic import write_bytes_atomic
+from converter.definition.model import Format
+from converter.mail.collect import safe
+from converter.mail.compose import DEFAULT_COVER, attach, new_message, render_cover
+from converter.mail.roster import Roster, unit_key
 
 
 @dataclass
@@ -26,8 +26,8 @@ class Outgoing:
 
 def previous_carryover(folder) -> dict[str, dict[str, int]]:
     """unit key -> last year's 结转下年度继续办理 per applicant column, from the workbooks in a folder."""
-    from ..batch import collect_inputs
-    from ..reader import read_workbook
+    from converter.batch.pipeline import collect_inputs
+    from converter.intake.workbook import read_workbook
     out = {}
     for path in collect_inputs([folder]):
         r = read_workbook(path)
@@ -41,7 +41,7 @@ def previous_carryover(folder) -> dict[str, dict[str, int]]:
 
 def distribute(roster: Roster, fmt: Format, year: int, outdir, sender: str, sender_org: str = "",
                deadline: str = "", cover: str | None = None, previous=None) -> list[Outgoing]:
-    from ..template import make_template
+    from converter.template.workbook import make_template
     outdir = Path(outdir)
     carry = previous_carryover(previous) if previous else {}
     computed = fmt.computed()

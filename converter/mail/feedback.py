@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
-from ..batch import BatchReport, Task
-from ..check_report_xlsx import check_report_bytes
-from .collect import safe
-from .compose import attach, feedback_body, new_message
-from .manifest import HAS_ERRORS, UNREADABLE
-from .roster import Roster
-from .status import status
+from converter.atomic import write_bytes_atomic
+from converter.batch.pipeline import BatchReport, Task
+from converter.batch.results_xlsx import check_report_bytes
+from converter.mail.collect import safe
+from converter.mail.compose import attach, feedback_body, new_message
+from converter.mail.manifest import HAS_ERRORS, UNREADABLE
+from converter.mail.roster import Roster
+from converter.mail.status import status
 
 
 @dataclass

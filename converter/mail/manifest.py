@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
+from converter.atomic import write_bytes_atomic
 
 JSON_NAME, XLSX_NAME = "收件记录.json", "收件记录.xlsx"
 VERSIONS_DIR, NEWEST_DIR = "历次版本", "最新"

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..clean import text as clean_text
+from converter.intake.clean import text as clean_text
 
 COLUMNS = {"unit": ("单位名称", "单位"), "email": ("邮箱", "电子邮箱", "邮件地址", "Email", "E-mail"),
            "contact": ("联系人",), "code": ("单位代码", "代码")}

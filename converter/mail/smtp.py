@@ -11,8 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..atomic import write_bytes_atomic
-from .passwords import password_for
+from converter.atomic import write_bytes_atomic
+from converter.mail.passwords import password_for
 
 
 class SmtpError(Exception):

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from .. import __version__
-from .passwords import password_for
+from converter import __version__
+from converter.mail.passwords import password_for
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 

@@ -6,10 +6,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest
-from .collect import check_file
-from .manifest import PASSED, Record
-from .roster import Roster, unit_key
+from converter.mail import manifest
+from converter.mail.collect import check_file
+from converter.mail.manifest import PASSED, Record
+from converter.mail.roster import Roster, unit_key
 
 MISSING = "未报送"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Path, Table, TableGroup
+from converter.definition.model import Path, Table, TableGroup
 
 TITLE, CORNER, HEADER, LABEL, INPUT, TOTAL = "title", "corner", "header", "label", "input", "total"
 

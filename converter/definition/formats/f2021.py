@@ -1,6 +1,6 @@
 """国办公开办函〔2021〕30号: the current national format (2021 reports onward)."""
-from ..model import MONEY, Column
-from . import common as c
+from converter.definition.model import MONEY, Column
+from converter.definition.formats import common as c
 
 ACTIVE_TABLES = (
     c.article("a1", "一", (c.count("issued", "本年制发件数"), c.count("repealed", "本年废止件数"),

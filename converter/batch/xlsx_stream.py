@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 
-from .cell_ref import a1, col_letter
+from converter.cell_ref import a1, col_letter
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cell_ref import a1
-from .layout import Grid, layout_group
-from .model import ITEMS, Format, Path, Rule, Section
+from converter.cell_ref import a1
+from converter.definition.layout import Grid, layout_group
+from converter.definition.model import ITEMS, Format, Path, Rule, Section
 
 TITLE_ROW, NOTE_ROW, STATUS_ROW = 0, 1, 2
 FIRST_ROW = 4          # fields and tables start here (0-based)

@@ -21,12 +21,12 @@ import zlib
 from lxml import etree
 from dataclasses import dataclass, field
 
-from . import clean
-from .findings import Finding, make
-from .formats import FORMATS
-from .model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
-from .sniff import package_problem, sniff
-from .totals import fill_totals
+from converter.intake import clean
+from converter.checks.findings import Finding, make
+from converter.definition.formats import FORMATS
+from converter.definition.model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
+from converter.intake.sniff import package_problem, sniff
+from converter.intake.totals import fill_totals
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -52,7 +52,7 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     if problem:
         result.findings.append(problem)
         return result
-    from .xlsx_xml import main_part
+    from converter.intake.xlsx_xml import main_part
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
@@ -66,7 +66,7 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
             result.findings.append(problem)
             return result
         if engine == "xml":
-            from .xlsx_xml import XmlWorkbook
+            from converter.intake.xlsx_xml import XmlWorkbook
             wb = XmlWorkbook(z, main or "xl/workbook.xml")
         else:
             wb = _OpenpyxlBook(path)

@@ -6,11 +6,11 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
-from .cli import UserError
+from converter.cli.main import UserError
 
 
 def _roster(path):
-    from .mail.roster import RosterError, read_roster
+    from converter.mail.roster import RosterError, read_roster
     try:
         return read_roster(path)
     except RosterError as e:
@@ -18,8 +18,8 @@ def _roster(path):
 
 
 def _send(messages, args, log_path: Path) -> int:
-    from .mail.passwords import NoPassword
-    from .mail.smtp import SmtpError, send_all
+    from converter.mail.passwords import NoPassword
+    from converter.mail.smtp import SmtpError, send_all
     if not args.smtp:
         raise UserError("使用 --send 时需要 --smtp 服务器地址")
     try:
@@ -34,8 +34,8 @@ def _send(messages, args, log_path: Path) -> int:
 
 
 def cmd_distribute(args) -> int:
-    from .formats import get
-    from .mail.distribute import distribute
+    from converter.definition.formats import get
+    from converter.mail.distribute import distribute
     roster = _roster(args.roster)
     cover = Path(args.cover).read_text(encoding="utf-8") if args.cover else None
     out = distribute(roster, get(args.format), args.year, args.output, args.sender, args.org, args.deadline,
@@ -49,9 +49,9 @@ def cmd_distribute(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from .mail import sources
-    from .mail.collect import collect
-    from .mail.passwords import NoPassword
+    from converter.mail import sources
+    from converter.mail.collect import collect
+    from converter.mail.passwords import NoPassword
     roster = _roster(args.roster) if args.roster else None
     since = None
     if args.since:
@@ -92,8 +92,8 @@ def cmd_collect(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .atomic import write_bytes_atomic
-    from .mail.status import status, status_xlsx, summary
+    from converter.atomic import write_bytes_atomic
+    from converter.mail.status import status, status_xlsx, summary
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
@@ -115,7 +115,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from .mail.feedback import feedback
+    from converter.mail.feedback import feedback
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")

@@ -9,12 +9,12 @@ from pathlib import Path as _FsPath
 
 import xlsxwriter
 
-from . import __version__
-from .atomic import write_bytes_atomic
-from .layout import CORNER, HEADER, LABEL, TITLE, TOTAL
-from .model import (AMOUNT, COUNT, DELTA, ITEMS, MONEY, META_NAMES, META_SHEET, TEMPLATE_ID, TEXT, YEAR,
+from converter import __version__
+from converter.atomic import write_bytes_atomic
+from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, TOTAL
+from converter.definition.model import (AMOUNT, COUNT, DELTA, ITEMS, MONEY, META_NAMES, META_SHEET, TEMPLATE_ID, TEXT, YEAR,
                     Format, defined_name)
-from .sheet_plan import FIELD_LABEL_COL, NOTE_ROW, STATUS_ROW, TITLE_ROW, SheetPlan, a1, plan_format
+from converter.definition.sheet_plan import FIELD_LABEL_COL, NOTE_ROW, STATUS_ROW, TITLE_ROW, SheetPlan, a1, plan_format
 
 GUIDE_SHEET = "填报说明"
 FAIL_MARK, PASS_MARK = "✗", "✓"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .findings import Finding, make
+from converter.checks.findings import Finding, make
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")

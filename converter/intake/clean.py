@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 
-from .model import AMOUNT, COUNT, DELTA, MONEY, YEAR
+from converter.definition.model import AMOUNT, COUNT, DELTA, MONEY, YEAR
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")

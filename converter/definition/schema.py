@@ -2,7 +2,7 @@
 `make generate`; a test fails when the committed copy is stale."""
 from __future__ import annotations
 
-from .model import AMOUNT, COUNT, DELTA, ITEMS, LINE, MONEY, TEXT, YEAR, Field, Format
+from converter.definition.model import AMOUNT, COUNT, DELTA, ITEMS, LINE, MONEY, TEXT, YEAR, Field, Format
 
 _CELL = {
     COUNT: {"type": "integer", "minimum": 0},

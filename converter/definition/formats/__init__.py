@@ -1,8 +1,8 @@
 """The national formats, one data module each. A new format version is a new module here."""
 from __future__ import annotations
 
-from ..model import Format
-from . import f2019, f2021
+from converter.definition.model import Format
+from converter.definition.formats import f2019, f2021
 
 FORMATS: dict[str, Format] = {f.id: f for f in (f2021.FORMAT, f2019.FORMAT)}
 DEFAULT = "2021"

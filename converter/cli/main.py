@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from converter import __version__
 
 FORMAT_IDS = ("2021", "2019")
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 2
     try:
-        from . import mail_cli
+        from converter.cli import mail as mail_cli
         commands = {"template": cmd_template, "check": cmd_check, "build": cmd_build, "schema": cmd_schema,
                     "distribute": mail_cli.cmd_distribute, "collect": mail_cli.cmd_collect,
                     "status": mail_cli.cmd_status, "feedback": mail_cli.cmd_feedback}
@@ -137,8 +137,8 @@ class UserError(Exception):
 
 
 def cmd_template(args) -> int:
-    from .formats import get
-    from .template import write_template
+    from converter.definition.formats import get
+    from converter.template.workbook import write_template
     write_template(args.output, get(args.format), unit=args.unit, year=args.year)
     print(f"已生成填报模板：{args.output}（{get(args.format).name}）")
     return 0
@@ -149,7 +149,7 @@ def _missing(paths) -> list[str]:
 
 
 def cmd_check(args) -> int:
-    from .batch import check_files
+    from converter.batch.pipeline import check_files
     missing = _missing(args.paths)
     if missing:
         print("错误：找不到 " + "、".join(missing), file=sys.stderr)
@@ -184,7 +184,7 @@ class _JsonList:
 
 
 def cmd_build(args) -> int:
-    from .batch import CHECK_REPORT_NAME, build
+    from converter.batch.pipeline import CHECK_REPORT_NAME, build
     missing = _missing(args.inputs)
     if missing:
         print("错误：找不到 " + "、".join(missing), file=sys.stderr)
@@ -202,8 +202,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .formats import get
-    from .schema import build_schema
+    from converter.definition.formats import get
+    from converter.definition.schema import build_schema
     json.dump(build_schema(get(args.format)), sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
@@ -211,8 +211,8 @@ def cmd_schema(args) -> int:
 
 def _print_task(t, show_ok: bool, bar: bool) -> None:
     """One file's result, printed as it completes (above the progress bar when there is one)."""
-    from .batch import STATUS_ZH
-    from .findings import SEVERITY_ZH
+    from converter.batch.pipeline import STATUS_ZH
+    from converter.checks.findings import SEVERITY_ZH
     if not t.findings and not show_ok:
         return
     who = f"（{t.unit}{t.year or ''}）" if t.unit else ""

@@ -16,8 +16,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_bytes_atomic
-from .findings import ERROR, WARNING, Finding, has_errors, make
+from converter.atomic import write_bytes_atomic
+from converter.checks.findings import ERROR, WARNING, Finding, has_errors, make
 
 CONVERTED, CHECKED, REJECTED, UNREADABLE, FAILED = "converted", "checked", "rejected", "unreadable", "failed"
 STATUS_ZH = {CONVERTED: "已转换", CHECKED: "校验通过", REJECTED: "未通过校验", UNREADABLE: "无法读取",
@@ -114,9 +114,9 @@ def _inside(path: str, folder: str) -> bool:
 
 def process_file(path: str, outdir: str | None = None) -> Task:
     """Read, check and (given outdir, when there is no error) render one workbook to a temp file."""
-    from .checks import Context, check_report
-    from .formats import get as get_format
-    from .reader import read_workbook
+    from converter.checks import Context, check_report
+    from converter.definition.formats import get as get_format
+    from converter.intake.workbook import read_workbook
     try:
         result = read_workbook(path)
         task = Task(file=str(path), status=UNREADABLE, findings=list(result.findings))
@@ -133,7 +133,7 @@ def process_file(path: str, outdir: str | None = None) -> Task:
         elif outdir is None:
             task.status = CHECKED
         else:
-            from .render_docx import render_report
+            from converter.render.docx import render_report
             # The document goes back to the main process, which does all file writing: workers
             # creating files in one directory contend for it, while the main process is idle.
             task._tmp = render_report(result.data, fmt)
@@ -209,7 +209,7 @@ def _process_chunk(paths: list[str], outdir: str | None) -> list[Task]:
 
 
 def _in_order(paths: list[str], outdir: str | None, jobs: int):
-    from .workers import in_order
+    from converter.batch.workers import in_order
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
     return in_order(paths, _process_chunk, outdir, jobs, chunk, lost=_worker_died)
 
@@ -241,15 +241,16 @@ class _InterruptsDeferred:
 
 
 def _warm_up(render: bool) -> None:
-    from . import checks, reader  # noqa: F401
-    from .checks import arithmetic, basic, narrative, schema_check  # noqa: F401
-    from .formats import FORMATS
-    from .schema import validator
+    from converter import checks  # noqa: F401
+    from converter.intake import workbook  # noqa: F401
+    from converter.checks import arithmetic, basic, narrative, schema_check  # noqa: F401
+    from converter.definition.formats import FORMATS
+    from converter.definition.schema import validator
     for fmt in FORMATS.values():
         validator(fmt)
         fmt.equations(), fmt.path_order(), fmt.kind_of(("fields", "unit"))
     if render:
-        from .render_docx import _shell
+        from converter.render.docx import _shell
         _shell()
 
 
@@ -283,7 +284,7 @@ def build(inputs, outdir, jobs: int = 0, progress: bool = False, on_task=None, k
     Each report gets its final name as soon as it is done, and each file's row goes into the check
     report as it arrives; if the run is interrupted, what was finished is in place and listed.
     `on_task(task)` is called for each file as it completes."""
-    from .check_report_xlsx import CheckReportWriter
+    from converter.batch.results_xlsx import CheckReportWriter
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)

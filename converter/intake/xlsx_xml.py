@@ -13,7 +13,7 @@ import zipfile
 
 from lxml import etree
 
-from .cell_ref import col_letter
+from converter.cell_ref import col_letter
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -2,7 +2,7 @@
 table 四, and the 勾稽 rules on them. Labels are verbatim from the official forms."""
 from __future__ import annotations
 
-from ..model import (AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR, Column, Field, Format, Row, Rule, Section, Table,
+from converter.definition.model import (AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR, Column, Field, Format, Row, Rule, Section, Table,
                      TableGroup)
 
 BASIC = Section(

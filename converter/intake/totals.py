@@ -3,7 +3,7 @@ a total cell that still holds a formula takes the sum of its inputs; a total a c
 the typed value and is checked like any other."""
 from __future__ import annotations
 
-from .model import Format, Path
+from converter.definition.model import Format, Path
 
 
 def get(data: dict, path: Path):

@@ -8,10 +8,10 @@ import io
 import os
 import time
 
-from .atomic import atomic_writer
-from .batch import STATUS_ZH, BatchReport, Task
-from .findings import SEVERITY_ZH
-from .xlsx_stream import Style, StreamingWorkbook
+from converter.atomic import atomic_writer
+from converter.batch.pipeline import STATUS_ZH, BatchReport, Task
+from converter.checks.findings import SEVERITY_ZH
+from converter.batch.xlsx_stream import Style, StreamingWorkbook
 
 SUMMARY_HEAD = ("序号", "文件", "单位名称", "报告年度", "格式", "状态", "错误数", "提示数", "输出文件")
 SUMMARY_WIDTHS = (6, 36, 28, 10, 8, 12, 8, 8, 48)

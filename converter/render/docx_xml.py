@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from .layout import CORNER, HEADER, LABEL, TITLE, Grid
+from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, Grid
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")

@@ -13,10 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from . import docx_xml, zip_writer
-from .formats import get as get_format
-from .layout import layout_group
-from .model import AMOUNT, ITEMS, TEXT, Format, TableGroup
+from converter.render import docx_xml, zip_writer
+from converter.definition.formats import get as get_format
+from converter.definition.layout import layout_group
+from converter.definition.model import AMOUNT, ITEMS, TEXT, Format, TableGroup
 
 BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT, TABLE_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
@@ -123,7 +123,7 @@ def render_report_reference(data: dict, fmt: Format | None = None) -> bytes:
 def _reference_table(doc, grid, texts, widths, style) -> None:
     """A table through python-docx's API only (slow: Table.cell() is quadratic; fine for a reference)."""
     from docx.shared import Twips
-    from .layout import CORNER, HEADER, TITLE
+    from converter.definition.layout import CORNER, HEADER, TITLE
     table = doc.add_table(rows=grid.height, cols=grid.width)
     table.style = doc.styles["Table Grid"]
     for i, w in enumerate(widths):
