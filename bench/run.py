@@ -36,6 +36,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 WORK = HERE / "work"
 
+from converter.definition import compile  # noqa: E402
+
 TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
            "help_s": 0.3}
 
@@ -48,10 +50,10 @@ def _values(fmt, seed: int) -> dict:
         for r in t.rows:
             for c in t.columns:
                 p = ("tables", t.key, r.key, c.key)
-                if p in fmt.computed():
+                if p in compile(fmt).computed:
                     continue
-                values[p] = (round(rnd.uniform(0, 500), 2) if c.kind == "money"
-                             else rnd.randint(-20, 20) if c.kind == "delta" else rnd.randint(0, 60))
+                values[p] = (round(rnd.uniform(0, 500), 2) if c.kind.name == "money"
+                             else rnd.randint(-20, 20) if c.kind.name == "delta" else rnd.randint(0, 60))
     p3 = fmt.table("p3")
     for c in p3.columns[:-1]:       # make the applications table balance, like a careful clerk
         handled = sum(values[("tables", "p3", r.key, c.key)] for r in p3.rows
@@ -101,11 +103,11 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     files = sorted(str(p) for p in Path(folder).glob("*.xlsx"))[:limit]
     t = time.perf_counter()
     if kind == "check":
-        from converter.batch.pipeline import check_files
+        from converter.batch import check_files
         report = check_files(files, jobs=jobs, keep_tasks=False)     # as the CLI runs it
         ok = report.stats["checked"]
     elif kind == "build":
-        from converter.batch.pipeline import build
+        from converter.batch import build
         report = build(files, out, jobs=jobs, keep_tasks=False)
         ok = report.stats["converted"]
     elif kind == "baseline":
@@ -166,8 +168,8 @@ def machine_ceiling(rounds: int = 5) -> float:
 
 def stages(files: list[str], out: str) -> dict:
     """Per-workbook time of each stage, in one process (what --jobs 1 does for each file)."""
-    from converter.atomic import write_bytes_atomic
-    from converter.checks import Context, check_report
+    from converter.files import write_bytes_atomic
+    from converter.checks import Context, run_checks
     from converter.definition.formats import get
     from converter.intake.workbook import read_workbook
     from converter.render.docx import render_report
@@ -178,7 +180,7 @@ def stages(files: list[str], out: str) -> dict:
         r = read_workbook(f)
         t1 = time.perf_counter()
         fmt = get(r.format_id)
-        check_report(r.data, fmt, Context(fmt, r.locations, r.reported))
+        run_checks(r.data, fmt, Context(fmt, r.locations, r.reported))
         t2 = time.perf_counter()
         blob = render_report(r.data, fmt)
         t3 = time.perf_counter()
@@ -259,11 +261,10 @@ def _baseline_one(args) -> bool:
 
 def baseline(files: list[str], out: str, jobs: int) -> int:
     from converter.definition.formats import get
-    from converter.definition.sheet_plan import default_locations
-    _baseline_template()
+        _baseline_template()
     locations = {}
     for fid in ("2021", "2019"):
-        locations[fid] = default_locations(get(fid))
+        locations[fid] = compile(get(fid)).locations
     # the baseline developer knows each file's format from its name in this generated set
     args = [(f, out, locations["2019" if int(Path(f).stem[4:]) % 5 == 0 else "2021"]) for f in files]
     with ProcessPoolExecutor(jobs) as pool:

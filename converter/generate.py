@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from converter.atomic import write_bytes_atomic
+from converter.files import write_bytes_atomic
 from converter.definition.formats import FORMATS
 from converter.definition.schema import build_schema
 from converter.template.workbook import make_template

@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "samples"
 sys.path.insert(0, str(ROOT))
 
+from converter.definition import compile
+
 from converter.definition.formats import get  # noqa: E402
 from converter.template.workbook import write_template  # noqa: E402
 
@@ -18,8 +20,8 @@ APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other"
 
 def zeros(fmt) -> dict:
     """Every input cell 0 (totals are left to the template's formulas)."""
-    computed = fmt.computed()
-    return {p: 0 for p in fmt.cell_paths() if p not in computed}
+    computed = compile(fmt).computed
+    return {p: 0 for p in compile(fmt).cell_paths if p not in computed}
 
 
 def busy_p3(fmt, seed: int, scale: int) -> dict:

@@ -58,6 +58,7 @@ def fill_by_names(blob: bytes, values: dict | None = None, unit: str | None = No
     """A complete, valid filling of a workbook (every input 0, the narrative present), by defined name;
     `values` ({path: value}) on top; `wrong` unbalances table 三; `unit` overwrites the unit name."""
     import io
+    from converter.definition import compile
     from converter.definition.formats import get
     from converter.definition.model import defined_name
     wb = openpyxl.load_workbook(io.BytesIO(blob))
@@ -66,8 +67,8 @@ def fill_by_names(blob: bytes, values: dict | None = None, unit: str | None = No
     def cell(path):
         sheet, ref = wb.defined_names[defined_name(path)].attr_text.split("!")
         return wb[sheet.strip("'")][ref.replace("$", "").split(":")[0]]
-    for p in fmt.cell_paths():
-        if p not in fmt.computed():
+    for p in compile(fmt).cell_paths:
+        if p not in compile(fmt).computed:
             cell(p).value = 0
     cell(("fields", "fee")).value = 0
     for key in ("active", "onrequest", "management", "platform", "supervision"):

@@ -5,7 +5,7 @@ import shutil
 import openpyxl
 import pytest
 
-from converter.batch.pipeline import build
+from converter.batch import build
 from converter.intake.workbook import read_workbook
 from conftest import SAMPLES
 import office

@@ -5,8 +5,8 @@ import tracemalloc
 
 import openpyxl
 
-from converter.batch.pipeline import BatchReport, Task
-from converter.batch.results_xlsx import CheckReportWriter, check_report_bytes
+from converter.batch.report import BatchReport, Task
+from converter.batch.results_xlsx import ResultsWriter, results_bytes
 from converter.checks.findings import make
 from converter.cell_ref import col_letter as column_letter
 
@@ -23,7 +23,7 @@ def test_column_letters():
 def test_unit_text_stays_text_and_odd_characters_survive():
     evil = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "a&b<c>\"d'", "控制\x01字符\x1f", "换行\n第二行", "长" * 40000]
     report = BatchReport([_task(i, unit) for i, unit in enumerate(evil)])
-    wb = openpyxl.load_workbook(io.BytesIO(check_report_bytes(report)))
+    wb = openpyxl.load_workbook(io.BytesIO(results_bytes(report)))
     units = [row[2] for row in wb["汇总"].iter_rows(min_row=2, max_row=len(evil) + 1)]
     assert [c.value for c in units] == evil[:4] + ["控制\ufffd字符\ufffd", "换行\n第二行", "长" * 32767]
     assert all(c.data_type == "s" for c in units)
@@ -35,7 +35,7 @@ def test_memory_does_not_grow_with_rows(tmp_path):
     def peak(n: int) -> int:
         report = BatchReport(keep_tasks=False)
         tracemalloc.start()
-        writer = CheckReportWriter(tmp_path / f"{n}.xlsx")
+        writer = ResultsWriter(tmp_path / f"{n}.xlsx")
         t = _task(0)
         for i in range(n):
             writer.add(t)

@@ -5,7 +5,7 @@ import functools
 
 import pytest
 
-from converter.checks import Context, check_report
+from converter.checks import Context, run_checks
 from converter.definition.formats import get
 from converter.intake.workbook import read_workbook
 from converter.template.workbook import make_template
@@ -30,7 +30,7 @@ def valid(tmp_path_factory):
 
 def run(data, today=dt.date(2025, 1, 15)):
     fmt = get(data["format"])
-    return [(f.code, f.severity, f.cell) for f in check_report(data, fmt, Context(fmt, today=today))]
+    return [(f.code, f.severity, f.cell) for f in run_checks(data, fmt, Context(fmt, today=today))]
 
 
 def errors(data, **kw):
@@ -104,7 +104,7 @@ def test_column_balance_names_the_column_and_both_sums(valid):
     d["tables"]["p3"]["new"]["natural"] = 12
     d["tables"]["p3"]["new"]["total"] = 12
     fmt = get("2021")
-    found = [f for f in check_report(d, fmt, Context(fmt)) if f.code == "P3_COLUMN_BALANCE"]
+    found = [f for f in run_checks(d, fmt, Context(fmt)) if f.code == "P3_COLUMN_BALANCE"]
     assert [(f.cell, f.expected, f.actual) for f in found] == [("D32", 0, 12), ("J32", 0, 12)]
     assert "「自然人」列" in found[0].message and "12" in found[0].message
 

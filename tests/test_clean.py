@@ -1,7 +1,7 @@
 import pytest
 
-from converter.intake import clean
-from converter.definition.model import COUNT, DELTA, MONEY, YEAR
+from converter.definition import values as clean
+from converter.definition.kinds import COUNT, DELTA, MONEY, YEAR
 
 
 @pytest.mark.parametrize("raw, kind, expected", [

@@ -30,7 +30,7 @@ def test_help_and_usage_errors():
 
 def test_check_exit_codes_and_json():
     ok = nianbao("check", str(SAMPLES / "云溪县市场监督管理局-2024.xlsx"))
-    assert ok.returncode == 0 and "校验通过" in ok.stdout
+    assert ok.returncode == 0 and "通过 1" in ok.stdout
     bad = nianbao("check", str(SAMPLES / "云溪县自然资源局-2024.xlsx"), "--json")
     assert bad.returncode == 1
     found = json.loads(bad.stdout)
@@ -65,7 +65,7 @@ def test_build_samples(tmp_path):
     assert [row[0] for row in rows] == list(range(1, 8))
     assert any(str(row[0]).startswith("合计：共 7 个文件") for row in wb["汇总"].iter_rows(values_only=True))
     status = {row[1]: row[5] for row in rows}
-    assert status["云溪县自然资源局-2024.xlsx"] == "未通过校验"
+    assert status["云溪县自然资源局-2024.xlsx"] == "有错误"
     assert status["南岭镇人民政府-2024.xlsx"] == "已转换"
     detail = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert ("云溪县教育局-2024.xlsx", "云溪县教育局", "错误", "'三、依申请公开'!H12") in [d[:4] for d in detail]
@@ -117,7 +117,7 @@ def test_schema_command_matches_committed():
 
 @pytest.mark.parametrize("name", ["云溪县市场监督管理局-2024.xlsx"])
 def test_library_and_cli_agree(name):
-    from converter.batch.pipeline import check_files
+    from converter.batch import check_files
     lib = [f.to_dict() for f in check_files([SAMPLES / name]).findings()]
     cli = json.loads(nianbao("check", str(SAMPLES / name), "--json").stdout)
     assert [(f["code"], f["cell"]) for f in lib] == [(f["code"], f["cell"]) for f in cli]
@@ -259,13 +259,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
 def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     import os
-    from converter.batch import pipeline as batch
+    from converter.batch import run as batch
     real = batch.process_file
 
-    def crashing(path, outdir=None):
+    def crashing(path, render=False):
         if path.endswith("007.xlsx"):
             os._exit(1)            # what a crash in a C library looks like from outside
-        return real(path, outdir)
+        return real(path, render)
     monkeypatch.setattr(batch, "process_file", crashing)     # forked workers inherit the patch
     inbox = tmp_path / "inbox"
     inbox.mkdir()

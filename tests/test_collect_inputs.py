@@ -1,7 +1,7 @@
 """Which files a batch takes: every file below the folders named, each once, in the order given."""
 import os
 
-from converter.batch.pipeline import collect_inputs
+from converter.batch.inputs import collect_inputs
 
 
 def _tree(tmp_path):

@@ -7,11 +7,13 @@ import subprocess
 import openpyxl
 import pytest
 
-from converter.checks import Context, check_report
+from converter.definition import compile
+
+from converter.checks import Context, run_checks
 from converter.definition.formats import get
 from converter.intake.workbook import read_workbook
 from converter.render.docx import render_report
-from converter.definition.sheet_plan import a1, plan_format
+from converter.cell_ref import a1
 from converter.template.workbook import FAIL_MARK, PASS_MARK
 from conftest import SAMPLES
 import docx_read
@@ -37,13 +39,13 @@ def resaved(tmp_path_factory, lo_profile):
 def _check_cells(fmt):
     """equation -> (sheet, A1 of its live check cell), from the sheet plan."""
     out = {}
-    for plan in plan_format(fmt):
+    for plan in compile(fmt).sheets:
         for rule, row in plan.check_rows:
-            for eq in fmt.equations():
+            for eq in compile(fmt).equations:
                 if eq.rule is rule:
                     out[eq] = (plan.section.sheet, a1(row, plan.cell_of(eq.anchor)[1]))
         for rule, col in plan.check_cols:
-            for eq in fmt.equations():
+            for eq in compile(fmt).equations:
                 if eq.rule is rule:
                     out[eq] = (plan.section.sheet, a1(plan.cell_of(eq.anchor)[0], col))
     return out
@@ -60,7 +62,7 @@ def test_reader_returns_the_same_data_after_libreoffice(resaved, name):
 def test_live_checks_agree_with_our_checker(resaved, name):
     r = read_workbook(resaved[name])
     fmt = get(r.format_id)
-    ours = {(f.sheet, f.cell) for f in check_report(r.data, fmt, Context(fmt, r.locations)) if f.code.startswith("P")}
+    ours = {(f.sheet, f.cell) for f in run_checks(r.data, fmt, Context(fmt, r.locations)) if f.code.startswith("P")}
     values = openpyxl.load_workbook(resaved[name], data_only=True)
     failing_anchors = set()
     for eq, (sheet, cell) in _check_cells(fmt).items():
@@ -98,7 +100,7 @@ def test_word_report_opens_in_libreoffice(tmp_path, lo_profile):
 
 def test_check_report_opens_in_libreoffice(tmp_path, lo_profile):
     """校验结果.xlsx is our own streamed package: LibreOffice must read every row back from it."""
-    from converter.batch.pipeline import build
+    from converter.batch import build
     out = tmp_path / "out"
     build([SAMPLES], out, jobs=1)
     src = out / "校验结果.xlsx"

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+
 from converter.definition.layout import layout_group
 from converter.intake.workbook import read_workbook
 from converter.render.docx import render_report

@@ -4,8 +4,9 @@ import io
 import openpyxl
 import pytest
 
+from converter.definition import compile
+
 from converter.definition.model import META_SHEET, defined_name
-from converter.definition.sheet_plan import default_locations
 from converter.template.workbook import make_template
 
 
@@ -21,15 +22,15 @@ def test_sheets(book):
 
 
 def test_every_input_has_a_defined_name_at_its_planned_cell(fmt, book):
-    locations = default_locations(fmt)
+    locations = compile(fmt).locations
     for path, (sheet, cell) in locations.items():
         dn = book.defined_names[defined_name(path)]
         assert dn.attr_text.startswith(f"'{sheet}'!") and dn.attr_text.replace("$", "").split("!")[1].split(":")[0] == cell
 
 
 def test_inputs_unlocked_totals_formulas_sheets_protected(fmt, book):
-    computed = fmt.computed()
-    for path, (sheet, cell) in default_locations(fmt).items():
+    computed = compile(fmt).computed
+    for path, (sheet, cell) in compile(fmt).locations.items():
         c = book[sheet][cell]
         if path in computed:
             assert c.protection.locked and str(c.value).startswith("=SUM(")

@@ -8,8 +8,9 @@ import io
 import os
 import time
 
-from converter.atomic import atomic_writer
-from converter.batch.pipeline import STATUS_ZH, BatchReport, Task
+from converter.files import atomic_writer
+from converter.batch.report import BatchReport, Task
+from converter.batch.status import Status
 from converter.checks.findings import SEVERITY_ZH
 from converter.batch.xlsx_stream import Style, StreamingWorkbook
 
@@ -20,11 +21,11 @@ DETAIL_WIDTHS = (30, 24, 6, 26, 16, 8, 70, 8, 8, 20)
 _RED, _GREEN = Style(color="9C0006", fill="FFC7CE", top=True), Style(color="006100", fill="C6EFCE", top=True)
 
 
-class CheckReportWriter:
-    """add(task) for each file in order, then close(report). With a path, the file is written to a
-    temporary name and renamed into place on close; without one, close() returns the bytes."""
+class ResultsWriter:
+    """校验结果.xlsx: add(task) for each file in order, then close(report). With a path, the file is
+    written to a temporary name and renamed into place on close; without one, close() returns the bytes."""
 
-    def __init__(self, path: str | os.PathLike | None, expected_files: int = 0):
+    def __init__(self, path: str | os.PathLike[str] | None):
         self.path = os.fspath(path) if path else None
         self.wb = wb = StreamingWorkbook(spool_dir=os.path.dirname(self.path) if self.path else None)
         head = wb.add_style(Style(bold=True, fill="DDEBF7", border=True))
@@ -41,21 +42,23 @@ class CheckReportWriter:
         self._detail_styles = {sev: (c, c, self.bad if sev == "error" else c) + (c,) * 7 for sev in SEVERITY_ZH}
 
     def add(self, t: Task) -> None:
+        """One file's row on 汇总 and its findings on 问题明细."""
         name = os.path.basename(t.file)
         unit = t.unit or ""
-        self.ws.append((self.ws.rows, name, unit, t.year or "", t.format_id or "", STATUS_ZH[t.status],
+        self.ws.append((self.ws.rows, name, unit, t.year or "", t.format_id or "", Status(t.status).label,
                         t.errors, t.warnings, os.path.basename(t.output) if t.output else ""),
-                       self._summary_styles[t.status in ("converted", "checked")])
+                       self._summary_styles[Status(t.status).ok])
         for f in t.findings:
             self.wd.append((name, unit, SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell, f.message,
                             f.expected, f.actual, f.code), self._detail_styles[f.severity])
 
     def close(self, report: BatchReport) -> bytes | None:
+        """Finish the file: the total line, the filters; write it (or return its bytes)."""
         s = report.stats
         self.ws.skip()
-        self.ws.append((f"合计：共 {s['files']} 个文件：已转换 {s['converted']}，校验通过 {s['checked']}，"
-                        f"未通过校验 {s['rejected']}，无法读取 {s['unreadable']}，处理出错 {s['failed']}；"
-                        f"错误 {s['errors']} 处，提示 {s['warnings']} 处",), (self.bold,))
+        counts = "，".join(f"{st.label} {s[st.value]}" for st in Status if st is not Status.MISSING)
+        self.ws.append((f"合计：共 {s['files']} 个文件：{counts}；错误 {s['errors']} 处，提示 {s['warnings']} 处",),
+                       (self.bold,))
         self.ws.autofilter = (s["files"], len(SUMMARY_HEAD) - 1)
         self.wd.autofilter = (self.wd.rows - 1, len(DETAIL_HEAD) - 1)
         try:
@@ -78,9 +81,11 @@ class CheckReportWriter:
             self.wb.discard()
 
 
-def check_report_bytes(report: BatchReport) -> bytes:
-    """For a report that kept its tasks (e.g. one unit's, attached to a feedback email)."""
-    writer = CheckReportWriter(None)
+def results_bytes(report: BatchReport) -> bytes:
+    """校验结果.xlsx of a report that kept its tasks (e.g. one unit's, attached to a feedback email)."""
+    writer = ResultsWriter(None)
     for t in report.tasks:
         writer.add(t)
-    return writer.close(report)
+    data = writer.close(report)
+    assert data is not None
+    return data

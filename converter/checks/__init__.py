@@ -1,38 +1,56 @@
-"""Report data -> findings. Each check is one function ``(data, ctx) -> iterable of Finding`` in the
-module of its level; :data:`CHECKS` runs them in order, structural ones first. Checks yield
-findings for bad data and never raise. A finding's cell comes from ``ctx.locate(path)``, which uses
-the workbook's own defined-name destinations when the data was read from a workbook."""
+"""Stage 2: report data -> findings.
+
+In: report data (a plain dict shaped by the format's JSON Schema, from any reader) and the format's
+compiled plan; a :class:`Context` with where each input was found. Out: a list of
+:class:`~converter.checks.findings.Finding`, in this order: the schema (types, blanks, bounds), basic
+information (year, format version), the 勾稽 rules of the format, then the narrative. Each check is one
+function ``(data, ctx) -> iterable of Finding`` in the module of its level; checks yield findings for
+bad data and never raise. A finding's cell comes from ``ctx.locate(path)``.
+"""
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
+from converter.checks import arithmetic, basic, narrative, schema_check
 from converter.checks.findings import Finding
 from converter.definition.formats import get as get_format
-from converter.definition.model import Format, Path
-from converter.definition.sheet_plan import default_locations
+from converter.definition.model import DataPath, Format
+from converter.definition.plan import Plan, compile
 
 
 @dataclass
 class Context:
-    fmt: Format
-    locations: dict[Path, tuple[str, str]] = field(default_factory=dict)
-    reported: set[Path] = field(default_factory=set)   # paths already carrying a reader finding
+    """What the checks need besides the data: the plan, where each input was read from (defined-name
+    destinations of a workbook, or a table and row of a published report), paths a reader already
+    reported, and today's date."""
+    plan: Plan
+    locations: dict[DataPath, tuple[str, str]] = field(default_factory=dict)
+    reported: set[DataPath] = field(default_factory=set)   # paths already carrying a reader finding
     today: _dt.date = field(default_factory=_dt.date.today)
 
-    def locate(self, path: Path) -> dict:
-        sheet, cell = self.locations.get(path) or default_locations(self.fmt).get(path, ("", ""))
+    def __post_init__(self) -> None:
+        self.plan = compile(self.plan)
+
+    def locate(self, path: DataPath) -> dict[str, str]:
+        """sheet= and cell= of an input, for a finding: where it was read, else the template's cell."""
+        sheet, cell = self.locations.get(path) or self.plan.locations.get(path, ("", ""))
         return {"sheet": sheet, "cell": cell}
 
 
-def check_report(data: dict, fmt: Format | None = None, ctx: Context | None = None) -> list[Finding]:
-    from converter.checks import arithmetic, basic, narrative, schema_check
-    if fmt is None:
-        fmt = get_format(data.get("format", ""))
-    ctx = ctx or Context(fmt)
+Check = Callable[[dict[str, Any], Context], Iterable[Finding]]
+CHECKS: tuple[Check, ...] = (
+    schema_check.check_schema, basic.check_year_not_future, basic.check_format_current,
+    arithmetic.check_equations, narrative.check_empty_sections, narrative.check_template_text,
+)
+
+
+def run_checks(data: dict[str, Any], fmt: Format | Plan | None = None, ctx: Context | None = None) -> list[Finding]:
+    """Every finding on report data, structural ones first. The format defaults to the data's own."""
+    plan = ctx.plan if ctx else compile(fmt if fmt is not None else get_format(data.get("format", "")))
+    ctx = ctx or Context(plan)
     findings: list[Finding] = []
-    checks = [schema_check.check_schema, basic.check_year_not_future, basic.check_format_current,
-              arithmetic.check_equations, narrative.check_empty_sections, narrative.check_template_text]
-    for check in checks:
+    for check in CHECKS:
         findings.extend(check(data, ctx))
     return findings

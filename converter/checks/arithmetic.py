@@ -2,26 +2,30 @@
 an equation with a blank or non-numeric operand is skipped (that cell has its own finding)."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from converter.checks.findings import Finding, make
-from converter.intake.totals import get
+from converter.checks.findings import Finding, rule_finding
+from converter.definition.model import value_at
+
+if TYPE_CHECKING:
+    from converter.checks import Context
 
 
-def _number(v) -> bool:
+def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _show(v):
+def _show(v: int | float) -> int | float:
     return int(v) if isinstance(v, float) and v.is_integer() else round(v, 6)
 
 
-def check_equations(data: dict, ctx) -> Iterable[Finding]:
-    fmt = ctx.fmt
-    for eq in fmt.equations():
+def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
+    """One finding per equation that does not hold, at the rule's anchor cell."""
+    fmt = ctx.plan.fmt
+    for eq in ctx.plan.equations:
         try:
-            lhs = [get(data, p) for p in eq.lhs]
-            rhs = [get(data, p) for p in eq.rhs]
+            lhs = [value_at(data, p) for p in eq.lhs]
+            rhs = [value_at(data, p) for p in eq.rhs]
         except (KeyError, TypeError):
             continue          # structure errors are the schema's to report
         if not all(map(_number, lhs + rhs)):
@@ -36,6 +40,5 @@ def check_equations(data: dict, ctx) -> Iterable[Finding]:
             where = f"「{label}」行" if label else table.name
         else:
             where = f"「{table.column(eq.at).label}」列"
-        message_params = dict(where=where, lhs=_show(left), rhs=_show(right))
-        detail = rule.message.format(**message_params)
-        yield make(rule.code, detail=detail, expected=_show(right), actual=_show(left), **ctx.locate(eq.anchor))
+        detail = rule.message.format(where=where, lhs=_show(left), rhs=_show(right))
+        yield rule_finding(rule, detail, expected=_show(right), actual=_show(left), **ctx.locate(eq.anchor))

@@ -1,13 +1,18 @@
 """Findings are data: a stable code, a severity, where (file, sheet, cell) and a Chinese message.
 
-Every code lives in :data:`CATALOGUE` with its severity, a short title and a message template.
-The CLI table, the JSON output and 校验结果.xlsx all render the same :class:`Finding` objects.
+Every code of intake and of the checks lives in :data:`CATALOGUE` with its severity, a short title and
+a message template; the 勾稽 rules are their own entries, declared with the format data
+(:func:`catalogue` lists both). The CLI, the JSON output, 校验结果.xlsx and the feedback emails all
+render the same :class:`Finding` objects.
 """
 from __future__ import annotations
 
 import string
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Iterable
+
+from converter.definition.formats import FORMATS
+from converter.definition.model import Rule
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
@@ -15,6 +20,7 @@ SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
 
 @dataclass(frozen=True)
 class Code:
+    """A catalogue entry: severity, a short Chinese title, and the message template."""
     severity: str
     title: str
     template: str
@@ -45,14 +51,10 @@ CATALOGUE: dict[str, Code] = {
     # level 2: basic information
     "UNIT_MISSING": Code(ERROR, "未填写单位名称", "未填写单位名称"),
     "YEAR_MISSING": Code(ERROR, "未填写报告年度", "未填写报告年度"),
-    "YEAR_INVALID": Code(ERROR, "报告年度不正确", "报告年度应为 2008 年以后的四位年份，实为“{actual}”"),
+    "YEAR_INVALID": Code(ERROR, "报告年度不正确", "报告年度应为 {minimum} 年以后的四位年份，实为“{actual}”"),
     "YEAR_FUTURE": Code(ERROR, "报告年度晚于今年", "报告年度 {actual} 晚于今年（{expected}），请核对"),
-    "FORMAT_OUTDATED": Code(WARNING, "使用旧版格式", "{actual} 年度报告应使用 2021 年版格式（国办公开办函〔2021〕30号），本表为 2019 年版（试行）格式"),
-    # level 3: 勾稽关系 (messages come from each rule's own template)
-    "P3_ROW_TOTAL": Code(ERROR, "申请情况表行总计不符", "{detail}"),
-    "P3_RESULT_TOTAL": Code(ERROR, "办理结果总计不符", "{detail}"),
-    "P3_COLUMN_BALANCE": Code(ERROR, "申请情况表勾稽关系不平衡", "{detail}"),
-    "P4_BLOCK_TOTAL": Code(ERROR, "复议诉讼表总计不符", "{detail}"),
+    "FORMAT_OUTDATED": Code(WARNING, "使用旧版格式", "{actual} 年度报告应使用 {newer}格式（{newer_document}），本表为 {name}格式"),
+    # level 3: 勾稽关系: each rule of a format is its own code (see catalogue())
     # level 4: what reviewers flag but does not block publication
     "TEXT_EMPTY": Code(WARNING, "内容未填写", "{what}未填写"),
     "TEXT_TEMPLATE_LEFT": Code(WARNING, "残留模板说明文字", "{what}含有模板说明文字“{actual}”，请删除"),
@@ -66,7 +68,7 @@ CATALOGUE: dict[str, Code] = {
 class _Lenient(string.Formatter):
     """A missing placeholder must never crash a message: it is left as written."""
 
-    def get_value(self, key, args, kwargs):
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
         if isinstance(key, str) and key not in kwargs:
             return "{" + key + "}"
         return super().get_value(key, args, kwargs)
@@ -77,6 +79,7 @@ _fmt = _Lenient()
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem found: where it is and what a person should do about it."""
     code: str
     severity: str
     message: str
@@ -88,15 +91,18 @@ class Finding:
 
     @property
     def location(self) -> str:
+        """Where, as a person finds it: 'sheet'!cell, or the sheet (part) alone."""
         if self.sheet and self.cell:
             return f"'{self.sheet}'!{self.cell}"
         return self.sheet
 
-    def with_file(self, file: str) -> "Finding":
+    def with_file(self, file: str) -> Finding:
+        """The same finding, naming the file it is about."""
         return Finding(self.code, self.severity, self.message, self.sheet, self.cell, file,
                        self.expected, self.actual)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for JSON output (with the location as a person reads it)."""
         d = asdict(self)
         d["location"] = self.location
         return d
@@ -104,10 +110,29 @@ class Finding:
 
 def make(code: str, *, sheet: str = "", cell: str = "", expected: Any = None, actual: Any = None,
          **params: Any) -> Finding:
-    entry = CATALOGUE[code]
+    """A finding of a catalogue code, its message filled in from the parameters (a missing one is left
+    as written, never an error)."""
+    entry = CATALOGUE.get(code) or catalogue()[code]
     message = _fmt.format(entry.template, expected=expected, actual=actual, sheet=sheet, **params)
     return Finding(code, entry.severity, message, sheet, cell, "", expected, actual)
 
 
-def has_errors(findings) -> bool:
+def rule_finding(rule: Rule, detail: str, *, sheet: str = "", cell: str = "", expected: Any = None,
+                 actual: Any = None) -> Finding:
+    """The finding of a failed 勾稽 rule: the rule is its own catalogue entry."""
+    return Finding(rule.code, rule.severity, detail, sheet, cell, "", expected, actual)
+
+
+def catalogue() -> dict[str, Code]:
+    """Every code there is: intake and check codes, then the rules of every registered format."""
+    codes = dict(CATALOGUE)
+    for fmt in FORMATS.values():
+        for rule in fmt.rules:
+            codes.setdefault(rule.code, Code(rule.severity, rule.title, rule.message))
+    return codes
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Whether any of the findings is an error (which blocks conversion)."""
     return any(f.severity == ERROR for f in findings)
+

@@ -1,12 +1,18 @@
 """Level 1: the JSON Schema. Each schema error becomes a finding with a stable code and the cell of
-the value it is about, never a raw jsonschema message."""
+the value it is about, never a raw jsonschema message. The plan's fast path answers first for the
+common, certainly valid case."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from converter.checks.findings import Finding, make
-from converter.definition.model import AMOUNT, COUNT, DELTA, ITEMS, LINE, MONEY, TEXT, YEAR
-from converter.definition.schema import validator
+from converter.definition.kinds import YEAR
+from converter.definition.model import DataPath, Format
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+    from converter.checks import Context
 
 _SPECIAL = {  # basic-information fields have their own codes
     ("unit", "type"): "UNIT_MISSING", ("unit", "minLength"): "UNIT_MISSING",
@@ -14,79 +20,24 @@ _SPECIAL = {  # basic-information fields have their own codes
 }
 
 
-def check_schema(data: dict, ctx) -> Iterable[Finding]:
-    fmt = ctx.fmt
-    if plainly_valid(data, fmt):
+def check_schema(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
+    """A finding per schema violation, in layout order; nothing when the fast path is sure."""
+    plan = ctx.plan
+    if plan.plainly_valid(data):
         return          # the full validator would find nothing; it runs whenever this is unsure
-    order = fmt.path_order()
-    errors = sorted(validator(fmt).iter_errors(data), key=lambda e: order.get(tuple(e.absolute_path), -1))
+    order = plan.path_order
+    errors = sorted(plan.validator.iter_errors(data), key=lambda e: order.get(tuple(e.absolute_path), -1))
     for err in errors:
-        path = tuple(err.absolute_path)
+        path = tuple(str(p) for p in err.absolute_path)
         if path in ctx.reported:
             continue
-        if not _known(fmt, path):
-            yield make("VALUE_INVALID", what="/".join(map(str, path)) or "报告数据", detail=err.message[:200])
+        if not _known(plan.fmt, path):
+            yield make("VALUE_INVALID", what="/".join(path) or "报告数据", detail=err.message[:200])
             continue
-        yield _finding(fmt, path, err, ctx)
+        yield _finding(plan.fmt, path, err, ctx)
 
 
-def _is_num(v) -> bool:
-    return (type(v) is int) or (type(v) is float and v == v and v not in (float("inf"), float("-inf")))
-
-
-_CHECKS = {
-    COUNT: lambda v: type(v) is int and v >= 0,
-    DELTA: lambda v: type(v) is int,
-    MONEY: lambda v: _is_num(v) and v >= 0,
-    AMOUNT: lambda v: _is_num(v) and v >= 0,
-    YEAR: lambda v: type(v) is int and 2008 <= v <= 2100,
-    LINE: lambda v: type(v) is str,
-    TEXT: lambda v: type(v) is str,
-}
-
-
-def plainly_valid(data: dict, fmt) -> bool:
-    """A strict, fast test of the common case: True only when the schema certainly accepts the data.
-    It may say False for data the schema accepts (e.g. 3.0 as a count); the schema then decides."""
-    plan = fmt._cache.get("fast_schema")
-    if plan is None:
-        fields = [(f.key, f.kind, f.required, f.items) for _, f in fmt.fields()]
-        tables = [(t.key, [r.key for r in t.rows], [(c.key, _CHECKS[c.kind]) for c in t.columns])
-                  for t in fmt.tables()]
-        plan = fmt._cache["fast_schema"] = (fields, tables, {k for k, *_ in fields}, {t[0] for t in tables})
-    fields, tables, field_keys, table_keys = plan
-    if type(data) is not dict or data.get("format") != fmt.id or not set(data) <= _TOP:
-        return False
-    if type(data.get("template_version", "")) is not str:
-        return False
-    f, t = data.get("fields"), data.get("tables")
-    if type(f) is not dict or type(t) is not dict or f.keys() != field_keys or t.keys() != table_keys:
-        return False
-    for key, kind, required, items in fields:
-        v = f[key]
-        if kind == ITEMS:
-            if type(v) is not list or len(v) > items or not all(type(x) is str and x for x in v):
-                return False
-        elif not _CHECKS[kind](v) or (required and kind in (LINE, TEXT) and not v):
-            return False
-    for key, rows, cols in tables:
-        table = t[key]
-        if type(table) is not dict or len(table) != len(rows):
-            return False
-        for r in rows:
-            row = table.get(r)
-            if type(row) is not dict or len(row) != len(cols):
-                return False
-            for c, ok in cols:
-                if c not in row or not ok(row[c]):
-                    return False
-    return True
-
-
-_TOP = {"format", "template_version", "fields", "tables"}
-
-
-def _known(fmt, path) -> bool:
+def _known(fmt: Format, path: DataPath) -> bool:
     try:
         if len(path) == 2 and path[0] == "fields":
             fmt.field(path[1])
@@ -100,14 +51,14 @@ def _known(fmt, path) -> bool:
     return False
 
 
-def _finding(fmt, path, err, ctx) -> Finding:
+def _finding(fmt: Format, path: DataPath, err: ValidationError, ctx: Context) -> Finding:
     where = ctx.locate(path)
     what = fmt.describe(path)
     value = err.instance
     key = path[1] if path[0] == "fields" else None
     if key == "year" and (err.validator != "type" or isinstance(value, str)):
-        return make("YEAR_INVALID", actual=value, **where)
-    special = _SPECIAL.get((key, err.validator))
+        return make("YEAR_INVALID", actual=value, minimum=YEAR.minimum, **where)
+    special = _SPECIAL.get((key or "", str(err.validator)))
     if special and (value is None or value == ""):
         return make(special, **where)
     if err.validator == "type":
@@ -121,5 +72,5 @@ def _finding(fmt, path, err, ctx) -> Finding:
     return make("VALUE_INVALID", what=what, actual=value, detail=err.message[:200], **where)
 
 
-def _num(v):
+def _num(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() else v

@@ -1,15 +1,89 @@
-"""The mail commands of the CLI (distribute, collect, status, feedback): thin wrappers over
-converter.mail, importing it only when one of them runs."""
+"""The mail commands (distribute, collect, status, feedback): each parser beside its handler, a thin
+wrapper over converter.mail, imported only when one of them runs."""
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import sys
 from pathlib import Path
+from typing import Any
 
-from converter.cli.main import UserError
+from converter.cli.common import UserError, add_format_option
 
 
-def _roster(path):
+def add_distribute(sub: Any) -> None:
+    """`nianbao distribute`."""
+    d = sub.add_parser("distribute", help="按名单生成并下发填报表（邮件）",
+                       description="按名单为每个单位生成预填单位名称和年度的填报表，并各写一封附带填报表的通知邮件"
+                                   "（默认保存为 .eml；加 --send 通过 SMTP 发送，中断后重新运行只发送未发出的）。",
+                       epilog="示例：nianbao distribute --roster 名单.xlsx --year 2024 -o 发件箱/ "
+                              "--from 'gkb@example.gov.cn' --send --smtp smtps://gkb@smtp.example.gov.cn:465")
+    d.add_argument("--roster", required=True, metavar="名单.xlsx", help="名单（.xlsx 或 .csv）：单位名称、邮箱、联系人")
+    d.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
+    d.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="发件箱文件夹")
+    add_format_option(d)
+    d.add_argument("--previous", metavar="DIR", help="上一年度各单位的工作簿，用于预填“上年结转”")
+    d.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址，如 政务公开办 <gkb@example.gov.cn>")
+    d.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    d.add_argument("--deadline", default="", metavar="日期", help="报送截止日期，写入通知，如 2025年1月15日")
+    d.add_argument("--cover", metavar="FILE", help="通知正文模板（UTF-8 文本，首行可写“主题：…”）")
+    _send_options(d)
+    d.set_defaults(handler=cmd_distribute)
+
+
+def add_collect(sub: Any) -> None:
+    """`nianbao collect`."""
+    co = sub.add_parser("collect", help="从邮箱收取各单位报送的工作簿",
+                        description="从邮箱收取附件中的工作簿（含压缩包内和转发邮件中的），按工作簿内的单位名称对应名单，"
+                                    "保留每个版本，以邮件日期最新的为准，写出收件记录。只读取，不删除、不移动、不标记邮件。",
+                        epilog="示例：nianbao collect --imap imaps://gkb@imap.163.com/INBOX --roster 名单.xlsx "
+                               "-o 收件箱/ --since 2025-01-01")
+    src = co.add_mutually_exclusive_group(required=True)
+    src.add_argument("--imap", metavar="URL", help="imaps://用户名@服务器/文件夹（密码见环境变量 NIANBAO_IMAP_PASSWORD）")
+    src.add_argument("--mbox", metavar="FILE", help="mbox 邮箱文件")
+    src.add_argument("--maildir", metavar="DIR", help="Maildir 文件夹")
+    src.add_argument("--eml", metavar="DIR", help="存放 .eml 文件的文件夹")
+    co.add_argument("-o", "--output", required=True, metavar="收件箱", help="收件箱文件夹")
+    co.add_argument("--roster", metavar="名单.xlsx", help="名单：用于对应单位并提示名单外的发件人")
+    co.add_argument("--since", metavar="YYYY-MM-DD", help="只收取此日期及以后的邮件")
+    co.add_argument("--insecure", action="store_true", help="允许不加密的 IMAP 连接（仅用于本机测试）")
+    co.set_defaults(handler=cmd_collect)
+
+
+def add_status(sub: Any) -> None:
+    """`nianbao status`."""
+    stt = sub.add_parser("status", help="查看各单位报送情况",
+                         description="对照名单列出：已报送并通过、有错误、无法读取、未报送的单位。",
+                         epilog="示例：nianbao status --roster 名单.xlsx 收件箱/")
+    stt.add_argument("--roster", required=True, metavar="名单.xlsx")
+    stt.add_argument("inbox", metavar="收件箱")
+    stt.add_argument("-o", "--output", metavar="FILE.xlsx", help="报送情况表（默认 收件箱/报送情况.xlsx）")
+    stt.set_defaults(handler=cmd_status)
+
+
+def add_feedback(sub: Any) -> None:
+    """`nianbao feedback`."""
+    fb = sub.add_parser("feedback", help="给有错误的单位写回复邮件",
+                        description="对最新报送的工作簿有错误的单位，逐一写出回复邮件（列出每个问题并附校验结果），"
+                                    "回复到该单位的来信（In-Reply-To）。默认保存为 .eml；加 --send 通过 SMTP 发送。",
+                        epilog="示例：nianbao feedback --roster 名单.xlsx 收件箱/ -o 回复/ --from gkb@example.gov.cn")
+    fb.add_argument("--roster", required=True, metavar="名单.xlsx")
+    fb.add_argument("inbox", metavar="收件箱")
+    fb.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="回复邮件文件夹")
+    fb.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址")
+    fb.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    _send_options(fb)
+    fb.set_defaults(handler=cmd_feedback)
+
+
+def _send_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--send", action="store_true", help="通过 SMTP 发送（否则只写 .eml 文件）")
+    p.add_argument("--smtp", metavar="URL", help="smtps://用户名@服务器:465 或 smtp://用户名@服务器:587"
+                                                "（密码见环境变量 NIANBAO_SMTP_PASSWORD，或运行时输入）")
+    p.add_argument("--insecure", action="store_true", help="允许不加密的 SMTP 连接（仅用于本机测试）")
+
+
+def _roster(path: str) -> Any:
     from converter.mail.roster import RosterError, read_roster
     try:
         return read_roster(path)
@@ -17,15 +91,11 @@ def _roster(path):
         raise UserError("名单有误：\n  " + "\n  ".join(e.problems)) from None
 
 
-def _send(messages, args, log_path: Path) -> int:
-    from converter.mail.passwords import NoPassword
-    from converter.mail.smtp import SmtpError, send_all
+def _send(messages: list[tuple[str, Any]], args: argparse.Namespace, log_path: Path) -> int:
+    from converter.mail.smtp import send_all
     if not args.smtp:
         raise UserError("使用 --send 时需要 --smtp 服务器地址")
-    try:
-        report = send_all(messages, args.smtp, log_path, insecure=args.insecure)
-    except (SmtpError, NoPassword) as e:
-        raise UserError(str(e)) from None
+    report = send_all(messages, args.smtp, log_path, insecure=args.insecure)
     print(f"已发送 {len(report.sent)} 封" + (f"，此前已发送 {len(report.already)} 封（跳过）" if report.already else "")
           + (f"，失败 {len(report.failed)} 封" if report.failed else "") + "。")
     for key, why in report.failed.items():
@@ -33,7 +103,8 @@ def _send(messages, args, log_path: Path) -> int:
     return 1 if report.failed else 0
 
 
-def cmd_distribute(args) -> int:
+def cmd_distribute(args: argparse.Namespace) -> int:
+    """`nianbao distribute`."""
     from converter.definition.formats import get
     from converter.mail.distribute import distribute
     roster = _roster(args.roster)
@@ -48,10 +119,11 @@ def cmd_distribute(args) -> int:
     return _send([(o.unit, o.message) for o in out], args, Path(args.output) / "发送记录.json")
 
 
-def cmd_collect(args) -> int:
+def cmd_collect(args: argparse.Namespace) -> int:
+    """`nianbao collect`."""
+    from converter.batch.status import Status
     from converter.mail import sources
     from converter.mail.collect import collect
-    from converter.mail.passwords import NoPassword
     roster = _roster(args.roster) if args.roster else None
     since = None
     if args.since:
@@ -75,14 +147,12 @@ def cmd_collect(args) -> int:
         bar = tqdm(unit="封", desc="收取", file=sys.stderr)
     try:
         report = collect(messages, args.output, roster, since, progress=bar.update if bar else None)
-    except (sources.SourceError, NoPassword) as e:
-        raise UserError(str(e)) from None
     finally:
         if bar:
             bar.close()
     for r in report.added:
         notes = "；".join(r.notes)
-        print(f"  新收到：{r.unit or '（未识别单位）'} 第 {r.version} 版 《{r.filename}》 {r.status}"
+        print(f"  新收到：{r.unit or '（未识别单位）'} 第 {r.version} 版 《{r.filename}》 {Status.parse(r.status).label}"
               + (f"（{notes}）" if notes else ""))
     for s in report.skipped:
         print(f"  跳过无法解析的邮件：{s['source']}：{s['reason']}", file=sys.stderr)
@@ -91,8 +161,9 @@ def cmd_collect(args) -> int:
     return 0
 
 
-def cmd_status(args) -> int:
-    from converter.atomic import write_bytes_atomic
+def cmd_status(args: argparse.Namespace) -> int:
+    """`nianbao status`."""
+    from converter.files import write_bytes_atomic
     from converter.mail.status import status, status_xlsx, summary
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
@@ -105,7 +176,7 @@ def cmd_status(args) -> int:
             extra += f"，错误 {r.errors} 处"
         if not r.on_roster:
             extra += "，不在名单中"
-        print(f"{r.unit}{'　' * (width - len(r.unit))}  {r.state}  {extra}")
+        print(f"{r.unit}{'　' * (width - len(r.unit))}  {r.state.label}  {extra}")
     out = Path(args.output) if args.output else Path(args.inbox) / "报送情况.xlsx"
     write_bytes_atomic(out, status_xlsx(rows))
     counts = summary(rows)
@@ -114,7 +185,8 @@ def cmd_status(args) -> int:
     return 0
 
 
-def cmd_feedback(args) -> int:
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """`nianbao feedback`."""
     from converter.mail.feedback import feedback
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():

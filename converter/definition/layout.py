@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from converter.definition.model import Path, Table, TableGroup
+from converter.definition.model import DataPath, Table, TableGroup
 
 TITLE, CORNER, HEADER, LABEL, INPUT, TOTAL = "title", "corner", "header", "label", "input", "total"
 
@@ -19,7 +19,7 @@ class Cell:
     colspan: int
     role: str
     text: str = ""
-    path: Path | None = None   # data cells only
+    path: DataPath | None = None   # data cells only
     header: bool = False       # part of a header band (repeated on each Word page)
 
 
@@ -32,6 +32,7 @@ class Grid:
     header_rows: int            # leading rows that form the header of a one-block group
 
     def data_cells(self) -> list[Cell]:
+        """The cells that hold a value (inputs and totals), row by row."""
         return [c for c in self.cells if c.path is not None]
 
 
@@ -57,21 +58,9 @@ def spans(paths: list[tuple[str, ...]], depth: int) -> list[tuple[str, int, int,
     return out
 
 
-_GRIDS: dict = {}
-
-
-def layout_group(group: TableGroup, computed: set[Path] | frozenset = frozenset()) -> Grid:
-    """The grid of a group (cached: a format's layout never changes while it runs)."""
-    key = (id(group), frozenset(computed))
-    hit = _GRIDS.get(key)
-    if hit is not None and hit[0] is group:
-        return hit[1]
-    grid = _layout_group(group, computed)
-    _GRIDS[key] = (group, grid)
-    return grid
-
-
-def _layout_group(group: TableGroup, computed) -> Grid:
+def layout_group(group: TableGroup, computed: set[DataPath] | frozenset[DataPath] = frozenset()) -> Grid:
+    """The grid of a group of tables; `computed` are the paths of totals (role TOTAL, not INPUT).
+    Pure: the compiled plan of a format keeps each group's grid."""
     label_cols = max(t.label_cols for t in group.tables)
     width = label_cols + max(len(t.columns) for t in group.tables)
     cells: list[Cell] = []
@@ -84,7 +73,8 @@ def _layout_group(group: TableGroup, computed) -> Grid:
     return Grid(width, r, tuple(cells), label_cols, header_rows if single else 0)
 
 
-def _layout_table(t: Table, r: int, width: int, label_cols: int, computed, cells: list[Cell],
+def _layout_table(t: Table, r: int, width: int, label_cols: int, computed: set[DataPath] | frozenset[DataPath],
+                  cells: list[Cell],
                   single: bool) -> tuple[int, int]:
     start = r
     ncols = len(t.columns)

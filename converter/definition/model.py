@@ -12,29 +12,20 @@ invents cell addresses or labels.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator
 
-# Kinds of a table cell and what each accepts.
-COUNT = "count"   # whole number >= 0
-MONEY = "money"   # decimal >= 0 (万元)
-DELTA = "delta"   # whole number, may be negative (2019 本年增/减)
+from converter.definition.kinds import COUNT, TEXT, Kind
 
-# Kinds of a narrative field.
-TEXT = "text"     # free text, line breaks become paragraphs
-LINE = "line"     # a one-line text (unit name, phone)
-YEAR = "year"     # the report year
-ITEMS = "items"   # one item per row (问题, 改进)
-AMOUNT = "amount"  # a decimal >= 0 outside the tables (信息处理费, 元)
-
-Path = tuple
+DataPath = tuple[str, ...]
+"""An input's address in the report data: ("fields", key) or ("tables", table, row, column)."""
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     path: tuple[str, ...]      # header labels from the top header row down; the last is the leaf
-    kind: str = COUNT
+    kind: Kind = COUNT
 
     @property
     def label(self) -> str:
@@ -85,7 +76,7 @@ class TableGroup:
 class Field:
     key: str
     label: str                 # the label shown in the workbook
-    kind: str = TEXT
+    kind: Kind = TEXT
     required: bool = False
     heading: str | None = None  # the sub-heading it gets in the Word report, e.g. （一）主动公开
     prompt: str = ""           # help text shown in the workbook
@@ -115,6 +106,8 @@ class Rule:
 
     ``defines`` marks a rule whose single lhs cell is a total the template computes by formula.
     ``anchor`` names the key along the other dimension whose cell a finding points at.
+    ``code``, ``severity``, ``title`` and ``message`` are the finding it gives: a rule is its own entry
+    in the catalogue of findings.
     """
     code: str
     table: str
@@ -123,6 +116,8 @@ class Rule:
     rhs: tuple[str, ...]
     check_label: str           # short Chinese label of the check cell / check row
     message: str               # "{where}" "{lhs}" "{rhs}" are filled in
+    title: str = ""            # a short Chinese name of the finding, for lists and the README
+    severity: str = "error"
     defines: bool = False
     anchor: str | None = None
     only: tuple[str, ...] | None = None   # restrict to these rows/columns
@@ -130,104 +125,72 @@ class Rule:
 
 @dataclass(frozen=True)
 class Equation:
+    """A rule instantiated at one row or column: the paths on each side and the cell a finding names."""
     rule: Rule
     at: str                    # the row or column key the equation is instantiated at
-    lhs: tuple[Path, ...]
-    rhs: tuple[Path, ...]
-    anchor: Path
+    lhs: tuple[DataPath, ...]
+    rhs: tuple[DataPath, ...]
+    anchor: DataPath
 
 
 @dataclass(frozen=True)
+class CarryOver:
+    """This year's row `row` of table `table` repeats last year's row `from_row` (上年结转 ← 结转下年度)."""
+    table: str
+    row: str
+    from_row: str
+
+
+@dataclass(frozen=True, eq=False)
 class Format:
+    """A national format as data. Compared by identity: a compiled plan is kept per format object."""
     id: str                     # "2021" | "2019"
-    name: str                   # a human name
+    name: str                   # a human name, e.g. 2021 年版（现行）
     document: str               # the notice that fixed it
     template_version: str       # written into each generated workbook
-    accepted_versions: tuple[str, ...]
+    accepted_versions: tuple[str, ...]   # template versions whose workbooks this format still reads
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...]
     preface: str                # the preface generated when a unit leaves it blank
     published: str              # its last sentence, when the unit names where it publishes
-    title: str                  # the Word report's title
-    superseded_from: int | None = None   # reports of this year or later should use a newer format
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    title: str                  # the report's title: "{unit}{year}年…"
+    superseded_from: int | None = None   # reports of this year or later should use a newer format…
+    superseded_by: str | None = None     # …this one (a format id)
+    carry_over: tuple[CarryOver, ...] = ()
+    example_year: int = 2024    # a year this format is meant for (tests, samples, the benchmark)
 
-    # -- lookups derived once ------------------------------------------------------------------
+    # -- plain walks over the data (everything derived lives in the compiled plan) ----------------
     def tables(self) -> Iterator[Table]:
+        """Every table, in layout order."""
         for s in self.sections:
             if s.group:
                 yield from s.group.tables
 
     def table(self, key: str) -> Table:
+        """The table with this key (KeyError if none)."""
         for t in self.tables():
             if t.key == key:
                 return t
         raise KeyError(key)
 
     def fields(self) -> Iterator[tuple[Section, Field]]:
+        """Every narrative field with its section, in layout order."""
         for s in self.sections:
             for f in s.fields:
                 yield s, f
 
     def field(self, key: str) -> Field:
+        """The field with this key (KeyError if none)."""
         for _, f in self.fields():
             if f.key == key:
                 return f
         raise KeyError(key)
 
-    def section_of(self, path: Path) -> Section:
-        index = self._cache.get("section_of")
-        if index is None:
-            index = {}
-            for s in self.sections:
-                for f in s.fields:
-                    index[("fields", f.key)] = s
-                if s.group:
-                    for t in s.group.tables:
-                        index[("tables", t.key)] = s
-            self._cache["section_of"] = index
-        return index[path[:2]]
+    def report_title(self, unit: str, year: int | str) -> str:
+        """The report's title for a unit and year."""
+        return self.title.format(unit=unit, year=year)
 
-    def path_order(self) -> dict[Path, int]:
-        """Every input path (fields, then table cells) -> its position in layout order."""
-        order = self._cache.get("path_order")
-        if order is None:
-            paths = [("fields", f.key) for _, f in self.fields()] + self.cell_paths()
-            order = self._cache["path_order"] = {p: i for i, p in enumerate(paths)}
-        return order
-
-    def cell_paths(self) -> list[Path]:
-        """Every table cell path, in layout order."""
-        return [("tables", t.key, r.key, c.key) for t in self.tables() for r in t.rows for c in t.columns]
-
-    def equations(self) -> list[Equation]:
-        eqs = self._cache.get("equations")
-        if eqs is None:
-            eqs = [eq for rule in self.rules for eq in expand_rule(self.table(rule.table), rule)]
-            self._cache["equations"] = eqs
-        return eqs
-
-    def computed(self) -> dict[Path, Equation]:
-        """Totals the template fills by formula: path -> the equation that defines it."""
-        comp = self._cache.get("computed")
-        if comp is None:
-            comp = {}
-            for eq in self.equations():
-                if eq.rule.defines:
-                    comp.setdefault(eq.lhs[0], eq)
-            self._cache["computed"] = comp
-        return comp
-
-    def kind_of(self, path: Path) -> str:
-        kinds = self._cache.get("kinds")
-        if kinds is None:
-            kinds = {("fields", f.key): f.kind for _, f in self.fields()}
-            kinds.update({("tables", t.key, r.key, c.key): c.kind
-                          for t in self.tables() for r in t.rows for c in t.columns})
-            self._cache["kinds"] = kinds
-        return kinds[path]
-
-    def describe(self, path: Path) -> str:
+    def describe(self, path: DataPath) -> str:
         """A Chinese description of a path for messages: 「行」×「列」 or the field label."""
         if path[0] == "fields":
             return f"「{self.field(path[1]).label}」"
@@ -241,13 +204,14 @@ class Format:
 
 
 def expand_rule(table: Table, rule: Rule) -> list[Equation]:
+    """The equations of a rule: one per row (or column) of its table."""
     eqs = []
     along = table.rows if rule.over == "rows" else table.columns
     for item in along:
         if rule.only is not None and item.key not in rule.only:
             continue
 
-        def p(other: str, at: str = item.key) -> Path:
+        def p(other: str, at: str = item.key) -> DataPath:
             return ("tables", table.key, at, other) if rule.over == "rows" else ("tables", table.key, other, at)
 
         anchor = p(rule.anchor or rule.lhs[0])
@@ -255,7 +219,15 @@ def expand_rule(table: Table, rule: Rule) -> list[Equation]:
     return eqs
 
 
-def defined_name(path: Path) -> str:
+def value_at(data: dict[str, Any], path: DataPath) -> Any:
+    """The value at a path of report data (KeyError or TypeError when the data lacks it)."""
+    node: Any = data
+    for k in path:
+        node = node[k]
+    return node
+
+
+def defined_name(path: DataPath) -> str:
     """The workbook defined name of a path. Keys never contain '_', so names are unambiguous."""
     if path[0] == "fields":
         return "F_" + path[1]

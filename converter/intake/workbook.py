@@ -17,36 +17,41 @@ import re
 import warnings
 import zipfile
 import zlib
+from typing import Any, Protocol
 
 from lxml import etree
-from dataclasses import dataclass, field
 
-from converter.intake import clean
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
-from converter.definition.model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
+from converter.definition.kinds import ITEMS
+from converter.definition.model import META_NAMES, TEMPLATE_ID, DataPath, defined_name
+from converter.definition.plan import Plan, compile
+from converter.intake.result import ReadResult
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
+from converter.intake.xlsx_xml import XmlWorkbook, main_part
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
-@dataclass
-class ReadResult:
-    file: str
-    data: dict | None = None                 # None when the workbook could not be read
-    format_id: str | None = None
-    locations: dict[Path, tuple[str, str]] = field(default_factory=dict)   # path -> (sheet, "D6")
-    findings: list[Finding] = field(default_factory=list)
-    reported: set[Path] = field(default_factory=set)   # paths the reader already has a finding for
-
-    @property
-    def ok(self) -> bool:
-        return self.data is not None
+Places = dict[DataPath, tuple[str, str, str]]     # path -> (sheet, first cell, last cell)
 
 
-def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
+class Book(Protocol):
+    """What the reader needs of an engine (xlsx_xml.XmlWorkbook, or openpyxl behind OpenpyxlBook)."""
+    sheetnames: list[str]
+    defined_names: dict[str, str]
+    memo: dict[str, Any]       # shared by workbooks whose workbook part is identical
+
+    def get(self, sheet: str, coord: str) -> tuple[Any, bool]: ...
+    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]: ...
+    def close(self) -> None: ...
+
+
+def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResult:
+    """Read one workbook into report data, with findings; never raises for a bad file.
+    `engine` is "xml" (fast, the default) or "openpyxl" (the reference the tests compare it with)."""
     result = ReadResult(file=str(path))
     problem = sniff(path)
     if problem:
@@ -58,7 +63,7 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         result.findings.append(make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}"[:200]))
         return result
-    wb = None
+    wb: Book | None = None
     try:
         main = main_part(z)
         problem = package_problem(set(z.namelist()), main) or _oversized(z)
@@ -69,7 +74,7 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
             from converter.intake.xlsx_xml import XmlWorkbook
             wb = XmlWorkbook(z, main or "xl/workbook.xml")
         else:
-            wb = _OpenpyxlBook(path)
+            wb = OpenpyxlBook(path)
         return _read_open(wb, result)
     except _DAMAGED as e:      # a part missing, unreadable or failing its CRC
         result.data = None
@@ -100,47 +105,48 @@ def _oversized(z: zipfile.ZipFile) -> Finding | None:
     return None
 
 
-class _OpenpyxlBook:
+class OpenpyxlBook:
     """The reference engine, openpyxl, behind the interface the reader uses."""
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]):
         import openpyxl   # imported here so the CLI starts fast
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # e.g. "Data Validation extension is not supported"
             self._wb = openpyxl.load_workbook(path, data_only=False, keep_links=False, rich_text=False)
         self.sheetnames = self._wb.sheetnames
         self.defined_names = {name: dn.attr_text or "" for name, dn in self._wb.defined_names.items()}
+        self.memo: dict[str, Any] = {}
 
     def close(self) -> None:
         self._wb.close()
 
     @staticmethod
-    def _pair(cell):
+    def _pair(cell: Any) -> tuple[Any, bool]:
         formula = cell.data_type == "f"     # by stored type: text that starts with "=" is text
         return (None if formula else cell.value), formula
 
-    def get(self, sheet: str, coord: str):
+    def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
         return self._pair(self._wb[sheet][coord])
 
-    def column(self, sheet: str, first: str, last: str) -> list:
+    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
         return [self._pair(row[0]) for row in self._wb[sheet][f"{first}:{last}"]]
 
 
-def _read_open(wb, result: ReadResult) -> ReadResult:
+def _read_open(wb: Book, result: ReadResult) -> ReadResult:
     names = wb.defined_names
-    fmt = _identify(wb, names, result)
-    if fmt is None:
+    plan = _identify(wb, names, result)
+    if plan is None:
         return result
-    result.format_id = fmt.id
-    places = _resolve_names(wb, names, fmt, result)
+    result.format_id = plan.id
+    places = _resolve_names(wb, names, plan, result)
     if places is None:
         return result
-    result.data = _values(wb, fmt, places, result)
+    result.data = _values(wb, plan, places, result)
     return result
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_ref(text: str):
+def _parse_ref(text: str) -> tuple[str, str, str] | None:
     m = _REF.match(text.strip().lstrip("="))
     if not m:
         return None
@@ -150,7 +156,7 @@ def _parse_ref(text: str):
     return sheet, first, last
 
 
-def _meta(wb, names: dict[str, str], key: str) -> str | None:
+def _meta(wb: Book, names: dict[str, str], key: str) -> str | None:
     ref = _parse_ref(names.get(META_NAMES[key], ""))
     if not ref or ref[0] not in wb.sheetnames:
         return None
@@ -158,7 +164,7 @@ def _meta(wb, names: dict[str, str], key: str) -> str | None:
     return None if value is None else str(value).strip()
 
 
-def _identify(wb, names: dict[str, str], result: ReadResult) -> Format | None:
+def _identify(wb: Book, names: dict[str, str], result: ReadResult) -> Plan | None:
     if _meta(wb, names, "template_id") != TEMPLATE_ID:
         result.findings.append(make("NOT_OUR_TEMPLATE"))
         return None
@@ -172,44 +178,36 @@ def _identify(wb, names: dict[str, str], result: ReadResult) -> Format | None:
         result.findings.append(make("UNKNOWN_VERSION", actual=version or "（空）",
                                     expected="、".join(fmt.accepted_versions)))
         return None
-    return fmt
+    return compile(fmt)
 
 
-def _all_paths(fmt: Format) -> list[Path]:
-    return list(fmt.path_order())
-
-
-_PLACES: dict = {}
-
-
-def _resolve_names(wb, names: dict[str, str], fmt: Format, result: ReadResult):
+def _resolve_names(wb: Book, names: dict[str, str], plan: Plan, result: ReadResult) -> Places | None:
     """path -> (sheet, first cell, last cell); None (with findings) when the structure is broken.
-    The fast engine hands out one names dict per distinct workbook part, so intact structures are
-    resolved once per batch."""
-    hit = _PLACES.get((id(names), fmt.id))
-    if hit is not None and hit[0] is names and hit[1] == tuple(wb.sheetnames):
-        return hit[2]
-    places = _resolve(wb, names, fmt, result)
-    if places is not None:
-        if len(_PLACES) > 64:
-            _PLACES.clear()
-        _PLACES[(id(names), fmt.id)] = (names, tuple(wb.sheetnames), places)
+    Workbooks whose workbook part is identical share `wb.memo`, so intact structures are resolved
+    once per batch."""
+    key = "places:" + plan.id
+    places = wb.memo.get(key)
+    if places is None:
+        places = _resolve(wb, names, plan, result)
+        if places is not None:
+            wb.memo[key] = places
     return places
 
 
-def _resolve(wb, names: dict[str, str], fmt: Format, result: ReadResult):
-    places: dict[Path, tuple[str, str, str]] = {}
+def _resolve(wb: Book, names: dict[str, str], plan: Plan, result: ReadResult) -> Places | None:
+    places: Places = {}
     broken: dict[str, list[Finding]] = {}      # by the section's sheet, to report a lost sheet once
     lost_sheets: dict[str, int] = {}
     sheetnames = set(wb.sheetnames)
-    for path in _all_paths(fmt):
+    fmt = plan.fmt
+    for path in plan.paths:
         name = defined_name(path)
         text = names.get(name)
         ref = _parse_ref(text) if text else None
         if ref is not None and ref[0] in sheetnames:
             places[path] = ref
             continue
-        section = fmt.section_of(path)
+        section = plan.section(path)
         what = fmt.describe(path)
         if text is None:
             f = make("NAME_MISSING", sheet=section.sheet, what=what, name=name)
@@ -222,9 +220,10 @@ def _resolve(wb, names: dict[str, str], fmt: Format, result: ReadResult):
         broken.setdefault(section.sheet, []).append(f)
     if not broken:
         return places
-    total = {}
-    for path in _all_paths(fmt):
-        total[fmt.section_of(path).sheet] = total.get(fmt.section_of(path).sheet, 0) + 1
+    total: dict[str, int] = {}
+    for path in plan.paths:
+        sheet = plan.section(path).sheet
+        total[sheet] = total.get(sheet, 0) + 1
     for sheet, found in broken.items():
         if lost_sheets.get(sheet, 0) == total[sheet]:
             result.findings.append(make("SHEET_MISSING", sheet=sheet))   # the whole sheet is gone
@@ -233,27 +232,18 @@ def _resolve(wb, names: dict[str, str], fmt: Format, result: ReadResult):
     return None
 
 
-def _value_plan(fmt: Format) -> list[tuple]:
-    """(path, kind, is_a_computed_total, is_a_number) per input, in layout order (the schema's order)."""
-    plan = fmt._cache.get("value_plan")
-    if plan is None:
-        computed = fmt.computed()
-        plan = fmt._cache["value_plan"] = [
-            (p, fmt.kind_of(p), p in computed, fmt.kind_of(p) in clean.NUMERIC) for p in fmt.path_order()]
-    return plan
-
-
-def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
-    fields: dict = {}
-    tables: dict = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
+def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[str, Any]:
+    fmt = plan.fmt
+    fields: dict[str, Any] = {}
+    tables: dict[str, Any] = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
     data = {"format": fmt.id, "template_version": fmt.template_version, "fields": fields, "tables": tables}
-    formulas: set[Path] = set()
-    locations, get, number, text = result.locations, wb.get, clean.number, clean.text
-    for path, kind, is_total, numeric in _value_plan(fmt):
+    formulas: set[DataPath] = set()
+    locations, get = result.locations, wb.get
+    for path, kind, is_total in plan.value_plan:
         sheet, first, last = places[path]
         locations[path] = (sheet, first)
-        if kind == ITEMS:
-            value = clean.items(v for v, formula in wb.column(sheet, first, last) if not formula)
+        if kind is ITEMS:
+            value = kind.clean([v for v, formula in wb.column(sheet, first, last) if not formula])
         else:
             raw, formula = get(sheet, first)
             if formula:
@@ -264,11 +254,11 @@ def _values(wb, fmt: Format, places, result: ReadResult) -> dict:
                     result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
                     result.reported.add(path)
             else:
-                value = number(raw, kind) if numeric else text(raw)
+                value = kind.clean(raw)
         if path[0] == "fields":
             fields[path[1]] = value
         else:
             tables[path[1]][path[2]][path[3]] = value
     if formulas:
-        fill_totals(data, fmt, formulas)
+        fill_totals(data, plan, formulas)
     return data

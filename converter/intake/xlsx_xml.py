@@ -10,6 +10,7 @@ import datetime as _dt
 import posixpath
 import re
 import zipfile
+from typing import Any
 
 from lxml import etree
 
@@ -23,7 +24,10 @@ _COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
-_WORKBOOKS: dict[tuple, tuple] = {}     # shared, never mutated by readers
+# Parsed workbook parts by (part, CRC, size): a batch made from one template shares one part byte for
+# byte. Shared, never mutated by readers except `memo`, which the reader fills with what it derives
+# from the part alone (the resolved defined names).
+_WORKBOOKS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -100,12 +104,12 @@ class XmlWorkbook:
         hit = _WORKBOOKS.get(key) if key else None
         if hit is None:
             self._parse_workbook()
-            hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts)
+            hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts, {})
             if key:
                 if len(_WORKBOOKS) > 64:
                     _WORKBOOKS.clear()
                 _WORKBOOKS[key] = hit
-        self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts = hit
+        self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts, self.memo = hit
 
     def _parse_workbook(self) -> None:
         root = self._xml(self._main)

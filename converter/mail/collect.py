@@ -9,16 +9,15 @@ import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
-from converter.atomic import write_bytes_atomic
-from converter.batch.pipeline import safe_filename
+from converter.batch.pipeline import process_file
+from converter.batch.status import Status
+from converter.files import safe_filename, write_bytes_atomic
 from converter.mail import manifest
-from converter.mail.attachments import info, parse, workbooks_in
-from converter.mail.manifest import HAS_ERRORS, NEWEST_DIR, PASSED, UNREADABLE, VERSIONS_DIR, Record
-from converter.mail.roster import Roster, unit_key
-
-
+from converter.mail.attachments import Attachment, MessageInfo, info, parse, workbooks_in
+from converter.mail.manifest import NEWEST_DIR, VERSIONS_DIR, Record
+from converter.mail.roster import Roster
 
 @dataclass
 class CollectReport:
@@ -32,30 +31,13 @@ class CollectReport:
 
 
 def safe(name: str) -> str:
+    """A received file's or a unit's name made safe as a file name."""
     return safe_filename(name, 120, "附件")
 
 
-def check_file(path: Path):
-    """(status, errors, warnings, workbook unit, findings) of a stored workbook."""
-    from converter.checks import Context, check_report
-    from converter.checks.findings import ERROR, WARNING
-    from converter.definition.formats import get
-    from converter.intake.workbook import read_workbook
-    r = read_workbook(path)
-    findings = list(r.findings)
-    unit = ""
-    if r.ok:
-        fmt = get(r.format_id)
-        findings += check_report(r.data, fmt, Context(fmt, r.locations, r.reported))
-        unit = r.data["fields"].get("unit") or ""
-    errors = sum(f.severity == ERROR for f in findings)
-    warnings = sum(f.severity == WARNING for f in findings)
-    status = UNREADABLE if not r.ok else HAS_ERRORS if errors else PASSED
-    return status, errors, warnings, unit if isinstance(unit, str) else "", findings
-
-
-def collect(messages: Iterable[tuple[str, bytes]], inbox, roster: Roster | None = None,
-            since: _dt.date | None = None, progress=None) -> CollectReport:
+def collect(messages: Iterable[tuple[str, bytes]], inbox: str | Path, roster: Roster | None = None,
+            since: _dt.date | None = None, progress: Callable[[], Any] | None = None) -> CollectReport:
+    """Take every workbook from `messages` into the inbox folder; returns what was added or skipped."""
     inbox = Path(inbox)
     (inbox / VERSIONS_DIR).mkdir(parents=True, exist_ok=True)
     records = manifest.load(inbox)
@@ -105,12 +87,14 @@ def collect(messages: Iterable[tuple[str, bytes]], inbox, roster: Roster | None 
     return report
 
 
-def _store(inbox: Path, meta, att, digest: str, key: str, roster: Roster | None, source: str, n: int) -> Record:
+def _store(inbox: Path, meta: MessageInfo, att: Attachment, digest: str, key: str, roster: Roster | None,
+           source: str, n: int) -> Record:
     stamp = meta.date.astimezone(_dt.timezone(_dt.timedelta(hours=8))).strftime("%Y%m%d-%H%M%S") if meta.date else "无日期"
     rel = Path(VERSIONS_DIR) / f"{stamp}_{digest[:8]}_{safe(att.filename)}"
     if not (inbox / rel).exists():
         write_bytes_atomic(inbox / rel, att.data)
-    status, errors, warnings, wb_unit, _ = check_file(inbox / rel)
+    task = process_file(str(inbox / rel))
+    wb_unit = task.unit or ""
     notes = []
     unit, on_roster = wb_unit, False
     if roster is not None:
@@ -131,7 +115,8 @@ def _store(inbox: Path, meta, att, digest: str, key: str, roster: Roster | None,
     return Record(key=key, message_id=meta.message_id, source=source, sender=meta.sender,
                   sender_name=meta.sender_name, date=meta.date.isoformat() if meta.date else "", subject=meta.subject,
                   filename=att.filename, via=att.via, stored=str(rel), sha256=digest, unit=unit, workbook_unit=wb_unit,
-                  on_roster=on_roster, status=status, errors=errors, warnings=warnings, notes=notes, received=n)
+                  on_roster=on_roster, status=task.status.value, errors=task.errors, warnings=task.warnings,
+                  notes=notes, received=n)
 
 
 def _refresh_newest(inbox: Path, records: list[Record]) -> None:
@@ -151,7 +136,3 @@ def _refresh_newest(inbox: Path, records: list[Record]) -> None:
     for old in folder.iterdir():          # a unit's newest may have changed suffix or unit name
         if old.is_file() and old.name not in wanted and not old.name.startswith("."):
             old.unlink()
-
-
-def newest_by_unit(records: list[Record]) -> dict[str, Record]:
-    return {unit_key(r.unit): r for r in records if r.newest and r.unit}

@@ -6,12 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
-from converter.atomic import write_bytes_atomic
-from converter.definition.model import Format
+from converter.batch.inputs import collect_inputs
+from converter.definition.model import DataPath, Format
+from converter.definition.plan import Plan, compile
+from converter.files import write_bytes_atomic
+from converter.intake.workbook import read_workbook
 from converter.mail.collect import safe
 from converter.mail.compose import DEFAULT_COVER, attach, new_message, render_cover
 from converter.mail.roster import Roster, unit_key
+from converter.template.workbook import make_template
 
 
 @dataclass
@@ -24,39 +29,39 @@ class Outgoing:
     carried_over: bool
 
 
-def previous_carryover(folder) -> dict[str, dict[str, int]]:
-    """unit key -> last year's 结转下年度继续办理 per applicant column, from the workbooks in a folder."""
-    from converter.batch.pipeline import collect_inputs
-    from converter.intake.workbook import read_workbook
+def previous_carryover(folder: str | Path, fmt: Format | Plan) -> dict[str, dict[DataPath, Any]]:
+    """unit key -> {this year's path: last year's value} for the rows the format carries over
+    (上年结转 ← 结转下年度继续办理), from last year's workbooks in a folder."""
+    plan = compile(fmt)
     out = {}
     for path in collect_inputs([folder]):
         r = read_workbook(path)
-        if not r.ok or not isinstance(r.data["fields"].get("unit"), str):
+        if r.data is None or not isinstance(r.data["fields"].get("unit"), str):
             continue
-        row = r.data["tables"]["p3"]["carryover"]
-        if all(isinstance(v, int) for v in row.values()):
-            out[unit_key(r.data["fields"]["unit"])] = row
+        values: dict[DataPath, Any] = {}
+        for carry in plan.fmt.carry_over:
+            row = r.data["tables"].get(carry.table, {}).get(carry.from_row, {})
+            for col, v in row.items():
+                path = ("tables", carry.table, carry.row, col)
+                if isinstance(v, int) and path in plan.kinds and path not in plan.computed:
+                    values[path] = v
+        if values:
+            out[unit_key(r.data["fields"]["unit"])] = values
     return out
 
 
-def distribute(roster: Roster, fmt: Format, year: int, outdir, sender: str, sender_org: str = "",
-               deadline: str = "", cover: str | None = None, previous=None) -> list[Outgoing]:
-    from converter.template.workbook import make_template
+def distribute(roster: Roster, fmt: Format | Plan, year: int, outdir: str | Path, sender: str, sender_org: str = "",
+               deadline: str = "", cover: str | None = None, previous: str | Path | None = None) -> list[Outgoing]:
+    """Write one pre-filled workbook and one cover email (.eml) per roster unit; returns them to send."""
+    plan = compile(fmt)
     outdir = Path(outdir)
-    carry = previous_carryover(previous) if previous else {}
-    computed = fmt.computed()
+    carry = previous_carryover(previous, plan) if previous else {}
     template = cover or DEFAULT_COVER
     out = []
     for u in roster.units:
-        values = {}
-        last = carry.get(unit_key(u.name))
-        if last:
-            for col, v in last.items():
-                path = ("tables", "p3", "carried", col)
-                if path not in computed:
-                    values[path] = v
-        blob = make_template(fmt, unit=u.name, year=year, values=values)
-        filename = f"{u.name}{year}年政府信息公开工作年度报告填报表.xlsx"
+        last = carry.get(unit_key(u.name), {})
+        blob = make_template(plan, unit=u.name, year=year, values=dict(last))
+        filename = f"{plan.fmt.report_title(u.name, year)}填报表.xlsx"
         workbook = write_bytes_atomic(outdir / "填报表" / safe(filename), blob)
         subject, body = render_cover(template, {
             "单位名称": u.name, "称呼": u.contact + "同志" if u.contact else u.name, "联系人": u.contact,
@@ -66,4 +71,3 @@ def distribute(roster: Roster, fmt: Format, year: int, outdir, sender: str, send
         eml = write_bytes_atomic(outdir / f"{safe(u.name)}.eml", msg.as_bytes())
         out.append(Outgoing(u.name, u.email, workbook, eml, msg, bool(last)))
     return out
-

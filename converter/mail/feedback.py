@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from converter.atomic import write_bytes_atomic
-from converter.batch.pipeline import BatchReport, Task
-from converter.batch.results_xlsx import check_report_bytes
+from converter.files import write_bytes_atomic
+from converter.batch.report import BatchReport, Task
+from converter.batch.results_xlsx import results_bytes
+from converter.batch.status import Status
 from converter.mail.collect import safe
 from converter.mail.compose import attach, feedback_body, new_message
-from converter.mail.manifest import HAS_ERRORS, UNREADABLE
 from converter.mail.roster import Roster
 from converter.mail.status import status
 
@@ -28,7 +28,7 @@ def feedback(roster: Roster, inbox, outdir, sender: str, sender_org: str = "") -
     outdir = Path(outdir)
     replies = []
     for row in status(roster, inbox):
-        if row.state not in (HAS_ERRORS, UNREADABLE) or row.record is None:
+        if row.state not in (Status.REJECTED, Status.UNREADABLE) or row.record is None:
             continue
         rec = row.record
         to = rec.sender or row.email
@@ -38,9 +38,9 @@ def feedback(roster: Roster, inbox, outdir, sender: str, sender_org: str = "") -
         if rec.message_id:
             msg["In-Reply-To"] = rec.message_id
             msg["References"] = rec.message_id
-        task = Task(file=rec.filename, status="rejected", findings=[f.with_file(rec.filename) for f in row.findings],
+        task = Task(file=rec.filename, status=row.state, findings=[f.with_file(rec.filename) for f in row.findings],
                     unit=row.unit)
-        attach(msg, check_report_bytes(BatchReport([task])), f"校验结果-{row.unit}.xlsx")
+        attach(msg, results_bytes(BatchReport([task])), f"校验结果-{row.unit}.xlsx")
         eml = outdir / f"{safe(row.unit)}.eml"
         write_bytes_atomic(eml, msg.as_bytes())
         replies.append(Reply(row.unit, to, msg, eml))

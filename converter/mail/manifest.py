@@ -6,11 +6,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from converter.atomic import write_bytes_atomic
+from converter.batch.status import Status
+from converter.files import write_bytes_atomic
 
 JSON_NAME, XLSX_NAME = "收件记录.json", "收件记录.xlsx"
 VERSIONS_DIR, NEWEST_DIR = "历次版本", "最新"
-PASSED, HAS_ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Record:
     unit: str                 # the unit it counts for ("" when it cannot be told)
     workbook_unit: str        # what the workbook's 基本信息 says
     on_roster: bool
-    status: str
+    status: str               # a Status value (older manifests hold its Chinese label)
     errors: int
     warnings: int
     notes: list[str] = field(default_factory=list)
@@ -84,7 +84,7 @@ def _xlsx(records: list[Record], skipped: list[dict]) -> bytes:
     for c, h in enumerate(HEAD):
         ws.write_string(0, c, h, head)
     for i, r in enumerate(sorted(records, key=lambda r: (r.unit or "~", r.version)), 1):
-        row = (r.unit, r.version, "是" if r.newest else "", r.status, r.errors, r.warnings, r.sender_name, r.sender,
+        row = (r.unit, r.version, "是" if r.newest else "", Status.parse(r.status).label, r.errors, r.warnings, r.sender_name, r.sender,
                r.date, r.subject, r.filename, r.via or "附件", r.workbook_unit, "是" if r.on_roster else "否",
                "；".join(r.notes), r.sha256, r.message_id, r.stored)
         for c, v in enumerate(row):

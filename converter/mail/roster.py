@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.intake.clean import text as clean_text
+from converter.definition.values import text as clean_text
+from converter.errors import NianbaoError
 
 COLUMNS = {"unit": ("单位名称", "单位"), "email": ("邮箱", "电子邮箱", "邮件地址", "Email", "E-mail"),
            "contact": ("联系人",), "code": ("单位代码", "代码")}
@@ -16,7 +17,7 @@ REQUIRED = ("unit", "email")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
-class RosterError(Exception):
+class RosterError(NianbaoError):
     """The roster cannot be used; `problems` are Chinese messages naming the file and row."""
 
     def __init__(self, problems: list[str]):

@@ -11,11 +11,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from converter.atomic import write_bytes_atomic
+from converter.files import write_bytes_atomic
 from converter.mail.passwords import password_for
+from converter.errors import NianbaoError
 
 
-class SmtpError(Exception):
+class SmtpError(NianbaoError):
     pass
 
 

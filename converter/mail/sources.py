@@ -12,11 +12,12 @@ from urllib.parse import unquote, urlsplit
 
 from converter import __version__
 from converter.mail.passwords import password_for
+from converter.errors import NianbaoError
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-class SourceError(Exception):
+class SourceError(NianbaoError):
     """The mailbox cannot be read (a Chinese message for the user)."""
 
 

@@ -7,29 +7,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.mail import manifest
-from converter.mail.collect import check_file
-from converter.mail.manifest import PASSED, Record
+from converter.batch.pipeline import process_file
+from converter.batch.status import Status
+from converter.checks.findings import Finding
+from converter.mail.manifest import Record
 from converter.mail.roster import Roster, unit_key
-
-MISSING = "未报送"
-
 
 @dataclass
 class StatusRow:
     unit: str
     email: str
     contact: str
-    state: str                   # 未报送 / 通过 / 有错误 / 无法读取
+    state: Status                # MISSING, PASSED, REJECTED, UNREADABLE (or FAILED)
     versions: int = 0
     last_date: str = ""
     errors: int = 0
     warnings: int = 0
     on_roster: bool = True
     record: Record | None = None
-    findings: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
-def status(roster: Roster, inbox) -> list[StatusRow]:
+def status(roster: Roster, inbox: str | Path) -> list[StatusRow]:
+    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now."""
     inbox = Path(inbox)
     records = manifest.load(inbox)
     newest = {unit_key(r.unit): r for r in records if r.newest and r.unit}
@@ -49,19 +49,21 @@ def status(roster: Roster, inbox) -> list[StatusRow]:
     return rows
 
 
-def _row(name, email, contact, record: Record | None, versions: int, inbox: Path, on_roster: bool) -> StatusRow:
+def _row(name: str, email: str, contact: str, record: Record | None, versions: int, inbox: Path,
+         on_roster: bool) -> StatusRow:
     if record is None:
-        return StatusRow(name, email, contact, MISSING, on_roster=on_roster)
-    state, errors, warnings, _, findings = check_file(inbox / record.stored)
-    return StatusRow(name, email, contact, state, versions, record.date[:19].replace("T", " "), errors, warnings,
-                     on_roster, record, findings)
+        return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
+    task = process_file(str(inbox / record.stored))
+    return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
+                     task.warnings, on_roster, record, task.findings)
 
 
 def summary(rows: list[StatusRow]) -> dict[str, int]:
+    """How many roster units are in each state, by the state's Chinese label."""
     out: dict[str, int] = {}
     for r in rows:
         if r.on_roster:
-            out[r.state] = out.get(r.state, 0) + 1
+            out[r.state.label] = out.get(r.state.label, 0) + 1
     return out
 
 
@@ -69,18 +71,20 @@ HEAD = ("单位名称", "邮箱", "联系人", "状态", "报送次数", "最近
 
 
 def status_xlsx(rows: list[StatusRow]) -> bytes:
+    """报送情况.xlsx: one row per unit, its state coloured."""
     import xlsxwriter
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                    "strings_to_numbers": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    colours = {PASSED: wb.add_format({"bg_color": "#C6EFCE"}), MISSING: wb.add_format({"bg_color": "#FFEB9C"})}
+    colours = {Status.PASSED: wb.add_format({"bg_color": "#C6EFCE"}),
+               Status.MISSING: wb.add_format({"bg_color": "#FFEB9C"})}
     bad = wb.add_format({"bg_color": "#FFC7CE"})
     ws = wb.add_worksheet("报送情况")
     for c, h in enumerate(HEAD):
         ws.write_string(0, c, h, head)
     for i, r in enumerate(rows, 1):
-        values = (r.unit, r.email, r.contact, r.state, r.versions, r.last_date, r.errors, r.warnings,
+        values = (r.unit, r.email, r.contact, r.state.label, r.versions, r.last_date, r.errors, r.warnings,
                   "" if r.on_roster else "不在名单中")
         for c, v in enumerate(values):
             style = colours.get(r.state, bad) if c == 3 else None

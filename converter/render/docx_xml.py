@@ -4,19 +4,20 @@ XML in one pass (python-docx's Table.cell() is quadratic), and the 「— N —�
 Element order inside w:tcPr, w:pPr and w:rPr follows the OOXML schema, or Word asks to repair."""
 from __future__ import annotations
 
-import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, Grid
+from converter.render.blocks import legal
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
-def set_fonts(rpr, east_asia: str, latin: str = "Times New Roman") -> None:
+def set_fonts(rpr: Any, east_asia: str, latin: str = "Times New Roman") -> None:
     """Give a w:rPr explicit fonts, East Asian included, and drop theme fonts that would win over them."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -38,14 +39,6 @@ def run_props(font: str, half_points: int, bold: bool = False) -> str:
             f'<w:szCs w:val="{half_points}"/></w:rPr>')
 
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def legal(text: str) -> str:
-    """Without the control characters XML 1.0 forbids (a unit's text may carry them)."""
-    return _ILLEGAL.sub("", text)
-
-
 def xml_text(text: str) -> str:
     """Text safe inside w:t."""
     return escape(legal(text)) if text != "\x00SLOT\x00" else text
@@ -58,36 +51,28 @@ def paragraph_xml(text: str, style_id: str | None = None) -> str:
     return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p>'
 
 
-def table_xml(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], style_id: str) -> str:
-    """A w:tbl for a layout grid. `texts` maps a cell's (row, col) to its text; `widths` are twips;
-    cell paragraphs take `style_id` (font, size, spacing), header cells are bold."""
-    pieces, slots = compile_table(grid, tuple(widths), style_id)
-    out = [pieces[0]]
-    for slot, piece in zip(slots, pieces[1:]):
-        text = texts.get(slot)
-        out.append(f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>' if text else "")
-        out.append(piece)
-    return "".join(out)
-
-
-_COMPILED: dict = {}
-
-
-def compile_table(grid: Grid, widths: tuple[int, ...], style_id: str):
+def compile_table(grid: Grid, widths: tuple[int, ...], style_id: str) -> tuple[list[str], list[tuple[int, int]]]:
     """The table's constant XML, cut where the data cells' runs go: (pieces, slots), len(pieces) ==
-    len(slots) + 1. Computed once per table layout; a report only fills the slots."""
-    key = (id(grid), widths, style_id)
-    hit = _COMPILED.get(key)
-    if hit is not None and hit[0] is grid:
-        return hit[1], hit[2]
+    len(slots) + 1. Computed once per table layout (the renderer keeps it on the format's plan); a
+    report only fills the slots."""
     marker = "\x00SLOT\x00"
     data = {(c.row, c.col) for c in grid.data_cells()}
     xml = _table_xml_plain(grid, {k: marker for k in data}, list(widths), style_id)
     run = f'<w:r><w:t xml:space="preserve">{marker}</w:t></w:r>'
     pieces = xml.split(run)
     slots = sorted(data)     # cells are emitted row by row, left to right
-    _COMPILED[key] = (grid, pieces, slots)
     return pieces, slots
+
+
+def fill_table(compiled: tuple[list[str], list[tuple[int, int]]], texts: dict[tuple[int, int], str]) -> str:
+    """A compiled table with each slot's text filled in."""
+    pieces, slots = compiled
+    out = [pieces[0]]
+    for slot, piece in zip(slots, pieces[1:]):
+        text = texts.get(slot)
+        out.append(f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>' if text else "")
+        out.append(piece)
+    return "".join(out)
 
 
 def _table_xml_plain(grid: Grid, texts: dict[tuple[int, int], str], widths: list[int], style_id: str) -> str:
@@ -142,7 +127,7 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, bold: 
             f'</w:pPr>{run}</w:p></w:tc>')
 
 
-def page_number_paragraph(font: str = "宋体", half_points: int = 28):
+def page_number_paragraph(font: str = "宋体", half_points: int = 28) -> Any:
     """「— N —」, centred: em dashes around a PAGE field."""
     rpr = run_props(font, half_points)
     return parse_xml(
@@ -154,3 +139,30 @@ def page_number_paragraph(font: str = "宋体", half_points: int = 28):
         f'<w:r>{rpr}<w:t>1</w:t></w:r>'
         f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
         f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+
+
+def split_body(document_xml: str) -> tuple[str, str]:
+    """word/document.xml cut around the body's content: (up to and including <w:body>, from the
+    section properties on)."""
+    cut = document_xml.index("<w:body>") + len("<w:body>")
+    return document_xml[:cut], document_xml[document_xml.index("<w:sectPr", cut):]
+
+
+def set_default_fonts(styles_element: Any, east_asia: str) -> None:
+    """The document defaults' run fonts (w:docDefaults/w:rPrDefault/w:rPr), East Asian included."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            set_fonts(rpr, east_asia)
+
+
+def set_outline_level(ppr: Any, level: int) -> None:
+    """A paragraph style's outline level (w:outlineLvl), so headings show in Word's navigation pane."""
+    ppr.append(ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(level)}))
+
+
+def repeat_as_header(tr: Any) -> None:
+    """Mark a table row (w:tr) to repeat at the top of each page (w:tblHeader)."""
+    trpr = tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))

@@ -5,44 +5,32 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-from pathlib import Path as _FsPath
+import os
+from typing import Any
 
 import xlsxwriter
 
 from converter import __version__
-from converter.atomic import write_bytes_atomic
-from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, TOTAL
-from converter.definition.model import (AMOUNT, COUNT, DELTA, ITEMS, MONEY, META_NAMES, META_SHEET, TEMPLATE_ID, TEXT, YEAR,
-                    Format, defined_name)
-from converter.definition.sheet_plan import FIELD_LABEL_COL, NOTE_ROW, STATUS_ROW, TITLE_ROW, SheetPlan, a1, plan_format
+from converter.cell_ref import a1
+from converter.definition.kinds import ITEMS, TEXT
+from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, TOTAL, Grid
+from converter.definition.model import META_NAMES, META_SHEET, TEMPLATE_ID, DataPath, Equation, Format, defined_name
+from converter.definition.plan import Plan, compile
+from converter.definition.sheet_plan import FIELD_LABEL_COL, NOTE_ROW, STATUS_ROW, TITLE_ROW, SheetPlan
+from converter.files import write_bytes_atomic
 
 GUIDE_SHEET = "填报说明"
 FAIL_MARK, PASS_MARK = "✗", "✓"
 
-_VALIDATION = {
-    COUNT: dict(validate="integer", criteria=">=", value=0, input_title="填写件数",
-                input_message="请填写大于或等于 0 的整数；无数据请填 0。",
-                error_message="请填写大于或等于 0 的整数。"),
-    MONEY: dict(validate="decimal", criteria=">=", value=0, input_title="填写金额（万元）",
-                input_message="单位：万元，可含小数；无数据请填 0。",
-                error_message="请填写大于或等于 0 的数字（单位：万元）。"),
-    DELTA: dict(validate="integer", criteria="between", minimum=-999999999, maximum=999999999,
-                input_title="填写增减数", input_message="整数；减少填负数，无变化填 0。",
-                error_message="请填写整数（减少填负数）。"),
-    YEAR: dict(validate="integer", criteria="between", minimum=2008, maximum=2100, input_title="报告年度",
-               input_message="四位年份，如 2024。", error_message="请填写四位年份，如 2024。"),
-    AMOUNT: dict(validate="decimal", criteria=">=", value=0, input_title="填写金额（元）",
-                 input_message="单位：元，可含小数；未收取请填 0。", error_message="请填写大于或等于 0 的数字。"),
-}
-
-
-def make_template(fmt: Format, unit: str | None = None, year: int | None = None,
-                  values: dict | None = None) -> bytes:
+def make_template(fmt: Format | Plan, unit: str | None = None, year: int | None = None,
+                  values: dict[DataPath, Any] | None = None) -> bytes:
     """The template as .xlsx bytes; `unit`, `year` and `values` ({path: value}) are written in.
 
     A value goes in as it is given: a str as text (even in a number cell, as a clerk might type it),
     a number as a number, a list into an items range. A value given for a total replaces its formula.
     """
+    plan = compile(fmt)
+    fmt = plan.fmt
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
@@ -50,11 +38,11 @@ def make_template(fmt: Format, unit: str | None = None, year: int | None = None,
     wb.set_properties({"title": f"政府信息公开工作年度报告填报模板（{fmt.name}）", "author": "nianbao",
                        "created": _dt.datetime(2024, 1, 1), "comments": f"nianbao {fmt.template_version}"})
     st = _Styles(wb)
-    plans = plan_format(fmt)
+    plans = plan.sheets
     guide = wb.add_worksheet(GUIDE_SHEET)
-    for plan in plans:
-        ws = wb.add_worksheet(plan.section.sheet)
-        _draw_section(wb, ws, st, fmt, plan)
+    for sheet in plans:
+        ws = wb.add_worksheet(sheet.section.sheet)
+        _draw_section(wb, ws, st, plan, sheet)
     _draw_guide(guide, st, fmt, plans)
     _draw_meta(wb, st, fmt)
     values = dict(values or {})
@@ -69,13 +57,14 @@ def make_template(fmt: Format, unit: str | None = None, year: int | None = None,
     return out.getvalue()
 
 
-def write_template(path: str | _FsPath, fmt: Format, unit: str | None = None, year: int | None = None,
-                   values: dict | None = None) -> None:
+def write_template(path: str | os.PathLike[str], fmt: Format | Plan, unit: str | None = None,
+                   year: int | None = None, values: dict[DataPath, Any] | None = None) -> None:
+    """make_template(), written atomically to `path`."""
     write_bytes_atomic(path, make_template(fmt, unit, year, values))
 
 
 class _Styles:
-    def __init__(self, wb):
+    def __init__(self, wb: Any):
         base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True}
         box = dict(base, border=1)
         self.title = wb.add_format(dict(base, bold=True, font_size=14, text_wrap=False))
@@ -93,7 +82,7 @@ class _Styles:
         self.plain = wb.add_format(dict(base))
 
 
-def _draw_section(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
+def _draw_section(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> None:
     s = plan.section
     ws.write_string(TITLE_ROW, 0, s.title, st.title)
     ws.write_string(NOTE_ROW, 0, s.note, st.note)
@@ -101,26 +90,26 @@ def _draw_section(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
     if plan.grid is None:
         _draw_fields(wb, ws, st, plan)
     else:
-        _draw_grid(wb, ws, st, fmt, plan)
+        _draw_grid(wb, ws, st, fplan, plan)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.freeze_panes(STATUS_ROW + 1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
 
 
-def _define(wb, sheet: str, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
+def _define(wb: Any, sheet: str, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
     ref = a1(r1, c1, True) if r2 is None or (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
     wb.define_name(name, f"='{sheet}'!{ref}")
 
 
-def _draw_fields(wb, ws, st: _Styles, plan: SheetPlan) -> None:
+def _draw_fields(wb: Any, ws: Any, st: _Styles, plan: SheetPlan) -> None:
     s = plan.section
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 96)
     blanks = []
     for f in s.fields:
         r1, c1, r2, c2 = plan.fields[f.key]
-        if f.kind == ITEMS:
+        if f.kind is ITEMS:
             ws.write_string(plan.item_labels[f.key], 0, f.label, st.header)
             ws.write_string(plan.item_labels[f.key], 1, "每行一条（段），不用的行留空", st.note)
             for i, r in enumerate(range(r1, r2 + 1), 1):
@@ -129,10 +118,11 @@ def _draw_fields(wb, ws, st: _Styles, plan: SheetPlan) -> None:
                 ws.set_row(r, 45)
         else:
             ws.write_string(r1, FIELD_LABEL_COL, f.label, st.label)
-            ws.write_blank(r1, c1, None, st.input if f.kind in (YEAR, AMOUNT) else st.text_input)
-            ws.set_row(r1, 150 if f.kind == TEXT else 22)
-            if f.kind in _VALIDATION:
-                ws.data_validation(r1, c1, r1, c1, dict(_VALIDATION[f.kind], error_title="输入有误"))
+            ws.write_blank(r1, c1, None, st.input if f.kind.numeric else st.text_input)
+            ws.set_row(r1, 150 if f.kind is TEXT else 22)
+            validation = f.kind.validation()
+            if validation:
+                ws.data_validation(r1, c1, r1, c1, dict(validation, error_title="输入有误"))
             elif f.prompt:
                 ws.data_validation(r1, c1, r1, c1, {"validate": "any", "input_title": f.label[:32],
                                                     "input_message": f.prompt[:255]})
@@ -151,9 +141,10 @@ def _sum(cells: list[str]) -> str:
     return "SUM(" + ",".join(cells) + ")"
 
 
-def _draw_grid(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
+def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> None:
     s, grid, o = plan.section, plan.grid, plan.origin
-    computed = fmt.computed()
+    assert grid is not None and s.group is not None
+    computed = fplan.computed
     styles = {TITLE: st.table_title, CORNER: st.header, HEADER: st.header, LABEL: st.label}
     for c in grid.cells:
         r1, c1, r2, c2 = o + c.row, c.col, o + c.row + c.rowspan - 1, c.col + c.colspan - 1
@@ -179,7 +170,7 @@ def _draw_grid(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
         rows = [plan.cell_of(("tables", t.key, r.key, t.columns[0].key))[0] for r in t.rows]
         for col in t.columns:
             c = plan.cell_of(("tables", t.key, t.rows[0].key, col.key))[1]
-            ws.data_validation(rows[0], c, rows[-1], c, dict(_VALIDATION[col.kind], error_title="输入有误"))
+            ws.data_validation(rows[0], c, rows[-1], c, dict(col.kind.validation(), error_title="输入有误"))
         first_col = plan.cell_of(("tables", t.key, t.rows[0].key, t.columns[0].key))[1]
         last_col = first_col + len(t.columns) - 1
         ws.conditional_format(rows[0], first_col, rows[-1], last_col, {
@@ -195,14 +186,14 @@ def _draw_grid(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
             ws.merge_range(row, 0, row, label_cols - 1, "校验：" + rule.check_label, st.check_label)
         elif label_cols == 1:
             ws.write_string(row, 0, "校验：" + rule.check_label, st.check_label)
-        for eq in (e for e in fmt.equations() if e.rule is rule):
+        for eq in (e for e in fplan.equations if e.rule is rule):
             col = plan.cell_of(eq.anchor)[1]
             check_cells.append(_draw_check(ws, st, plan, eq, row, col))
     for rule, col in plan.check_cols:
         top = o + min(c.row for c in grid.cells if c.header) if grid.header_rows else o
         ws.merge_range(top, col, top + max(grid.header_rows, 1) - 1, col, "校验：" + rule.check_label, st.check_label)
         ws.set_column(col, col, 16)
-        for eq in (e for e in fmt.equations() if e.rule is rule):
+        for eq in (e for e in fplan.equations if e.rule is rule):
             row = plan.cell_of(eq.anchor)[0]
             check_cells.append(_draw_check(ws, st, plan, eq, row, col))
 
@@ -216,7 +207,7 @@ def _draw_grid(wb, ws, st: _Styles, fmt: Format, plan: SheetPlan) -> None:
     _set_grid_widths(ws, grid, plan)
 
 
-def _draw_check(ws, st: _Styles, plan: SheetPlan, eq, row: int, col: int) -> str:
+def _draw_check(ws: Any, st: _Styles, plan: SheetPlan, eq: Equation, row: int, col: int) -> str:
     lhs = _sum([a1(*plan.cell_of(p)) for p in eq.lhs])
     rhs = _sum([a1(*plan.cell_of(p)) for p in eq.rhs])
     ws.write_formula(row, col, f'=IF({lhs}={rhs},"{PASS_MARK}","{FAIL_MARK} 不符")', st.check, PASS_MARK)
@@ -229,7 +220,7 @@ def _draw_check(ws, st: _Styles, plan: SheetPlan, eq, row: int, col: int) -> str
     return a1(row, col)
 
 
-def _set_grid_widths(ws, grid, plan: SheetPlan) -> None:
+def _set_grid_widths(ws: Any, grid: Grid, plan: SheetPlan) -> None:
     if grid.label_cols == 3:
         ws.set_column(0, 0, 8)
         ws.set_column(1, 1, 16)
@@ -248,7 +239,7 @@ def _set_grid_widths(ws, grid, plan: SheetPlan) -> None:
                 ws.set_row(plan.origin + c.row, 15 * lines)
 
 
-def _draw_guide(ws, st: _Styles, fmt: Format, plans: list[SheetPlan]) -> None:
+def _draw_guide(ws: Any, st: _Styles, fmt: Format, plans: tuple[SheetPlan, ...]) -> None:
     ws.set_column(0, 0, 110)
     lines = [
         (f"政府信息公开工作年度报告填报模板（{fmt.name}，{fmt.document}）", st.title),
@@ -272,7 +263,7 @@ def _draw_guide(ws, st: _Styles, fmt: Format, plans: list[SheetPlan]) -> None:
     ws.protect("", {"format_columns": True, "format_rows": True})
 
 
-def _draw_meta(wb, st: _Styles, fmt: Format) -> None:
+def _draw_meta(wb: Any, st: _Styles, fmt: Format) -> None:
     ws = wb.add_worksheet(META_SHEET)
     rows = [("模板标识", TEMPLATE_ID, META_NAMES["template_id"]),
             ("报告格式", fmt.id, META_NAMES["format"]),
@@ -287,11 +278,11 @@ def _draw_meta(wb, st: _Styles, fmt: Format) -> None:
     ws.hide()
 
 
-def _prefill(wb, plans: list[SheetPlan], st: _Styles, values: dict) -> None:
+def _prefill(wb: Any, plans: tuple[SheetPlan, ...], st: _Styles, values: dict[DataPath, Any]) -> None:
     sheets = {ws.name: ws for ws in wb.worksheets()}
     owner = {}
     for plan in plans:
-        for path in plan._cells:
+        for path in plan.cells:
             owner[path] = plan
     for path, value in values.items():
         plan = owner[tuple(path)]

@@ -2,8 +2,8 @@
 table 四, and the 勾稽 rules on them. Labels are verbatim from the official forms."""
 from __future__ import annotations
 
-from converter.definition.model import (AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR, Column, Field, Format, Row, Rule, Section, Table,
-                     TableGroup)
+from converter.definition.kinds import AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR
+from converter.definition.model import CarryOver, Column, Field, Format, Row, Rule, Section, Table, TableGroup
 
 BASIC = Section(
     key="basic", sheet="基本信息", title="基本信息",
@@ -120,13 +120,13 @@ def applications(other_rows: tuple[Row, ...]) -> tuple[Section, tuple[Rule, ...]
     results = tuple(r.key for r in rows if r.key not in ("new", "carried", "total", "carryover"))
     rules = (
         Rule("P3_ROW_TOTAL", "p3", "rows", ("total",), P3_APPLICANTS, defines=True,
-             check_label="总计=各类申请人之和",
+             title="申请情况表行总计不符", check_label="总计=各类申请人之和",
              message="{where}：总计应等于自然人与各类法人或其他组织之和（{rhs}），实为 {lhs}"),
         Rule("P3_RESULT_TOTAL", "p3", "cols", ("total",), results, defines=True,
-             check_label="（七）总计=（一）至（六）之和",
+             title="办理结果总计不符", check_label="（七）总计=（一）至（六）之和",
              message="{where}：（七）总计应等于（一）至（六）各项之和（{rhs}），实为 {lhs}"),
         Rule("P3_COLUMN_BALANCE", "p3", "cols", ("new", "carried"), ("total", "carryover"), anchor="carryover",
-             check_label="第一项+第二项=第三项+第四项",
+             title="申请情况表勾稽关系不平衡", check_label="第一项+第二项=第三项+第四项",
              message="{where}：第一项加第二项之和（{lhs}）应等于第三项加第四项之和（{rhs}）"),
     )
     section = Section(
@@ -146,7 +146,7 @@ P4_COLUMNS = tuple(Column(prefix + key, head + (label,)) for prefix, head in _BL
 P4_TABLE = Table("p4", P4_COLUMNS, (Row("main", ()),), label_cols=0, name="行政复议、行政诉讼情况")
 P4_RULES = tuple(
     Rule("P4_BLOCK_TOTAL", "p4", "rows", (prefix + "total",),
-         tuple(prefix + k for k, _ in _RESULTS[:-1]), defines=True,
+         tuple(prefix + k for k, _ in _RESULTS[:-1]), defines=True, title="复议诉讼表总计不符",
          check_label="“" + "”".join(head[-1:]) + "”总计=四项之和",
          message="“" + "·".join(head) + "”：总计应等于结果维持、结果纠正、其他结果、尚未审结之和（{rhs}），实为 {lhs}")
     for prefix, head in _BLOCKS
@@ -187,11 +187,18 @@ def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[
     return Table(key, columns, tuple(Row(k, (label,)) for k, label in rows), title=title, corner="信息内容", name=title)
 
 
-def national_format(id: str, name: str, document: str, version: str, active_tables: tuple[Table, ...],
-                    other_rows: tuple[Row, ...], superseded_from: int | None = None) -> Format:
+# This year's 上年结转 is last year's 结转下年度继续办理, column by column (the same in both formats).
+CARRY_OVER = (CarryOver("p3", "carried", "carryover"),)
+
+
+def national_format(id: str, name: str, document: str, version: str, accepted_versions: tuple[str, ...],
+                    active_tables: tuple[Table, ...], other_rows: tuple[Row, ...], example_year: int,
+                    superseded_from: int | None = None, superseded_by: str | None = None) -> Format:
     """A national format: what differs between versions is table 二 and part 三's （六）其他处理 rows."""
     applications_section, p3_rules = applications(other_rows)
-    return Format(id=id, name=name, document=document, template_version=version, accepted_versions=(version,),
+    return Format(id=id, name=name, document=document, template_version=version,
+                  accepted_versions=accepted_versions,
                   sections=(BASIC, OVERVIEW, active(active_tables), applications_section, REVIEW, PROBLEMS, OTHER),
                   rules=p3_rules + P4_RULES, preface=PREFACE, published=PUBLISHED, title=TITLE,
-                  superseded_from=superseded_from)
+                  superseded_from=superseded_from, superseded_by=superseded_by, carry_over=CARRY_OVER,
+                  example_year=example_year)

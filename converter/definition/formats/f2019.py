@@ -1,5 +1,6 @@
 """国办公开办函〔2019〕60号: the 2019 (试行) format, still used by some units."""
-from converter.definition.model import DELTA, MONEY, Column
+from converter.definition.kinds import DELTA, MONEY
+from converter.definition.model import Column
 from converter.definition.formats import common as c
 
 _PREV = c.count("previous", "上一年项目数量")
@@ -17,5 +18,5 @@ ACTIVE_TABLES = (
               (("procurement", "政府集中采购"),)),
 )
 
-FORMAT = c.national_format("2019", "2019 年版（试行）", "国办公开办函〔2019〕60号", "2019.1", ACTIVE_TABLES,
-                           c.P3_OTHER_2019, superseded_from=2021)
+FORMAT = c.national_format("2019", "2019 年版（试行）", "国办公开办函〔2019〕60号", "2019.1", ("2019.1",),
+                           ACTIVE_TABLES, c.P3_OTHER_2019, example_year=2020, superseded_from=2021, superseded_by="2021")

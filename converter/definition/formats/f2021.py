@@ -1,5 +1,6 @@
 """国办公开办函〔2021〕30号: the current national format (2021 reports onward)."""
-from converter.definition.model import MONEY, Column
+from converter.definition.kinds import MONEY
+from converter.definition.model import Column
 from converter.definition.formats import common as c
 
 ACTIVE_TABLES = (
@@ -11,5 +12,5 @@ ACTIVE_TABLES = (
     c.article("a8", "八", (Column("amount", ("本年收费金额（单位：万元）",), MONEY),), (("fees", "行政事业性收费"),)),
 )
 
-FORMAT = c.national_format("2021", "2021 年版（现行）", "国办公开办函〔2021〕30号", "2021.1", ACTIVE_TABLES,
-                           c.P3_OTHER_2021)
+FORMAT = c.national_format("2021", "2021 年版（现行）", "国办公开办函〔2021〕30号", "2021.1", ("2021.1",),
+                           ACTIVE_TABLES, c.P3_OTHER_2021, example_year=2024)

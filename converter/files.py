@@ -1,11 +1,13 @@
-"""Outputs are written atomically: to a temporary file beside the target, then renamed over it.
-Temporary names start with ".~" and end with ".part", so an interrupted run's leftovers are easy to
-find (batch.build removes them)."""
+"""Every file nianbao writes: named by one sanitiser, written atomically (to a temporary file beside the
+target, then renamed over it). Temporary names start with ".~" and end with ".part", so an
+interrupted run's leftovers are easy to find (batch.build removes them)."""
 from __future__ import annotations
 
 import itertools
 import os
+import re
 from contextlib import contextmanager
+from typing import BinaryIO, Iterator, TypeVar
 
 _COUNTER = itertools.count()
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -21,8 +23,16 @@ def _open_temp(directory: str) -> tuple[int, str]:
             continue
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_filename(name: str, limit: int, fallback: str) -> str:
+    """A name usable as a file name on Windows and Linux alike (unit text can hold anything)."""
+    return _UNSAFE.sub("_", name).strip(" .")[:limit] or fallback
+
+
 @contextmanager
-def atomic_writer(path: str | os.PathLike):
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """`with atomic_writer(p) as fh: fh.write(...)`: p appears whole, or not at all."""
     path = os.fspath(path)
     fd, tmp = _open_temp(os.path.dirname(path) or ".")
@@ -38,7 +48,11 @@ def atomic_writer(path: str | os.PathLike):
         raise
 
 
-def write_bytes_atomic(path: str | os.PathLike, data: bytes, make_dirs: bool = True) -> str | os.PathLike:
+P = TypeVar("P", str, "os.PathLike[str]")
+
+
+def write_bytes_atomic(path: P, data: bytes, make_dirs: bool = True) -> P:
+    """Write `data` to `path` atomically (creating its folder unless make_dirs is False); returns path."""
     if make_dirs:
         os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
     with atomic_writer(path) as fh:

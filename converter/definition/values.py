@@ -1,21 +1,24 @@
-"""Small pure clean-ups applied to every value read from a workbook, in this order:
-text normalisation (full-width → half-width, spaces, line breaks), then the kind's own parsing.
-A value that cannot be parsed is kept as its text, so the checks can quote it."""
+"""Small pure clean-ups of a raw cell value, applied in this order: text normalisation (full-width to
+half-width, spaces, line breaks), then the kind's own parsing (see kinds.py, which says which applies).
+A value that cannot be parsed is kept as its text, so that the checks can quote it."""
 from __future__ import annotations
 
 import datetime as _dt
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any, Iterable
 
-from converter.definition.model import AMOUNT, COUNT, DELTA, MONEY, YEAR
+if TYPE_CHECKING:
+    from converter.definition.kinds import NumberKind
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-def text(value) -> str:
-    """Narrative text: line breaks kept (as \\n), trailing spaces and Excel's _x000D_ dropped."""
+def text(value: Any) -> str:
+    """Narrative text from a raw cell value: line breaks kept (as \\n), spaces at line ends and Excel's
+    _x000D_ dropped; None gives ""."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -27,11 +30,8 @@ def text(value) -> str:
     return "\n".join(lines).strip()
 
 
-NUMERIC = frozenset((COUNT, MONEY, DELTA, YEAR, AMOUNT))
-
-
-def number(value, kind: str = COUNT):
-    """A number, None for a blank cell, or the original text when it is not a number."""
+def number(value: Any, kind: NumberKind) -> Any:
+    """A number for a cell of `kind`, None for a blank cell, or the original text when it is not a number."""
     if value is None or type(value) is int:
         return value
     if isinstance(value, bool) or isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
@@ -44,28 +44,28 @@ def number(value, kind: str = COUNT):
     s = _SPACES.sub("", s).replace(",", "")
     if s == "":
         return None
-    if kind == YEAR:
-        s = re.sub(r"年度?$", "", s)
+    if kind.suffix:
+        s = re.sub(kind.suffix, "", s)
     if not _NUMBER.match(s):
         return text(value)
-    return _tidy(float(s) if any(ch in s for ch in ".") else int(s), kind)
+    return _tidy(float(s) if "." in s else int(s), kind)
 
 
-def _tidy(v, kind: str):
+def _tidy(v: int | float, kind: NumberKind) -> int | float:
     if isinstance(v, float):
-        if v.is_integer() and kind in (COUNT, DELTA, YEAR):
+        if v.is_integer() and kind.integer:
             return int(v)
-        if kind in (MONEY, AMOUNT):
+        if not kind.integer:
             v = round(v, 6)      # binary noise from spreadsheets, e.g. 0.30000000000000004
             return int(v) if v.is_integer() else v
     return v
 
 
-def items(values) -> list[str]:
+def items(values: Iterable[Any]) -> list[str]:
+    """The non-blank texts of an items range (one item per row), blank rows skipped."""
     out = []
     for v in values:
         t = text(v)
         if t:
             out.append(t)
     return out
-

@@ -1,0 +1,39 @@
+"""Which files a batch reads: files named directly, and every file below named folders."""
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+_SKIP_PREFIXES = (".", "~$")      # hidden files and Office lock files
+
+
+def collect_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.PathLike[str] | None = None) -> list[str]:
+    """Files named directly, plus every file below named folders (hidden and lock files skipped),
+    each once, in the order given. Plain strings throughout, not Path objects: pathlib interns every
+    name it parses for the life of the process, and a province's batch is tens of thousands of files.
+    Overlap is found by comparing the named inputs with each other, so no per-file set is kept."""
+    excluded = os.path.realpath(exclude) if exclude else None
+    out: list[str] = []
+    files_named: set[str] = set()
+    folders_walked: set[str] = set()
+    for item in map(os.fspath, inputs):
+        key = os.path.abspath(item)
+        if key in files_named or key in folders_walked or any(_inside(key, f) for f in folders_walked):
+            continue                      # listed already, by itself or within a folder named before it
+        if not os.path.isdir(item):
+            files_named.add(key)
+            out.append(item)
+            continue
+        for root, dirs, files in os.walk(item):
+            here = os.path.abspath(root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                             and os.path.join(here, d) not in folders_walked
+                             and (excluded is None or os.path.realpath(os.path.join(root, d)) != excluded))
+            out += [os.path.join(root, f) for f in sorted(files)
+                    if not f.startswith(_SKIP_PREFIXES) and os.path.join(here, f) not in files_named]
+        folders_walked.add(key)
+    return out
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)

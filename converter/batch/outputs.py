@@ -1,0 +1,99 @@
+"""Where a batch's reports go: each gets its final name (the report's title), two reports of one unit
+never overwrite each other, and a report whose content did not change is left as it is."""
+from __future__ import annotations
+
+import errno
+import os
+
+from converter.batch.report import Task
+from converter.batch.status import Status
+from converter.checks.findings import make
+from converter.definition.formats import get as get_format
+from converter.files import safe_filename, write_bytes_atomic
+
+RESULTS_NAME = "校验结果.xlsx"
+NAME_LIMIT = 150
+
+
+def output_name(unit: str, year: int | None, format_id: str | None) -> str:
+    """A report's file name (without extension): its title, made safe for any file system."""
+    fmt = get_format(format_id) if format_id else None
+    base = fmt.report_title(unit, year) if fmt is not None and year else unit
+    return safe_filename(base, NAME_LIMIT, "未命名单位")
+
+
+def remove_leftovers(outdir: str) -> None:
+    """Temporary files of unfinished work (an interrupted run). Streamed: pathlib's glob would first
+    list the whole folder, tens of thousands of reports, in memory."""
+    with os.scandir(outdir) as entries:
+        for e in entries:
+            if e.name.startswith(".~") and e.name.endswith(".part"):
+                try:
+                    os.unlink(e.path)
+                except FileNotFoundError:
+                    pass
+
+
+class Placer:
+    """Gives each document its final name; two reports of one unit and year never overwrite each other:
+    the later one gets （2）, （3）… and a DUPLICATE_UNIT warning naming the first.
+
+    Tasks arrive in the order of `paths`. The registry of names taken keeps only a hash of each name
+    and the position of its input: a province's batch would otherwise hold every name twice."""
+
+    def __init__(self, outdir: str, paths: list[str]):
+        self.outdir = str(outdir)
+        self.paths = paths
+        self.position = -1
+        # hash of an output name -> position of the input that has it (64-bit: a false match among
+        # 100,000 names has odds of about 1 in 3 billion)
+        self.taken: dict[int, int] = {}
+
+    def place(self, t: Task) -> None:
+        """Write a task's document under its final name (or record why it could not be written)."""
+        self.position += 1
+        if not t.document:
+            return
+        base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year, t.format_id)
+        name, n = base, 1
+        while hash(name) in self.taken:
+            n += 1
+            name = f"{base}（{n}）"
+        if n > 1:
+            first = self.paths[self.taken[hash(base)]]
+            t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
+        self.taken[hash(name)] = self.position
+        final = os.path.join(self.outdir, f"{name}.docx")
+        try:
+            if not _same_content(final, t.document):
+                write_bytes_atomic(final, t.document, make_dirs=False)
+        except OSError as e:       # e.g. the old report is open in Word (Windows locks it): this file only
+            t.findings.append(make("OUTPUT_FAILED", detail=f"{name}.docx", actual=_reason(e)).with_file(t.file))
+            t.status = Status.FAILED
+            return
+        finally:
+            t.document = None
+        t.output = final
+
+
+def _reason(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return "没有写入权限，或文件正被其他程序占用"
+    if isinstance(e, IsADirectoryError):
+        return "已有同名文件夹"
+    if e.errno == errno.ENOSPC:
+        return "磁盘空间已满"
+    return e.strerror or type(e).__name__
+
+
+def _same_content(path: str, data: bytes) -> bool:
+    """A re-run leaves a report that has not changed as it is (its date too, so the coordinator sees
+    which reports a resubmission changed). Reports are byte-for-byte reproducible, so equal bytes
+    mean nothing changed."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False

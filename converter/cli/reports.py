@@ -1,0 +1,115 @@
+"""The report commands: template, check, build, schema. Each parser sits beside its handler; a handler
+calls one library function of the same name and prints its result. Library modules are imported when a
+command runs, so that `nianbao --help` answers at once."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from converter.cli.common import (JsonList, UserError, add_format_option, add_jobs_option, print_summary, print_task,
+                                  require_existing)
+
+SubParsers = Any   # argparse's private _SubParsersAction
+
+
+def add_template(sub: SubParsers) -> None:
+    """`nianbao template`."""
+    t = sub.add_parser("template", help="生成 Excel 填报模板",
+                       description="生成标准 Excel 填报模板（每部分一个工作表，带公式、校验和填写提示）。",
+                       epilog="示例：nianbao template -o 年报填报模板.xlsx --year 2024 --unit 南岭镇人民政府")
+    t.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="输出的模板文件")
+    add_format_option(t)
+    t.add_argument("--unit", metavar="名称", help="预先填写的单位名称")
+    t.add_argument("--year", type=int, metavar="YYYY", help="预先填写的报告年度")
+    t.set_defaults(handler=cmd_template)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write a template."""
+    from converter.definition.formats import get
+    from converter.template.workbook import write_template
+    fmt = get(args.format)
+    write_template(args.output, fmt, unit=args.unit, year=args.year)
+    print(f"已生成填报模板：{args.output}（{fmt.name}）")
+    return 0
+
+
+def add_check(sub: SubParsers) -> None:
+    """`nianbao check`."""
+    c = sub.add_parser("check", help="校验填好的工作簿",
+                       description="校验工作簿：数据完整性、格式、勾稽关系。有错误时退出码为 1。",
+                       epilog="示例：nianbao check 收件箱/ ；nianbao check 南岭镇.xlsx --json")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="工作簿文件或文件夹")
+    c.add_argument("--json", action="store_true", help="以 JSON 列表输出全部问题")
+    add_jobs_option(c)
+    c.set_defaults(handler=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check inputs; exit 1 when any has errors."""
+    from converter.batch.run import check_files
+    require_existing(args.paths)
+    progress = sys.stderr.isatty() and not args.json
+    if args.json:
+        stream = JsonList(sys.stdout)
+        report = check_files(args.paths, jobs=args.jobs, on_task=stream.add, keep_tasks=False)
+        stream.close()
+    else:
+        report = check_files(args.paths, jobs=args.jobs, progress=progress,
+                             on_task=lambda t: print_task(t, show_ok=True, bar=progress), keep_tasks=False)
+        print_summary(report)
+    return 0 if report.valid else 1
+
+
+def add_build(sub: SubParsers) -> None:
+    """`nianbao build`."""
+    b = sub.add_parser("build", help="批量转换为 Word 年报",
+                       description="校验并批量转换：每个通过校验的工作簿生成一份 Word 年报，"
+                                   "并在输出文件夹写出 校验结果.xlsx。有未转换的文件时退出码为 1。",
+                       epilog="示例：nianbao build 收件箱/ -o 年报/ --jobs 2")
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿文件或文件夹")
+    b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
+    add_jobs_option(b)
+    b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
+    b.set_defaults(handler=cmd_build)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build reports; exit 1 when any input was not converted."""
+    from converter.batch.outputs import RESULTS_NAME
+    from converter.batch.run import build
+    require_existing(args.inputs)
+    progress = sys.stderr.isatty() and not args.quiet
+    show = None if args.quiet else (lambda t: print_task(t, show_ok=False, bar=progress))
+    report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False)
+    print_summary(report)
+    written = os.path.basename(report.results_file or RESULTS_NAME)
+    if written != RESULTS_NAME:
+        print(f"提示：{RESULTS_NAME} 无法覆盖（可能正在 Excel 或 WPS 中打开），本次校验结果另存为 {written}",
+              file=sys.stderr)
+    print(f"Word 年报和 {written} 已写入：{args.output}")
+    return 0 if report.valid else 1
+
+
+def add_schema(sub: SubParsers) -> None:
+    """`nianbao schema`."""
+    s = sub.add_parser("schema", help="输出报告数据的 JSON Schema",
+                       description="输出某一格式报告数据的 JSON Schema（draft 2020-12）。",
+                       epilog="示例：nianbao schema --format 2019")
+    add_format_option(s)
+    s.set_defaults(handler=cmd_schema)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print a format's JSON Schema."""
+    from converter.definition.formats import get
+    from converter.definition.schema import build_schema
+    json.dump(build_schema(get(args.format)), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+__all__ = ["UserError", "add_build", "add_check", "add_schema", "add_template"]
