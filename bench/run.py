@@ -37,6 +37,13 @@ sys.path.insert(0, str(ROOT))
 WORK = HERE / "work"
 
 from converter.definition import compile  # noqa: E402
+from converter.definition.formats import default, ids  # noqa: E402
+
+
+def _format_of(i: int) -> str:
+    """1 in 5 generated workbooks uses an older format (the 2019 one), the rest the current one."""
+    older = [f for f in ids() if f != default().id]
+    return older[0] if i % 5 == 0 and older else default().id
 
 TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
            "help_s": 0.3}
@@ -65,7 +72,7 @@ def _values(fmt, seed: int) -> dict:
         values[("tables", "p3", "carryover", "natural")] += 1
     words = "本单位坚持以公开为常态不公开为例外持续推进决策执行管理服务结果公开加强政策解读回应社会关切"
     para = lambda n: "".join(rnd.choice(words) for _ in range(n)) + "。"   # noqa: E731
-    year = 2020 if fmt.id == "2019" else 2024
+    year = fmt.example_year
     values.update({("fields", "unit"): f"第{seed:05d}号测试单位", ("fields", "year"): year,
                    ("fields", "website"): "测试县人民政府门户网站", ("fields", "fee"): rnd.choice([0, 0, 0, 20, 150.5])})
     for key in ("summary", "active", "onrequest", "management", "platform", "supervision", "othertext"):
@@ -79,7 +86,7 @@ def _make_one(args) -> None:
     from converter.definition.formats import get
     from converter.template.workbook import make_template
     i, folder = args
-    fmt = get("2019" if i % 5 == 0 else "2021")
+    fmt = get(_format_of(i))
     (Path(folder) / f"unit{i:05d}.xlsx").write_bytes(make_template(fmt, values=_values(fmt, i)))
 
 
@@ -168,9 +175,9 @@ def machine_ceiling(rounds: int = 5) -> float:
 
 def stages(files: list[str], out: str) -> dict:
     """Per-workbook time of each stage, in one process (what --jobs 1 does for each file)."""
-    from converter.files import write_bytes_atomic
     from converter.checks import Context, run_checks
     from converter.definition.formats import get
+    from converter.files import write_bytes_atomic
     from converter.intake.workbook import read_workbook
     from converter.render.docx import render_report
     times = {"read": [], "check": [], "render": [], "write": [], "total": []}
@@ -261,12 +268,12 @@ def _baseline_one(args) -> bool:
 
 def baseline(files: list[str], out: str, jobs: int) -> int:
     from converter.definition.formats import get
-        _baseline_template()
+    _baseline_template()
     locations = {}
-    for fid in ("2021", "2019"):
+    for fid in ids():
         locations[fid] = compile(get(fid)).locations
     # the baseline developer knows each file's format from its name in this generated set
-    args = [(f, out, locations["2019" if int(Path(f).stem[4:]) % 5 == 0 else "2021"]) for f in files]
+    args = [(f, out, locations[_format_of(int(Path(f).stem[4:]))]) for f in files]
     with ProcessPoolExecutor(jobs) as pool:
         return sum(pool.map(_baseline_one, args, chunksize=8))
 

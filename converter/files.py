@@ -48,13 +48,14 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise
 
 
-P = TypeVar("P", str, "os.PathLike[str]")
+P = TypeVar("P", bound="str | os.PathLike[str]")
 
 
 def write_bytes_atomic(path: P, data: bytes, make_dirs: bool = True) -> P:
     """Write `data` to `path` atomically (creating its folder unless make_dirs is False); returns path."""
     if make_dirs:
-        os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
+        target = path if isinstance(path, str) else path.__fspath__()
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     with atomic_writer(path) as fh:
         fh.write(data)
     return path

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from converter.files import write_bytes_atomic
 from converter.definition.formats import FORMATS
 from converter.definition.schema import build_schema
+from converter.files import write_bytes_atomic
 from converter.template.workbook import make_template
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "samples"
 sys.path.insert(0, str(ROOT))
 
-from converter.definition import compile
-
+from converter.definition import compile  # noqa: E402
 from converter.definition.formats import get  # noqa: E402
 from converter.template.workbook import write_template  # noqa: E402
 

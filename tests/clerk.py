@@ -58,6 +58,7 @@ def fill_by_names(blob: bytes, values: dict | None = None, unit: str | None = No
     """A complete, valid filling of a workbook (every input 0, the narrative present), by defined name;
     `values` ({path: value}) on top; `wrong` unbalances table 三; `unit` overwrites the unit name."""
     import io
+
     from converter.definition import compile
     from converter.definition.formats import get
     from converter.definition.model import defined_name

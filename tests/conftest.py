@@ -7,12 +7,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from converter.definition import compile
+import office  # noqa: E402
 
+from converter.definition import compile  # noqa: E402
 from converter.definition.formats import get, ids  # noqa: E402
 from converter.template.workbook import make_template  # noqa: E402
-
-import office  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -2,13 +2,13 @@
 import io
 import shutil
 
+import office
 import openpyxl
 import pytest
+from conftest import SAMPLES
 
 from converter.batch import build
 from converter.intake.workbook import read_workbook
-from conftest import SAMPLES
-import office
 
 GOOD = SAMPLES / "青山镇人民政府-2024.xlsx"
 

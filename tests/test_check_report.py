@@ -7,8 +7,8 @@ import openpyxl
 
 from converter.batch.report import BatchReport, Task
 from converter.batch.results_xlsx import ResultsWriter, results_bytes
-from converter.checks.findings import make
 from converter.cell_ref import col_letter as column_letter
+from converter.checks.findings import make
 
 
 def _task(i: int, unit: str = "某单位") -> Task:

@@ -4,12 +4,12 @@ import datetime as dt
 import functools
 
 import pytest
+from conftest import zero_values
 
 from converter.checks import Context, run_checks
 from converter.definition.formats import get
 from converter.intake.workbook import read_workbook
 from converter.template.workbook import make_template
-from conftest import zero_values
 
 
 @functools.lru_cache(maxsize=None)

@@ -7,10 +7,10 @@ import sys
 
 import openpyxl
 import pytest
+from conftest import SAMPLES, zero_values
 
 from converter.definition.formats import get
 from converter.template.workbook import make_template
-from conftest import SAMPLES, zero_values
 
 
 def nianbao(*args):
@@ -259,6 +259,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
 def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     import os
+
     from converter.batch import run as batch
     real = batch.process_file
 

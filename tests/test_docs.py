@@ -1,6 +1,6 @@
 """The README documents every finding code and every command."""
-from converter.cli.main import parser
 from converter.checks.findings import catalogue
+from converter.cli.main import parser
 from converter.generate import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -5,15 +5,14 @@ import random
 import subprocess
 import sys
 
+import clerk
+import docx_read
 import pytest
 from openpyxl.utils import get_column_letter
 
 from converter.definition import compile
-
 from converter.definition.formats import get
 from converter.definition.layout import layout_group
-import clerk
-import docx_read
 
 
 def nianbao(*args, cwd=None):

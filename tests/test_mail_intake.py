@@ -1,14 +1,14 @@
 """Intake from mail, piece by piece: filename encodings, zips, forwards, sources, the roster."""
 import mailbox
 
+import mailers
 import pytest
+from conftest import SAMPLES
 
 from converter.mail import sources
 from converter.mail.attachments import info, parse, workbooks_in
 from converter.mail.collect import collect
 from converter.mail.roster import RosterError, read_roster
-from conftest import SAMPLES
-import mailers
 
 WB = (SAMPLES / "青山镇人民政府-2024.xlsx").read_bytes()
 NAME = "喆山镇人民政府2024年政务公开年报.xlsx"     # 喆 is in GBK but not in GB2312
@@ -99,11 +99,12 @@ def test_roster_from_xlsx_and_gbk_csv(tmp_path):
 
 
 def test_distribute_prefills_last_years_carryover(tmp_path, f2021):
+    from conftest import zero_values
+
+    from converter.intake.workbook import read_workbook
     from converter.mail.distribute import distribute
     from converter.mail.roster import read_roster
-    from converter.intake.workbook import read_workbook
     from converter.template.workbook import make_template
-    from conftest import zero_values
     last = tmp_path / "2023"
     last.mkdir()
     carry = {"natural": 3, "commercial": 1, "research": 0, "nonprofit": 0, "legal": 2, "other": 0}

@@ -8,13 +8,13 @@ import ssl
 import subprocess
 import sys
 
-import openpyxl
-import pytest
-
-from converter.mail.attachments import info, parse, workbooks_in
 import clerk
 import mailers
+import openpyxl
+import pytest
 import servers
+
+from converter.mail.attachments import info, parse, workbooks_in
 
 COORD = "coord@gov.test"
 BUREAUS = ["教育", "民政", "财政", "交通运输", "水利", "农业农村", "商务", "文化和旅游", "卫生健康", "应急管理", "审计",

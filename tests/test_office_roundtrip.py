@@ -4,20 +4,19 @@ verdicts as our checker. LibreOffice also opens the Word reports."""
 import shutil
 import subprocess
 
+import docx_read
+import office
 import openpyxl
 import pytest
+from conftest import SAMPLES
 
-from converter.definition import compile
-
+from converter.cell_ref import a1
 from converter.checks import Context, run_checks
+from converter.definition import compile
 from converter.definition.formats import get
 from converter.intake.workbook import read_workbook
 from converter.render.docx import render_report
-from converter.cell_ref import a1
 from converter.template.workbook import FAIL_MARK, PASS_MARK
-from conftest import SAMPLES
-import docx_read
-import office
 
 SAMPLE_NAMES = ["云溪县市场监督管理局-2024.xlsx", "云溪县自然资源局-2024.xlsx", "石门乡人民政府-2020.xlsx",
                 "南岭镇人民政府-2024.xlsx"]

@@ -2,15 +2,15 @@
 import datetime as dt
 import shutil
 
+import office
 import openpyxl
 import pytest
+from conftest import SAMPLES
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from converter.intake.workbook import read_workbook
 from converter.intake.xlsx_xml import looks_like_date
-from conftest import SAMPLES
-import office
 
 
 def same(path):

@@ -1,14 +1,13 @@
 """The Word report: content from the data, official tables, GB/T 9704 typesetting."""
 import re
 
+import docx_read
 import pytest
-
+from conftest import FIXTURES, SAMPLES
 
 from converter.definition.layout import layout_group
 from converter.intake.workbook import read_workbook
 from converter.render.docx import render_report
-from conftest import FIXTURES, SAMPLES
-import docx_read
 
 W = docx_read.W
 HEADING = re.compile(r"^([一二三四五六]、|[（(][一二三四五][）)])")
@@ -126,7 +125,8 @@ def test_fonts_are_east_asian_and_page_is_gbt9704(nanling):
 
 def test_page_numbers(nanling):
     _, blob = nanling
-    import zipfile, io
+    import io
+    import zipfile
     with zipfile.ZipFile(io.BytesIO(blob)) as z:
         footer = next(n for n in z.namelist() if n.startswith("word/footer"))
     xml = docx_read.part(blob, footer)
@@ -165,7 +165,8 @@ def test_fast_writer_matches_python_docx_reference(path):
     text = lambda b: "\n".join(t for _, t in docx_read.paragraphs(b)).encode()    # noqa: E731
     assert text(fast) == text(ref)
     # every other part of the package is the same
-    import zipfile, io
+    import io
+    import zipfile
     with zipfile.ZipFile(io.BytesIO(fast)) as a, zipfile.ZipFile(io.BytesIO(ref)) as b:
         assert a.namelist() == b.namelist()
         for name in a.namelist():

@@ -5,7 +5,6 @@ import openpyxl
 import pytest
 
 from converter.definition import compile
-
 from converter.definition.model import META_SHEET, defined_name
 from converter.template.workbook import make_template
 

@@ -16,7 +16,7 @@ def collect_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.P
     out: list[str] = []
     files_named: set[str] = set()
     folders_walked: set[str] = set()
-    for item in map(os.fspath, inputs):
+    for item in (os.fspath(i) for i in inputs):
         key = os.path.abspath(item)
         if key in files_named or key in folders_walked or any(_inside(key, f) for f in folders_walked):
             continue                      # listed already, by itself or within a folder named before it

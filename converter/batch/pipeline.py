@@ -9,10 +9,12 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.checks import Context, run_checks
 from converter.checks.findings import has_errors, make
-from converter.definition.formats import FORMATS, get as get_format
+from converter.definition.formats import FORMATS
+from converter.definition.formats import get as get_format
 from converter.definition.plan import compile
 from converter.intake.workbook import read_workbook
-from converter.render.docx import render_report, warm_up as warm_up_renderer
+from converter.render.docx import render_report
+from converter.render.docx import warm_up as warm_up_renderer
 
 
 def process_file(path: str, render: bool = False) -> Task:

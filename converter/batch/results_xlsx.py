@@ -8,11 +8,11 @@ import io
 import os
 import time
 
-from converter.files import atomic_writer
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
+from converter.batch.xlsx_stream import StreamingWorkbook, Style
 from converter.checks.findings import SEVERITY_ZH
-from converter.batch.xlsx_stream import Style, StreamingWorkbook
+from converter.files import atomic_writer
 
 SUMMARY_HEAD = ("序号", "文件", "单位名称", "报告年度", "格式", "状态", "错误数", "提示数", "输出文件")
 SUMMARY_WIDTHS = (6, 36, 28, 10, 8, 12, 8, 8, 48)

@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable
 
 from converter.batch.inputs import collect_inputs
 from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
@@ -73,7 +73,7 @@ def _jobs(jobs: int, n: int) -> int:
     return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
 
 
-def _iter_run(paths: list[str], render: bool, jobs: int, progress: bool, desc: str) -> Iterator[Task]:
+def _iter_run(paths: list[str], render: bool, jobs: int, progress: bool, desc: str) -> Generator[Task, None, None]:
     """Tasks in input order, each as soon as it and those before it are done."""
     jobs = _jobs(jobs, len(paths))
     bar = None
@@ -104,7 +104,7 @@ def _iter_run(paths: list[str], render: bool, jobs: int, progress: bool, desc: s
             bar.close()
 
 
-def _in_process(paths: list[str], render: bool) -> Iterator[Task]:
+def _in_process(paths: list[str], render: bool) -> Generator[Task, None, None]:
     """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
     stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
     try:
@@ -134,20 +134,8 @@ class _InterruptsDeferred:
     def _note(self, *_: Any) -> None:
         self.hit = True
 
-    def __exit__(self, *exc: Any) -> bool:
+    def __exit__(self, *exc: Any) -> None:
         if self.old is not None:
             signal.signal(signal.SIGINT, self.old)
             if self.hit and exc[0] is None:
                 raise KeyboardInterrupt
-        return False
-
-
-def check_files(inputs, jobs: int = 0, progress: bool = False, on_task=None, keep_tasks: bool = True) -> BatchReport:
-    """Check every workbook under `inputs`. `on_task(task)` is called for each file as it completes."""
-    paths = collect_inputs(inputs)
-    report = BatchReport(keep_tasks=keep_tasks)
-    for task in _iter_run(paths, None, jobs, progress, "校验"):
-        report.add(task)
-        if on_task:
-            on_task(task)
-    return report

@@ -12,10 +12,15 @@ import multiprocessing
 import signal
 import sys
 from collections import deque
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from typing import Any, Callable, Generator
+
+Job = Callable[[list[Any], Any], list[Any]]
+Key = tuple[int, int | None]     # (chunk, None) for a whole chunk, (chunk, item) once split
 
 
-def _context():
+def _context() -> BaseContext:
     # fork on Linux: workers start warm, with everything the main process loaded (Python 3.14 made
     # forkserver the default there); elsewhere the platform's default, and workers import what they need
     if sys.platform.startswith("linux"):
@@ -23,7 +28,7 @@ def _context():
     return multiprocessing.get_context()
 
 
-def _serve(conn, inherited, func, arg) -> None:
+def _serve(conn: Connection, inherited: list[Connection], func: Job, arg: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the main process's to handle
     for c in inherited:         # the main process's ends of every pipe: it alone may hold them, so
         c.close()               # that its exit (or this worker's) is seen as end-of-file at once
@@ -38,16 +43,17 @@ def _serve(conn, inherited, func, arg) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, func, arg, others: list):
+    def __init__(self, ctx: Any, func: Job, arg: Any, others: list[Connection]):
         self.conn, theirs = ctx.Pipe()
         inherited = [*others, self.conn] if ctx.get_start_method() == "fork" else []
         self.proc = ctx.Process(target=_serve, args=(theirs, inherited, func, arg), daemon=True)
         self.proc.start()
         theirs.close()
-        self.key = None          # the job it is doing
+        self.key: Key = (-1, None)          # the job it is doing
 
 
-def in_order(items: list, func, arg, jobs: int, chunk: int, lost, window: int = 3):
+def in_order(items: list[Any], func: Job, arg: Any, jobs: int, chunk: int, lost: Callable[[Any], Any],
+             window: int = 3) -> Generator[Any, None, None]:
     """Yield func(part, arg) item by item, in the order of `items`, where func takes a list of items
     and returns one result per item; `lost(item)` is the result for an item whose worker died twice.
     At most `window` chunks per worker are out or waiting to be yielded."""
@@ -57,18 +63,18 @@ def in_order(items: list, func, arg, jobs: int, chunk: int, lost, window: int = 
     for _ in range(jobs):
         workers.append(_Worker(ctx, func, arg, [w.conn for w in workers]))
     idle = list(workers)
-    busy: dict = {}              # connection -> worker
-    pending: deque = deque()     # keys waiting for a worker: (chunk, None) or, once split, (chunk, item)
-    split: dict = {}             # chunk -> its results so far, after its worker died
-    ready: dict = {}             # chunk -> its results, until the chunks before it are yielded
+    busy: dict[Any, _Worker] = {}       # connection -> worker
+    pending: deque[Key] = deque()       # keys waiting for a worker
+    split: dict[int, list[Any]] = {}    # chunk -> its results so far, after its worker died
+    ready: dict[int, list[Any]] = {}    # chunk -> its results, until the chunks before it are yielded
     queued = emitted = 0
 
-    def part(key) -> list:
+    def part(key: Key) -> list[Any]:
         i, j = key
         whole = items[i * chunk:(i + 1) * chunk]
         return whole if j is None else [whole[j]]
 
-    def store(key, results) -> None:
+    def store(key: Key, results: list[Any]) -> None:
         i, j = key
         if j is None:
             ready[i] = results
@@ -87,10 +93,12 @@ def in_order(items: list, func, arg, jobs: int, chunk: int, lost, window: int = 
     try:
         while emitted < n_chunks:
             while idle and (pending or (queued < n_chunks and queued < emitted + window * jobs)):
+                key: Key
                 if pending:
                     key = pending.popleft()
                 else:
-                    key, queued = (queued, None), queued + 1
+                    key = (queued, None)
+                    queued += 1
                 w = idle.pop()
                 w.key = key
                 try:
@@ -107,7 +115,7 @@ def in_order(items: list, func, arg, jobs: int, chunk: int, lost, window: int = 
             for conn in wait(list(busy)):
                 w = busy.pop(conn)
                 try:
-                    results = conn.recv()
+                    results = w.conn.recv()
                 except (EOFError, OSError):      # the worker died, and its chunk with it
                     key = w.key
                     idle.append(replace(w))

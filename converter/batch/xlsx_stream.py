@@ -12,6 +12,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from typing import Any, BinaryIO, Iterable, Sequence
 
 from converter.cell_ref import a1, col_letter
 
@@ -44,7 +45,7 @@ class Style:
 
 
 class Sheet:
-    def __init__(self, name: str, widths, spool_dir: str | None):
+    def __init__(self, name: str, widths: Iterable[float], spool_dir: str | None):
         self.name = name
         self.widths = tuple(widths)
         self.letters = [col_letter(i) for i in range(len(self.widths))]
@@ -53,7 +54,7 @@ class Sheet:
         # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
         self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=".~", suffix=".part")
 
-    def append(self, values, styles) -> None:
+    def append(self, values: Sequence[Any], styles: Sequence[int]) -> None:
         """One row below the last; `styles[i]` is the style number of cell i. Numbers stay numbers,
         anything else becomes text."""
         self.rows += 1
@@ -126,12 +127,13 @@ class StreamingWorkbook:
         self.styles.append(style)
         return len(self.styles) - 1
 
-    def add_sheet(self, name: str, widths) -> Sheet:
+    def add_sheet(self, name: str, widths: Iterable[float]) -> Sheet:
+        """A new sheet with these column widths (in characters)."""
         sheet = Sheet(name, widths, self.spool_dir)
         self.sheets.append(sheet)
         return sheet
 
-    def save(self, target) -> None:
+    def save(self, target: str | BinaryIO) -> None:
         """Write the package to `target` (a path or a binary file object). May be called again (to
         another target); discard() drops the spooled rows when done."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:

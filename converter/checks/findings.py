@@ -59,9 +59,11 @@ CATALOGUE: dict[str, Code] = {
     "TEXT_EMPTY": Code(WARNING, "内容未填写", "{what}未填写"),
     "TEXT_TEMPLATE_LEFT": Code(WARNING, "残留模板说明文字", "{what}含有模板说明文字“{actual}”，请删除"),
     # batch level
-    "DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表", "与 {detail} 为同一单位同一年度，两份均已转换，本份的输出文件名已加序号区分，请核实以哪一份为准"),
+    "DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表",
+                           "与 {detail} 为同一单位同一年度，两份均已转换，本份的输出文件名已加序号区分，请核实以哪一份为准"),
     "INTERNAL_ERROR": Code(ERROR, "处理出错", "处理该文件时出错：{detail}"),
-    "OUTPUT_FAILED": Code(ERROR, "年报无法写入", "年报已生成，但无法写入 {detail}（{actual}）。如该文件正在 Word 或 WPS 中打开，请关闭后重新运行"),
+    "OUTPUT_FAILED": Code(ERROR, "年报无法写入",
+                          "年报已生成，但无法写入 {detail}（{actual}）。如该文件正在 Word 或 WPS 中打开，请关闭后重新运行"),
 }
 
 

@@ -26,9 +26,9 @@ def check_schema(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     if plan.plainly_valid(data):
         return          # the full validator would find nothing; it runs whenever this is unsure
     order = plan.path_order
-    errors = sorted(plan.validator.iter_errors(data), key=lambda e: order.get(tuple(e.absolute_path), -1))
+    errors = sorted(plan.validator.iter_errors(data), key=lambda e: order.get(tuple(str(p) for p in e.absolute_path), -1))
     for err in errors:
-        path = tuple(str(p) for p in err.absolute_path)
+        path: DataPath = tuple(str(p) for p in err.absolute_path)
         if path in ctx.reported:
             continue
         if not _known(plan.fmt, path):

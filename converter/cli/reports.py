@@ -9,8 +9,15 @@ import os
 import sys
 from typing import Any
 
-from converter.cli.common import (JsonList, UserError, add_format_option, add_jobs_option, print_summary, print_task,
-                                  require_existing)
+from converter.cli.common import (
+    JsonList,
+    UserError,
+    add_format_option,
+    add_jobs_option,
+    print_summary,
+    print_task,
+    require_existing,
+)
 
 SubParsers = Any   # argparse's private _SubParsersAction
 

@@ -86,7 +86,7 @@ class Plan:
     def derived(self, factory: Callable[[Plan], T]) -> T:
         """`factory(plan)`, computed once per plan: a stage's own artefact derived from the format."""
         try:
-            return self._derived[factory]    # type: ignore[no-any-return]
+            return self._derived[factory]
         except KeyError:
             value = self._derived[factory] = factory(self)
             return value

@@ -29,7 +29,7 @@ from converter.definition.plan import Plan, compile
 from converter.intake.result import ReadResult
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
-from converter.intake.xlsx_xml import XmlWorkbook, main_part
+from converter.intake.xlsx_xml import main_part
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -57,7 +57,6 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResu
     if problem:
         result.findings.append(problem)
         return result
-    from converter.intake.xlsx_xml import main_part
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
@@ -109,7 +108,7 @@ class OpenpyxlBook:
     """The reference engine, openpyxl, behind the interface the reader uses."""
 
     def __init__(self, path: str | os.PathLike[str]):
-        import openpyxl   # imported here so the CLI starts fast
+        import openpyxl  # imported here so the CLI starts fast
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # e.g. "Data Validation extension is not supported"
             self._wb = openpyxl.load_workbook(path, data_only=False, keep_links=False, rich_text=False)

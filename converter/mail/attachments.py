@@ -9,6 +9,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.message import Message
 
 from converter.mail.filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
 
@@ -34,12 +35,12 @@ class MessageInfo:
     subject: str
 
 
-def parse(raw: bytes):
+def parse(raw: bytes) -> Message:
     """A message as compat32 keeps it: raw header text, 8-bit bytes as surrogate escapes."""
     return email.message_from_bytes(raw, policy=email.policy.compat32)
 
 
-def raw_header(part, name: str) -> str | None:
+def raw_header(part: Message, name: str) -> str | None:
     """A header exactly as received (8-bit bytes as surrogate escapes), never a Header object."""
     name = name.lower()
     for key, value in part.raw_items():
@@ -48,7 +49,8 @@ def raw_header(part, name: str) -> str | None:
     return None
 
 
-def info(msg) -> MessageInfo:
+def info(msg: Message) -> MessageInfo:
+    """Sender, date, subject and Message-ID of a message, decoded however its mailer wrote them."""
     name, address = email.utils.parseaddr(raw_to_text(raw_header(msg, "From") or ""))
     date = None
     raw_date = raw_header(msg, "Date")
@@ -64,25 +66,27 @@ def info(msg) -> MessageInfo:
                        subject=decode_words(raw_to_text(raw_header(msg, "Subject") or "")).strip())
 
 
-def workbooks_in(msg) -> list[Attachment]:
+def workbooks_in(msg: Message) -> list[Attachment]:
+    """Every workbook in a message: attachments, zip members, attachments of forwarded messages."""
     found: list[Attachment] = []
     _walk(msg, found, "")
     return found
 
 
-def _walk(part, found: list[Attachment], via: str) -> None:
+def _walk(part: Message, found: list[Attachment], via: str) -> None:
     ctype = part.get_content_type()
     if part.is_multipart():
         inner_via = "转发邮件" if ctype == "message/rfc822" else via
         for sub in part.get_payload():
-            _walk(sub, found, inner_via)
+            if isinstance(sub, Message):
+                _walk(sub, found, inner_via)
         return
     disposition = raw_header(part, "Content-Disposition")
     if part.get_content_maintype() == "text" and not disposition:
         return
     name = filename_from_headers(disposition, raw_header(part, "Content-Type"))
     data = part.get_payload(decode=True)
-    if data is not None:
+    if isinstance(data, bytes):
         _take(found, name, ctype, data, via)
 
 
@@ -91,7 +95,7 @@ def _take(found: list[Attachment], name: str | None, ctype: str, data: bytes, vi
     if lower.endswith(".zip") or (not name and ctype in _ZIP_TYPES):
         found += _from_zip(data, name or "附件.zip")
     elif lower.endswith(WORKBOOK_SUFFIXES):
-        found.append(Attachment(name, data, via))
+        found.append(Attachment(name or "附件", data, via))
     elif not name and ctype in _SPREADSHEET_TYPES:
         found.append(Attachment("附件" + _SPREADSHEET_TYPES[ctype], data, via))
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from converter.batch.pipeline import process_file
-from converter.batch.status import Status
 from converter.files import safe_filename, write_bytes_atomic
 from converter.mail import manifest
 from converter.mail.attachments import Attachment, MessageInfo, info, parse, workbooks_in
 from converter.mail.manifest import NEWEST_DIR, VERSIONS_DIR, Record
 from converter.mail.roster import Roster
+
 
 @dataclass
 class CollectReport:

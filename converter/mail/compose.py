@@ -5,6 +5,11 @@ from __future__ import annotations
 import email.utils
 from email.message import EmailMessage
 from email.policy import SMTP
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from converter.checks.findings import Finding
+    from converter.mail.manifest import Record
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -56,7 +61,7 @@ def attach(msg: EmailMessage, data: bytes, filename: str) -> None:
     msg.add_attachment(data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=filename)
 
 
-def feedback_body(unit: str, record, findings, sender_org: str) -> str:
+def feedback_body(unit: str, record: Record, findings: list[Finding], sender_org: str) -> str:
     lines = [f"{unit}：", "",
              f"贵单位于 {record.date[:10] or '近日'} 报送的《{record.filename}》经系统校验，存在以下问题，"
              "请修改后回复本邮件重新报送：", ""]

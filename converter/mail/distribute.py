@@ -34,8 +34,8 @@ def previous_carryover(folder: str | Path, fmt: Format | Plan) -> dict[str, dict
     (上年结转 ← 结转下年度继续办理), from last year's workbooks in a folder."""
     plan = compile(fmt)
     out = {}
-    for path in collect_inputs([folder]):
-        r = read_workbook(path)
+    for file in collect_inputs([folder]):
+        r = read_workbook(file)
         if r.data is None or not isinstance(r.data["fields"].get("unit"), str):
             continue
         values: dict[DataPath, Any] = {}
@@ -62,7 +62,7 @@ def distribute(roster: Roster, fmt: Format | Plan, year: int, outdir: str | Path
         last = carry.get(unit_key(u.name), {})
         blob = make_template(plan, unit=u.name, year=year, values=dict(last))
         filename = f"{plan.fmt.report_title(u.name, year)}填报表.xlsx"
-        workbook = write_bytes_atomic(outdir / "填报表" / safe(filename), blob)
+        workbook = write_bytes_atomic(outdir / "填报表" / safe(filename), blob)  # a Path in, a Path out
         subject, body = render_cover(template, {
             "单位名称": u.name, "称呼": u.contact + "同志" if u.contact else u.name, "联系人": u.contact,
             "年度": str(year), "截止日期": deadline or f"{year + 1}年1月15日", "发件单位": sender_org or sender})

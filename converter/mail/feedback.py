@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from converter.files import write_bytes_atomic
 from converter.batch.report import BatchReport, Task
 from converter.batch.results_xlsx import results_bytes
 from converter.batch.status import Status
+from converter.files import write_bytes_atomic
 from converter.mail.collect import safe
 from converter.mail.compose import attach, feedback_body, new_message
 from converter.mail.roster import Roster
@@ -24,7 +24,8 @@ class Reply:
     eml: Path
 
 
-def feedback(roster: Roster, inbox, outdir, sender: str, sender_org: str = "") -> list[Reply]:
+def feedback(roster: Roster, inbox: str | Path, outdir: str | Path, sender: str, sender_org: str = "") -> list[Reply]:
+    """Write a threaded reply (.eml) to each unit whose newest workbook has errors; returns them to send."""
     outdir = Path(outdir)
     replies = []
     for row in status(roster, inbox):

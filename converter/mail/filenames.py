@@ -14,6 +14,7 @@ import binascii
 import quopri
 import re
 import urllib.parse
+import zipfile
 
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030",
           "gb_2312-80": "gb18030", "big5": "big5hkscs", "ascii": "utf-8", "us-ascii": "utf-8"}
@@ -81,7 +82,7 @@ def filename_from_headers(disposition: str | None, content_type: str | None) -> 
         header = re.sub(r"\r?\n[ \t]", " ", header)
         params = _params(header)
         extended = sorted(((n, v) for n, v in params if n == key + "*" or re.fullmatch(re.escape(key) + r"\*\d+\*?", n)),
-                          key=lambda nv: int(re.search(r"\*(\d+)", nv[0]).group(1)) if re.search(r"\*(\d+)", nv[0]) else -1)
+                          key=lambda nv: _section(nv[0]))
         if extended:
             return _rfc2231(extended)
         plain = next((v for n, v in params if n == key), None)
@@ -104,7 +105,12 @@ def _rfc2231(parts: list[tuple[str, str]]) -> str:
     return decode_bytes(data, charset or "utf-8").strip()
 
 
-def zip_member_name(info) -> str:
+def _section(name: str) -> int:
+    m = re.search(r"\*(\d+)", name)
+    return int(m.group(1)) if m else -1
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
     """A zip member's name: UTF-8 when flagged, otherwise the bytes Windows wrote (GBK in China)."""
     if info.flag_bits & 0x800:
         return info.filename

@@ -4,6 +4,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+
 from converter.errors import NianbaoError
 
 ENV = {"SMTP": "NIANBAO_SMTP_PASSWORD", "IMAP": "NIANBAO_IMAP_PASSWORD"}

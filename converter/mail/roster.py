@@ -52,8 +52,9 @@ def unit_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
-def read_roster(path) -> Roster:
-    path = Path(path)
+def read_roster(source: str | Path) -> Roster:
+    """The roster in a .xlsx or .csv file; RosterError lists every problem with its row."""
+    path = Path(source)
     if not path.exists():
         raise RosterError([f"{path}：找不到名单文件"])
     if path.suffix.lower() == ".csv":
@@ -103,9 +104,13 @@ def _parse(rows: list[list[str]], source: str) -> Roster:
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in cols]
     if missing:
         raise RosterError([f"{source}：缺少列“{'”“'.join(missing)}”"])
-    problems, units, seen_names, seen_emails = [], [], {}, {}
+    problems: list[str] = []
+    units: list[Unit] = []
+    seen_names: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
     for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        get = lambda k: row[cols[k]].strip() if k in cols and cols[k] < len(row) else ""   # noqa: E731
+        def get(k: str, row: list[str] = row) -> str:
+            return row[cols[k]].strip() if k in cols and cols[k] < len(row) else ""
         name, email = get("unit"), get("email")
         if not name and not email:
             continue

@@ -9,11 +9,12 @@ import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from converter.errors import NianbaoError
 from converter.files import write_bytes_atomic
 from converter.mail.passwords import password_for
-from converter.errors import NianbaoError
 
 
 class SmtpError(NianbaoError):
@@ -32,6 +33,7 @@ def connect(url: str, insecure: bool = False) -> smtplib.SMTP:
     if u.scheme not in ("smtp", "smtps") or not u.hostname:
         raise SmtpError(f"SMTP 地址应写作 smtps://用户名@服务器:465 或 smtp://用户名@服务器:587，实为 {url}")
     context = ssl.create_default_context()
+    conn: smtplib.SMTP
     try:
         if u.scheme == "smtps":
             conn = smtplib.SMTP_SSL(u.hostname, u.port or 465, context=context, timeout=60)
@@ -53,7 +55,7 @@ def connect(url: str, insecure: bool = False) -> smtplib.SMTP:
 
 
 def send_all(messages: list[tuple[str, EmailMessage]], url: str, log_path: Path, insecure: bool = False,
-             progress=None) -> SendReport:
+             progress: Callable[[], object] | None = None) -> SendReport:
     """Send (key, message) pairs; keys already in the log are skipped. The log is rewritten after each
     accepted message, so an interrupted run loses nothing and repeats nothing."""
     log = json.loads(log_path.read_text(encoding="utf-8")) if log_path.exists() else {}

@@ -11,8 +11,8 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from converter import __version__
-from converter.mail.passwords import password_for
 from converter.errors import NianbaoError
+from converter.mail.passwords import password_for
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -21,12 +21,14 @@ class SourceError(NianbaoError):
     """The mailbox cannot be read (a Chinese message for the user)."""
 
 
-def from_eml_dir(folder) -> Iterator[tuple[str, bytes]]:
+def from_eml_dir(folder: str | Path) -> Iterator[tuple[str, bytes]]:
+    """Every .eml file below a folder."""
     for p in sorted(Path(folder).rglob("*.eml")):
         yield str(p), p.read_bytes()
 
 
-def from_mbox(path) -> Iterator[tuple[str, bytes]]:
+def from_mbox(path: str | Path) -> Iterator[tuple[str, bytes]]:
+    """Every message of an mbox file."""
     if not Path(path).is_file():
         raise SourceError(f"找不到 mbox 文件：{path}")
     box = mailbox.mbox(str(path), create=False)
@@ -34,7 +36,8 @@ def from_mbox(path) -> Iterator[tuple[str, bytes]]:
         yield f"{path}#{key}", box.get_bytes(key)
 
 
-def from_maildir(path) -> Iterator[tuple[str, bytes]]:
+def from_maildir(path: str | Path) -> Iterator[tuple[str, bytes]]:
+    """Every message of a Maildir folder."""
     if not (Path(path) / "cur").is_dir() and not (Path(path) / "new").is_dir():
         raise SourceError(f"不是 Maildir 文件夹（应含 cur/ 和 new/）：{path}")
     box = mailbox.Maildir(str(path), factory=None, create=False)
@@ -45,9 +48,10 @@ def from_maildir(path) -> Iterator[tuple[str, bytes]]:
 def imap_utf7(name: str) -> str:
     """A folder name in IMAP's modified UTF-7 (RFC 3501 5.1.3), e.g. 已发送 → &XfJT0ZAB-."""
     import base64
-    out, buf = [], []
+    out: list[str] = []
+    buf: list[str] = []
 
-    def flush():
+    def flush() -> None:
         if buf:
             b64 = base64.b64encode("".join(buf).encode("utf-16-be")).decode().rstrip("=").replace("/", ",")
             out.append("&" + b64 + "-")
@@ -70,6 +74,7 @@ def from_imap(url: str, since: _dt.date | None = None, insecure: bool = False) -
     user = unquote(u.username)
     folder = unquote(u.path.lstrip("/")) or "INBOX"
     context = ssl.create_default_context()
+    conn: imaplib.IMAP4
     try:
         if u.scheme == "imaps":
             conn = imaplib.IMAP4_SSL(u.hostname, u.port or 993, ssl_context=context, timeout=60)
@@ -93,7 +98,7 @@ def from_imap(url: str, since: _dt.date | None = None, insecure: bool = False) -
         if typ != "OK":
             raise SourceError(f"IMAP 文件夹“{folder}”不存在或无法打开")
         criteria = ["SINCE", f"{since.day:02d}-{_MONTHS[since.month - 1]}-{since.year}"] if since else ["ALL"]
-        typ, data = conn.uid("SEARCH", None, *criteria)
+        typ, data = conn.uid("SEARCH", *criteria)
         uids = data[0].split() if typ == "OK" and data and data[0] else []
         for uid in uids:
             try:
@@ -116,7 +121,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _send_id(conn) -> None:
+def _send_id(conn: imaplib.IMAP4) -> None:
     if "ID" not in conn.capabilities:
         return
     imaplib.Commands.setdefault("ID", ("NONAUTH", "AUTH", "SELECTED"))

@@ -6,12 +6,13 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from converter.mail import manifest
 from converter.batch.pipeline import process_file
 from converter.batch.status import Status
 from converter.checks.findings import Finding
+from converter.mail import manifest
 from converter.mail.manifest import Record
 from converter.mail.roster import Roster, unit_key
+
 
 @dataclass
 class StatusRow:

@@ -23,8 +23,18 @@ from converter.definition.layout import CORNER, HEADER, TITLE
 from converter.definition.model import Format
 from converter.definition.plan import Plan, compile
 from converter.render import docx_xml, zip_writer
-from converter.render.blocks import (H1_STYLE, H2_STYLE, TABLE_SMALL_STYLE, TABLE_STYLE, TITLE_STYLE, Paragraph,
-                                     TableBlock, column_widths, report_blocks, table_style)
+from converter.render.blocks import (
+    H1_STYLE,
+    H2_STYLE,
+    TABLE_SMALL_STYLE,
+    TABLE_STYLE,
+    TITLE_STYLE,
+    Paragraph,
+    TableBlock,
+    column_widths,
+    report_blocks,
+    table_style,
+)
 
 BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT, TABLE_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
@@ -160,10 +170,10 @@ def _new_document() -> Any:
         if outline is not None:
             st.paragraph_format.keep_with_next = True
             docx_xml.set_outline_level(st.element.get_or_add_pPr(), outline)
-    for name, size in ((TABLE_STYLE, 10.5), (TABLE_SMALL_STYLE, 9)):
+    for name, table_size in ((TABLE_STYLE, 10.5), (TABLE_SMALL_STYLE, 9.0)):
         st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = normal
-        _style(st, TABLE_FONT, size, indent=False)
+        _style(st, TABLE_FONT, table_size, indent=False)
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     return doc
 

@@ -22,14 +22,16 @@ class Entry:
 
 
 def deflate(name: str, content: bytes, level: int = 6) -> Entry:
+    """A part compressed now, to be packaged any number of times."""
     c = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = c.compress(content) + c.flush()
     return Entry(name.encode("utf-8"), zlib.crc32(content), len(content), data)
 
 
 def package(entries: list[Entry]) -> bytes:
-    out = []
-    central = []
+    """The zip of these entries, in order."""
+    out: list[bytes] = []
+    central: list[bytes] = []
     offset = 0
     for e in entries:
         header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, _UTF8, 8, _DOS_TIME, _DOS_DATE,

@@ -98,7 +98,10 @@ def _draw_section(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -
 
 
 def _define(wb: Any, sheet: str, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
-    ref = a1(r1, c1, True) if r2 is None or (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
+    if r2 is None or c2 is None or (r1, c1) == (r2, c2):
+        ref = a1(r1, c1, True)
+    else:
+        ref = f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
     wb.define_name(name, f"='{sheet}'!{ref}")
 
 
@@ -168,9 +171,9 @@ def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> N
     blank_ranges = []
     for t in s.group.tables:
         rows = [plan.cell_of(("tables", t.key, r.key, t.columns[0].key))[0] for r in t.rows]
-        for col in t.columns:
-            c = plan.cell_of(("tables", t.key, t.rows[0].key, col.key))[1]
-            ws.data_validation(rows[0], c, rows[-1], c, dict(col.kind.validation(), error_title="输入有误"))
+        for column in t.columns:
+            x = plan.cell_of(("tables", t.key, t.rows[0].key, column.key))[1]
+            ws.data_validation(rows[0], x, rows[-1], x, dict(column.kind.validation() or {}, error_title="输入有误"))
         first_col = plan.cell_of(("tables", t.key, t.rows[0].key, t.columns[0].key))[1]
         last_col = first_col + len(t.columns) - 1
         ws.conditional_format(rows[0], first_col, rows[-1], last_col, {
@@ -187,15 +190,13 @@ def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> N
         elif label_cols == 1:
             ws.write_string(row, 0, "校验：" + rule.check_label, st.check_label)
         for eq in (e for e in fplan.equations if e.rule is rule):
-            col = plan.cell_of(eq.anchor)[1]
-            check_cells.append(_draw_check(ws, st, plan, eq, row, col))
-    for rule, col in plan.check_cols:
+            check_cells.append(_draw_check(ws, st, plan, eq, row, plan.cell_of(eq.anchor)[1]))
+    for rule, at in plan.check_cols:
         top = o + min(c.row for c in grid.cells if c.header) if grid.header_rows else o
-        ws.merge_range(top, col, top + max(grid.header_rows, 1) - 1, col, "校验：" + rule.check_label, st.check_label)
-        ws.set_column(col, col, 16)
+        ws.merge_range(top, at, top + max(grid.header_rows, 1) - 1, at, "校验：" + rule.check_label, st.check_label)
+        ws.set_column(at, at, 16)
         for eq in (e for e in fplan.equations if e.rule is rule):
-            row = plan.cell_of(eq.anchor)[0]
-            check_cells.append(_draw_check(ws, st, plan, eq, row, col))
+            check_cells.append(_draw_check(ws, st, plan, eq, plan.cell_of(eq.anchor)[0], at))
 
     blanks = "+".join(f"COUNTBLANK({r})" for r in blank_ranges)
     fails = "+".join(f'COUNTIF({c},"{FAIL_MARK}*")' for c in check_cells) or "0"

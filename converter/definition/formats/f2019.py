@@ -1,7 +1,7 @@
 """国办公开办函〔2019〕60号: the 2019 (试行) format, still used by some units."""
+from converter.definition.formats import common as c
 from converter.definition.kinds import DELTA, MONEY
 from converter.definition.model import Column
-from converter.definition.formats import common as c
 
 _PREV = c.count("previous", "上一年项目数量")
 _CHANGE = Column("change", ("本年增/减",), DELTA)

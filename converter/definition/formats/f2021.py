@@ -1,7 +1,7 @@
 """国办公开办函〔2021〕30号: the current national format (2021 reports onward)."""
+from converter.definition.formats import common as c
 from converter.definition.kinds import MONEY
 from converter.definition.model import Column
-from converter.definition.formats import common as c
 
 ACTIVE_TABLES = (
     c.article("a1", "一", (c.count("issued", "本年制发件数"), c.count("repealed", "本年废止件数"),
