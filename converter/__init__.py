@@ -1,13 +1,17 @@
 """nianbao: 政府信息公开工作年度报告 from a standard Excel workbook.
 
-The pipeline, each stage usable alone (plain dicts between them):
+The work flows one way, a stage per folder, each usable alone with plain dicts between them:
 
-    template.make_template(fmt)            format -> blank workbook (bytes)
-    reader.read_workbook(path)             workbook -> ReadResult(data, locations, findings)
-    checks.check_report(data, fmt, ctx)    report data -> findings
-    render_docx.render_report(data, fmt)   report data -> Word document (bytes)
-    batch.build(inputs, outdir)            many workbooks -> documents + 校验结果.xlsx
+    definition/   format data -> compile(fmt): the Plan every stage takes
+    template/     plan -> the 填报模板 workbook                      make_template(fmt, unit, year, values)
+    intake/       a file -> ReadResult(data, locations, findings)     read_workbook(path)
+    checks/       report data -> findings                             run_checks(data, fmt, ctx)
+    render/       valid report data -> documents                      render_report(data, fmt)
+    batch/        many files -> reports + 校验结果.xlsx, in parallel   build(inputs, outdir), check_files(inputs)
+    mail/         roster, distribute, collect, status, feedback by email
+    cli/          the `nianbao` command, thin over the above
 
-Imports are kept lazy so that `nianbao --help` stays fast.
+Top level: errors.py (the one base exception), files.py (safe names, atomic writes), cell_ref.py
+(A1 references), generate.py (the committed schema/ and workbook_template/ files).
 """
 __version__ = "0.1.0"

@@ -1,3 +1,4 @@
+"""`python -m converter`: the nianbao command line."""
 import sys
 
 from converter.cli.main import main

@@ -14,5 +14,6 @@ def col_letter(col: int) -> str:
 
 
 def a1(row: int, col: int, absolute: bool = False) -> str:
+    """The A1 reference of a 0-based (row, col); `absolute` gives $A$1."""
     d = "$" if absolute else ""
     return f"{d}{col_letter(col)}{d}{row + 1}"

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def artefacts() -> dict[str, bytes]:
+    """Every committed generated file: relative path -> content."""
     out = {}
     for fmt in FORMATS.values():
         out[f"schema/report-{fmt.id}.schema.json"] = (
@@ -25,6 +26,7 @@ def artefacts() -> dict[str, bytes]:
 
 
 def main(root: Path = ROOT) -> int:
+    """Write the generated files under `root`."""
     for rel, blob in artefacts().items():
         write_bytes_atomic(root / rel, blob)
         print(f"wrote {rel}")

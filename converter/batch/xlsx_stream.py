@@ -45,6 +45,7 @@ class Style:
 
 
 class Sheet:
+    """One worksheet whose rows are spooled to a temporary file until the workbook is saved."""
     def __init__(self, name: str, widths: Iterable[float], spool_dir: str | None):
         self.name = name
         self.widths = tuple(widths)
@@ -71,6 +72,7 @@ class Sheet:
         self._data.write(f'<row r="{r}">{"".join(cells)}</row>')
 
     def skip(self, n: int = 1) -> None:
+        """Leave `n` rows empty."""
         self.rows += n
 
     def _head(self) -> str:
@@ -100,6 +102,7 @@ class Sheet:
                 "</worksheet>")
 
     def write_to(self, zf: zipfile.ZipFile, part: str) -> None:
+        """Stream the sheet's XML into the zip as `part`."""
         info = zipfile.ZipInfo(part, _ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         self._data.flush()
@@ -111,6 +114,7 @@ class Sheet:
             out.write(self._tail().encode("utf-8"))
 
     def discard(self) -> None:
+        """Drop the spooled rows."""
         self._data.close()
 
 
@@ -124,6 +128,7 @@ class StreamingWorkbook:
         self.sheets: list[Sheet] = []
 
     def add_style(self, style: Style) -> int:
+        """Register a cell style; returns its number for Sheet.append."""
         self.styles.append(style)
         return len(self.styles) - 1
 
@@ -145,6 +150,7 @@ class StreamingWorkbook:
                 sheet.write_to(zf, f"xl/worksheets/sheet{i}.xml")
 
     def discard(self) -> None:
+        """Drop every sheet's spooled rows."""
         for sheet in self.sheets:
             sheet.discard()
 

@@ -13,6 +13,7 @@ TITLE, CORNER, HEADER, LABEL, INPUT, TOTAL = "title", "corner", "header", "label
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a grid: position, spans, role (title, header, label, input, total) and text or data path."""
     row: int
     col: int
     rowspan: int
@@ -25,6 +26,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Grid:
+    """A table group laid out: its cells, size, label columns and leading header rows."""
     width: int
     height: int
     cells: tuple[Cell, ...]

@@ -23,27 +23,32 @@ DataPath = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Column:
+    """A data column: key, header labels from the top row down, and the kind of its cells."""
     key: str
     path: tuple[str, ...]      # header labels from the top header row down; the last is the leaf
     kind: Kind = COUNT
 
     @property
     def label(self) -> str:
+        """The leaf header label."""
         return self.path[-1]
 
 
 @dataclass(frozen=True)
 class Row:
+    """A data row: key and its labels from the outer label column in."""
     key: str
     path: tuple[str, ...]      # row labels from the outer label column in; () for an unlabelled row
 
     @property
     def label(self) -> str:
+        """The innermost row label ("" for an unlabelled row)."""
         return self.path[-1] if self.path else ""
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table: columns, rows, how many label columns, and the titles drawn above it."""
     key: str
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
@@ -53,12 +58,14 @@ class Table:
     name: str = ""             # what a user calls this table in messages
 
     def column(self, key: str) -> Column:
+        """The column with this key (KeyError if none)."""
         for c in self.columns:
             if c.key == key:
                 return c
         raise KeyError(key)
 
     def row(self, key: str) -> Row:
+        """The row with this key (KeyError if none)."""
         for r in self.rows:
             if r.key == key:
                 return r
@@ -74,6 +81,7 @@ class TableGroup:
 
 @dataclass(frozen=True)
 class Field:
+    """A narrative or basic-information input: label, kind, prompt and how it appears in the report."""
     key: str
     label: str                 # the label shown in the workbook
     kind: Kind = TEXT
@@ -90,6 +98,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
+    """One part of the report and one worksheet: its fields and at most one group of tables."""
     key: str
     sheet: str                  # worksheet name
     title: str                  # the full title shown at the top of the sheet

@@ -44,9 +44,14 @@ class Book(Protocol):
     defined_names: dict[str, str]
     memo: dict[str, Any]       # shared by workbooks whose workbook part is identical
 
-    def get(self, sheet: str, coord: str) -> tuple[Any, bool]: ...
-    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]: ...
-    def close(self) -> None: ...
+    def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
+        """(value, holds a formula) of one cell."""
+
+    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
+        """(value, holds a formula) of each cell of a one-column range."""
+
+    def close(self) -> None:
+        """Release the file."""
 
 
 def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResult:
@@ -117,6 +122,7 @@ class OpenpyxlBook:
         self.memo: dict[str, Any] = {}
 
     def close(self) -> None:
+        """Release the file."""
         self._wb.close()
 
     @staticmethod
@@ -125,9 +131,11 @@ class OpenpyxlBook:
         return (None if formula else cell.value), formula
 
     def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
+        """(value, holds a formula) of one cell."""
         return self._pair(self._wb[sheet][coord])
 
     def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
+        """(value, holds a formula) of each cell of a one-column range."""
         return [self._pair(row[0]) for row in self._wb[sheet][f"{first}:{last}"]]
 
 

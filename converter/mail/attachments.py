@@ -21,6 +21,7 @@ _ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-
 
 @dataclass(frozen=True)
 class Attachment:
+    """A workbook found in a message, with how it was found."""
     filename: str
     data: bytes
     via: str = ""            # "" for a direct attachment, else how it was found (压缩包 x.zip / 转发邮件)
@@ -28,6 +29,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class MessageInfo:
+    """What a message says about itself: id, sender, date, subject."""
     message_id: str
     sender: str              # address, lower case
     sender_name: str

@@ -21,6 +21,7 @@ from converter.mail.roster import Roster
 
 @dataclass
 class CollectReport:
+    """What one collect run did: messages read, workbooks added, duplicates, skipped messages."""
     messages: int = 0
     added: list[Record] = field(default_factory=list)
     duplicates: int = 0

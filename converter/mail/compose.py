@@ -45,6 +45,7 @@ def render_cover(template: str, values: dict[str, str]) -> tuple[str, str]:
 
 
 def new_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message with Date and Message-ID set."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = to
@@ -62,6 +63,7 @@ def attach(msg: EmailMessage, data: bytes, filename: str) -> None:
 
 
 def feedback_body(unit: str, record: Record, findings: list[Finding], sender_org: str) -> str:
+    """The reply to a unit: every error with its sheet and cell, then the warnings."""
     lines = [f"{unit}：", "",
              f"贵单位于 {record.date[:10] or '近日'} 报送的《{record.filename}》经系统校验，存在以下问题，"
              "请修改后回复本邮件重新报送：", ""]

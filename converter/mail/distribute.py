@@ -21,6 +21,7 @@ from converter.template.workbook import make_template
 
 @dataclass
 class Outgoing:
+    """One unit's workbook and cover email."""
     unit: str
     to: str
     workbook: Path

@@ -18,6 +18,7 @@ from converter.mail.status import status
 
 @dataclass
 class Reply:
+    """One unit's reply email."""
     unit: str
     to: str
     message: EmailMessage

@@ -23,6 +23,7 @@ _BETWEEN_WORDS = re.compile(r"(\?=)\s+(=\?)")
 
 
 def wider(charset: str | None) -> str:
+    """The charset to decode a label with (gb2312 → gb18030, which holds every GBK character)."""
     cs = (charset or "utf-8").strip().lower()
     return _WIDER.get(cs, cs)
 

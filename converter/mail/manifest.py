@@ -15,6 +15,7 @@ VERSIONS_DIR, NEWEST_DIR = "历次版本", "最新"
 
 @dataclass
 class Record:
+    """One workbook received: where it came from, where it is kept, whom it counts for, its check result."""
     key: str                  # Message-ID (or the message's sha256) + the file's sha256: what makes it unique
     message_id: str
     source: str
@@ -39,6 +40,7 @@ class Record:
 
 
 def load(inbox: Path) -> list[Record]:
+    """The records of an inbox (none for a new one)."""
     path = inbox / JSON_NAME
     if not path.exists():
         return []
@@ -60,12 +62,14 @@ def renumber(records: list[Record]) -> None:
 
 
 def save(inbox: Path, records: list[Record], skipped: list[dict]) -> None:
+    """Write 收件记录.json (the truth) and 收件记录.xlsx (for people)."""
     payload = {"records": [asdict(r) for r in records], "skipped": skipped}
     write_bytes_atomic(inbox / JSON_NAME, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
     write_bytes_atomic(inbox / XLSX_NAME, _xlsx(records, skipped))
 
 
 def load_skipped(inbox: Path) -> list[dict]:
+    """Messages earlier runs could not read."""
     path = inbox / JSON_NAME
     return json.loads(path.read_text(encoding="utf-8")).get("skipped", []) if path.exists() else []
 

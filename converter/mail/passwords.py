@@ -11,10 +11,12 @@ ENV = {"SMTP": "NIANBAO_SMTP_PASSWORD", "IMAP": "NIANBAO_IMAP_PASSWORD"}
 
 
 class NoPassword(NianbaoError):
+    """No password in the environment and no terminal to ask on."""
     pass
 
 
 def password_for(kind: str, user: str, host: str) -> str:
+    """The SMTP or IMAP password: from its environment variable, else asked for on the terminal."""
     value = os.environ.get(ENV[kind])
     if value:
         return value

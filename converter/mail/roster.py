@@ -27,6 +27,7 @@ class RosterError(NianbaoError):
 
 @dataclass(frozen=True)
 class Unit:
+    """One unit of the roster."""
     name: str
     email: str
     contact: str = ""
@@ -35,14 +36,17 @@ class Unit:
 
 @dataclass(frozen=True)
 class Roster:
+    """The units that report, in roster order."""
     units: tuple[Unit, ...]
     source: str = ""
 
     def by_name(self, name: str | None) -> Unit | None:
+        """The unit with this name (spaces and full-width forms ignored), or None."""
         key = unit_key(name or "")
         return next((u for u in self.units if unit_key(u.name) == key), None) if key else None
 
     def by_email(self, address: str | None) -> Unit | None:
+        """The unit with this email address, or None."""
         address = (address or "").strip().lower()
         return next((u for u in self.units if u.email.lower() == address), None) if address else None
 

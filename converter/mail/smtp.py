@@ -18,17 +18,20 @@ from converter.mail.passwords import password_for
 
 
 class SmtpError(NianbaoError):
+    """The SMTP server cannot be reached or refuses the login (a Chinese message)."""
     pass
 
 
 @dataclass
 class SendReport:
+    """What a send run did: sent now, sent before (skipped), failed with why."""
     sent: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
 
 
 def connect(url: str, insecure: bool = False) -> smtplib.SMTP:
+    """A logged-in SMTP connection (implicit TLS or STARTTLS; plain text only with `insecure`)."""
     u = urlsplit(url)
     if u.scheme not in ("smtp", "smtps") or not u.hostname:
         raise SmtpError(f"SMTP 地址应写作 smtps://用户名@服务器:465 或 smtp://用户名@服务器:587，实为 {url}")

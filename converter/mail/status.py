@@ -16,6 +16,7 @@ from converter.mail.roster import Roster, unit_key
 
 @dataclass
 class StatusRow:
+    """One unit's submission state, with its newest workbook's findings."""
     unit: str
     email: str
     contact: str

@@ -33,6 +33,7 @@ def set_fonts(rpr: Any, east_asia: str, latin: str = "Times New Roman") -> None:
 
 
 def run_props(font: str, half_points: int, bold: bool = False) -> str:
+    """A w:rPr with explicit fonts (East Asian included) and size."""
     b = "<w:b/><w:bCs/>" if bold else ""
     return (f'<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" '
             f'w:eastAsia="{font}" w:hint="eastAsia"/>{b}<w:sz w:val="{half_points}"/>'
@@ -45,6 +46,7 @@ def xml_text(text: str) -> str:
 
 
 def paragraph_xml(text: str, style_id: str | None = None) -> str:
+    """A w:p with one run of text, in a paragraph style."""
     ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
     if not text:
         return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"

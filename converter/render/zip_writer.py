@@ -15,6 +15,7 @@ _UTF8 = 0x0800
 
 @dataclass(frozen=True)
 class Entry:
+    """A zip member compressed in advance: name, CRC, size and the raw deflate stream."""
     name: bytes
     crc: int
     size: int

@@ -173,11 +173,13 @@ ACTIVE_NOTE = "填写数量（件数为整数，金额可含小数），无数�
 
 
 def active(tables: tuple[Table, ...]) -> Section:
+    """Part 二: the given blocks of table 二 as one sheet and one Word table group."""
     return Section(key="active", sheet=ACTIVE_SHEET, title=ACTIVE_TITLE, heading=ACTIVE_TITLE,
                    note=ACTIVE_NOTE, group=TableGroup(tables))
 
 
 def count(key: str, label: str) -> Column:
+    """A column of whole numbers with a one-level header."""
     return Column(key, (label,), COUNT)
 
 
