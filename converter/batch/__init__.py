@@ -7,8 +7,23 @@ runs read → check → render on one file, in worker processes from workers.py)
 names, written atomically, never overwriting another unit's) → results_xlsx.py (校验结果.xlsx,
 streamed row by row through xlsx_stream.py).
 """
-from converter.batch.report import BatchReport, Task
-from converter.batch.run import build, check_files
-from converter.batch.status import Status
+from __future__ import annotations
 
-__all__ = ["BatchReport", "Status", "Task", "build", "check_files"]
+import importlib
+
+_EXPORTS = {
+    "BatchReport": "converter.batch.report",
+    "Task": "converter.batch.report",
+    "build": "converter.batch.run",
+    "check_files": "converter.batch.run",
+    "Status": "converter.batch.status",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    """The names above, imported on first use: importing one small module of this package (as the
+    command line does) must not load the whole stage."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

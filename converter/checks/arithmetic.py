@@ -2,13 +2,11 @@
 an equation with a blank or non-numeric operand is skipped (that cell has its own finding)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
+from converter.checks.context import Context
 from converter.checks.findings import Finding, rule_finding
 from converter.definition.model import value_at
-
-if TYPE_CHECKING:
-    from converter.checks import Context
 
 
 def _number(v: Any) -> bool:

@@ -1,14 +1,12 @@
 """Level 2: basic information beyond the schema: the year and the format version."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
+from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.formats import get as get_format
 from converter.definition.kinds import YEAR
-
-if TYPE_CHECKING:
-    from converter.checks import Context
 
 
 def _year(data: dict[str, Any]) -> int | None:

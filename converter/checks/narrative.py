@@ -1,13 +1,11 @@
 """Level 4: what reviewers flag in the narrative; warnings, they do not block conversion."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
+from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.kinds import ITEMS, TEXT
-
-if TYPE_CHECKING:
-    from converter.checks import Context
 
 # Phrases that show template instructions were left in the text.
 TEMPLATE_PHRASES = ("编写说明", "填写说明", "此处填写", "请在此填写", "示例：", "XXXX", "××")

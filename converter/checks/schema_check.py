@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
+from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.kinds import YEAR
 from converter.definition.model import DataPath, Format
@@ -12,7 +13,6 @@ from converter.definition.model import DataPath, Format
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-    from converter.checks import Context
 
 _SPECIAL = {  # basic-information fields have their own codes
     ("unit", "type"): "UNIT_MISSING", ("unit", "minLength"): "UNIT_MISSING",

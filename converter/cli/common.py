@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Any, TextIO
 
+from converter.batch.status import Status
+from converter.checks.findings import SEVERITY_ZH
 from converter.definition import formats
 from converter.errors import NianbaoError
 
@@ -55,8 +57,6 @@ class JsonList:
 
 def print_task(t: Any, show_ok: bool, bar: bool) -> None:
     """One file's result, printed as it completes (above the progress bar when there is one)."""
-    from converter.batch.status import Status
-    from converter.checks.findings import SEVERITY_ZH
     if not t.findings and not show_ok:
         return
     who = f"（{t.unit}{t.year or ''}）" if t.unit else ""
@@ -71,7 +71,6 @@ def print_task(t: Any, show_ok: bool, bar: bool) -> None:
 
 def print_summary(report: Any) -> None:
     """The batch's counts in one line."""
-    from converter.batch.status import Status
     s = report.stats
     shown = [st for st in Status if st is not Status.MISSING
              and (s[st.value] or st in (Status.REJECTED, Status.UNREADABLE))]

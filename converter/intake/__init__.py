@@ -8,7 +8,20 @@ xlsx_xml.py, the fast engine, or openpyxl, the reference; identify format and ve
 版本信息 sheet; resolve every defined name; read and clean each value by its kind) → totals.py
 (recompute every total that still holds its formula; a cached result is never trusted).
 """
-from converter.intake.result import ReadResult
-from converter.intake.workbook import read_workbook
+from __future__ import annotations
 
-__all__ = ["ReadResult", "read_workbook"]
+import importlib
+
+_EXPORTS = {
+    "ReadResult": "converter.intake.result",
+    "read_workbook": "converter.intake.workbook",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    """The names above, imported on first use: importing one small module of this package (as the
+    command line does) must not load the whole stage."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

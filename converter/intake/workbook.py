@@ -29,7 +29,7 @@ from converter.definition.plan import Plan, compile
 from converter.intake.result import ReadResult
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
-from converter.intake.xlsx_xml import main_part
+from converter.intake.xlsx_xml import XmlWorkbook, main_part
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -75,7 +75,6 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResu
             result.findings.append(problem)
             return result
         if engine == "xml":
-            from converter.intake.xlsx_xml import XmlWorkbook
             wb = XmlWorkbook(z, main or "xl/workbook.xml")
         else:
             wb = OpenpyxlBook(path)

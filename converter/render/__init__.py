@@ -5,7 +5,21 @@ blocks.py says what the report says (title, preface, parts, tables as laid-out g
 column widths); each renderer draws those blocks — docx.py the Word report (GB/T 9704), with
 docx_xml.py the only module writing WordprocessingML and zip_writer.py the package.
 """
-from converter.render.blocks import report_blocks
-from converter.render.docx import render_report, render_report_reference
+from __future__ import annotations
 
-__all__ = ["render_report", "render_report_reference", "report_blocks"]
+import importlib
+
+_EXPORTS = {
+    "report_blocks": "converter.render.blocks",
+    "render_report": "converter.render.docx",
+    "render_report_reference": "converter.render.docx",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    """The names above, imported on first use: importing one small module of this package (as the
+    command line does) must not load the whole stage."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)
