@@ -14,4 +14,19 @@ The work flows one way, a stage per folder, each usable alone with plain dicts b
 Top level: errors.py (the one base exception), files.py (safe names, atomic writes), cell_ref.py
 (A1 references), generate.py (the committed schema/ and workbook_template/ files).
 """
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
 __version__ = "0.1.0"
+
+
+def lazy_exports(exports: dict[str, str]) -> Callable[[str], object]:
+    """A module `__getattr__` that imports each exported name from its module on first use: importing
+    one small module of a stage (as the command line does) must not load the whole stage."""
+    def __getattr__(name: str) -> object:
+        if name in exports:
+            return getattr(importlib.import_module(exports[name]), name)
+        raise AttributeError(name)
+    return __getattr__

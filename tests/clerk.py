@@ -14,7 +14,8 @@ def _cells(ws):
 
 def find(ws, text: str, *, after_row: int = 0, col_max: int | None = None):
     for c in _cells(ws):
-        if c.value == text and c.row > after_row and (col_max is None or c.column <= col_max):
+        # a label as the clerk sees it may add what is required or the unit: 「…（必填）」, 「…（万元）」
+        if c.value in (text, text + "（必填）", text + "（万元）") and c.row > after_row and (col_max is None or c.column <= col_max):
             return c
     raise LookupError(f"{ws.title}: no cell labelled {text!r}")
 

@@ -36,3 +36,27 @@ def convert(src: Path, outdir: Path, target: str, profile: Path) -> Path:
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"LibreOffice failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")
     return out
+
+
+CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def sheets_as_csv(sources: list[Path], outdir: Path, profile: Path) -> dict[Path, dict[str, list[list[str]]]]:
+    """Open each source in LibreOffice with its DEFAULT settings (a fresh profile: no recalculation on
+    load, so what shows is what the file stores) and read back every sheet as shown: source ->
+    {sheet name: rows of cell texts}."""
+    import csv
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+           "--convert-to", CSV_ALL_SHEETS, "--outdir", str(outdir), *map(str, sources)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=dict(os.environ, HOME=str(profile)))
+    out = {}
+    for src in sources:
+        sheets = {}
+        for f in outdir.glob(f"{src.stem}-*.csv"):
+            with open(f, encoding="utf-8", newline="") as fh:
+                sheets[f.stem[len(src.stem) + 1:]] = list(csv.reader(fh))
+        if not sheets:
+            raise RuntimeError(f"LibreOffice wrote no CSV for {src}: {proc.stdout}\n{proc.stderr}")
+        out[src] = sheets
+    return out

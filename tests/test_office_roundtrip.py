@@ -16,7 +16,7 @@ from converter.definition import compile
 from converter.definition.formats import get
 from converter.intake.workbook import read_workbook
 from converter.render.docx import render_report
-from converter.template.workbook import FAIL_MARK, PASS_MARK
+from converter.template import FAIL_MARK, PASS_MARK
 
 SAMPLE_NAMES = ["云溪县市场监督管理局-2024.xlsx", "云溪县自然资源局-2024.xlsx", "石门乡人民政府-2020.xlsx",
                 "南岭镇人民政府-2024.xlsx"]

@@ -58,7 +58,7 @@ def test_delta_accepts_negative(f2019):
 
 def test_live_check_cells_and_red_marks(fmt, book):
     ws = book["三、依申请公开"]
-    checks = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=IF(SUM(")]
+    checks = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=IF(COUNT(")]
     t = fmt.table("p3")
     assert len(checks) == len(t.rows) + 2 * len(t.columns)     # one per row total, two rules per column
     assert len(ws.conditional_formatting) > 30

@@ -9,7 +9,7 @@ streamed row by row through xlsx_stream.py).
 """
 from __future__ import annotations
 
-import importlib
+from converter import lazy_exports
 
 _EXPORTS = {
     "BatchReport": "converter.batch.report",
@@ -20,10 +20,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    """The names above, imported on first use: importing one small module of this package (as the
-    command line does) must not load the whole stage."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(_EXPORTS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from converter.definition.model import DataPath, Table, TableGroup
+from converter.definition.model import Column, DataPath, Table, TableGroup
 
 TITLE, CORNER, HEADER, LABEL, INPUT, TOTAL = "title", "corner", "header", "label", "input", "total"
 
@@ -75,6 +75,13 @@ def layout_group(group: TableGroup, computed: set[DataPath] | frozenset[DataPath
     return Grid(width, r, tuple(cells), label_cols, header_rows if single else 0)
 
 
+def _with_unit(c: Column) -> tuple[str, ...]:
+    """A column's header labels, the leaf saying its unit (万元) where the official label does not."""
+    if c.kind.unit and c.kind.unit not in c.label:
+        return c.path[:-1] + (f"{c.label}（{c.kind.unit}）",)
+    return c.path
+
+
 def _layout_table(t: Table, r: int, width: int, label_cols: int, computed: set[DataPath] | frozenset[DataPath],
                   cells: list[Cell],
                   single: bool) -> tuple[int, int]:
@@ -91,7 +98,7 @@ def _layout_table(t: Table, r: int, width: int, label_cols: int, computed: set[D
     depth = max(len(c.path) for c in t.columns)
     if t.corner and label_cols:
         cells.append(Cell(r, 0, depth, label_cols, CORNER, t.corner, header=single))
-    for label, level, i, run, across in spans([c.path for c in t.columns], depth):
+    for label, level, i, run, across in spans([_with_unit(c) for c in t.columns], depth):
         cells.append(Cell(r + level, label_cols + i, across, stretch(i, run), HEADER, label, header=single))
     r += depth
     header_rows = r - start

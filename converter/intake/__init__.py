@@ -10,7 +10,7 @@ xlsx_xml.py, the fast engine, or openpyxl, the reference; identify format and ve
 """
 from __future__ import annotations
 
-import importlib
+from converter import lazy_exports
 
 _EXPORTS = {
     "ReadResult": "converter.intake.result",
@@ -18,10 +18,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    """The names above, imported on first use: importing one small module of this package (as the
-    command line does) must not load the whole stage."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(_EXPORTS)

@@ -7,7 +7,7 @@ docx_xml.py the only module writing WordprocessingML and zip_writer.py the packa
 """
 from __future__ import annotations
 
-import importlib
+from converter import lazy_exports
 
 _EXPORTS = {
     "report_blocks": "converter.render.blocks",
@@ -16,10 +16,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    """The names above, imported on first use: importing one small module of this package (as the
-    command line does) must not load the whole stage."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(_EXPORTS)

@@ -18,9 +18,18 @@ from converter.definition.model import META_NAMES, META_SHEET, TEMPLATE_ID, Data
 from converter.definition.plan import Plan, compile
 from converter.definition.sheet_plan import FIELD_LABEL_COL, NOTE_ROW, STATUS_ROW, TITLE_ROW, SheetPlan
 from converter.files import write_bytes_atomic
+from converter.template.evaluate import (
+    FAIL_MARK,
+    Evaluation,
+    check_formula,
+    fields_status_formula,
+    fields_status_text,
+    grid_status_formula,
+    grid_status_text,
+)
 
 GUIDE_SHEET = "填报说明"
-FAIL_MARK, PASS_MARK = "✗", "✓"
+REQUIRED_MARK = "（必填）"
 
 def make_template(fmt: Format | Plan, unit: str | None = None, year: int | None = None,
                   values: dict[DataPath, Any] | None = None) -> bytes:
@@ -28,8 +37,16 @@ def make_template(fmt: Format | Plan, unit: str | None = None, year: int | None 
 
     A value goes in as it is given: a str as text (even in a number cell, as a clerk might type it),
     a number as a number, a list into an items range. A value given for a total replaces its formula.
+    Every formula is stored with its true result for these values, so that an application that does
+    not recalculate on opening shows the truth.
     """
     plan = compile(fmt)
+    values = {tuple(k): v for k, v in (values or {}).items()}
+    if unit is not None:
+        values[("fields", "unit")] = unit
+    if year is not None:
+        values[("fields", "year")] = int(year)
+    ev = Evaluation(plan, values)
     fmt = plan.fmt
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
@@ -40,16 +57,12 @@ def make_template(fmt: Format | Plan, unit: str | None = None, year: int | None 
     st = _Styles(wb)
     plans = plan.sheets
     guide = wb.add_worksheet(GUIDE_SHEET)
+    statuses = {}
     for sheet in plans:
         ws = wb.add_worksheet(sheet.section.sheet)
-        _draw_section(wb, ws, st, plan, sheet)
-    _draw_guide(guide, st, fmt, plans)
+        statuses[sheet.section.sheet] = _draw_section(wb, ws, st, plan, sheet, ev)
+    _draw_guide(guide, st, fmt, plans, statuses)
     _draw_meta(wb, st, fmt)
-    values = dict(values or {})
-    if unit is not None:
-        values[("fields", "unit")] = unit
-    if year is not None:
-        values[("fields", "year")] = int(year)
     if values:
         _prefill(wb, plans, st, values)
     guide.activate()
@@ -68,6 +81,7 @@ class _Styles:
         base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True}
         box = dict(base, border=1)
         self.title = wb.add_format(dict(base, bold=True, font_size=14, text_wrap=False))
+        self.title_wrap = wb.add_format(dict(base, bold=True, font_size=14))
         self.note = wb.add_format(dict(base, font_color="#595959", font_size=10, text_wrap=False))
         self.status = wb.add_format(dict(base, bold=True, font_color="#1F4E79", text_wrap=False))
         self.header = wb.add_format(dict(box, bold=True, align="center", bg_color="#DDEBF7"))
@@ -82,19 +96,24 @@ class _Styles:
         self.plain = wb.add_format(dict(base))
 
 
-def _draw_section(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> None:
+def _draw_section(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan, ev: Evaluation) -> str:
+    """Draw one sheet; returns what its status line shows."""
     s = plan.section
     ws.write_string(TITLE_ROW, 0, s.title, st.title)
     ws.write_string(NOTE_ROW, 0, s.note, st.note)
     ws.set_row(TITLE_ROW, 24)
     if plan.grid is None:
-        _draw_fields(wb, ws, st, plan)
+        status = _draw_fields(wb, ws, st, plan, ev)
+        ws.freeze_panes(STATUS_ROW + 1, 0)
     else:
-        _draw_grid(wb, ws, st, fplan, plan)
+        status = _draw_grid(wb, ws, st, fplan, plan, ev)
+        # a clerk at row 30 still sees which column is which, and at column J which row
+        rows = plan.origin + plan.grid.header_rows if plan.grid.header_rows else STATUS_ROW + 1
+        ws.freeze_panes(rows, plan.grid.label_cols)
     ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.freeze_panes(STATUS_ROW + 1, 0)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(2 if plan.grid is not None and plan.grid.label_cols == 0 else 1, 0)
+    return status
 
 
 def _define(wb: Any, sheet: str, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
@@ -105,13 +124,16 @@ def _define(wb: Any, sheet: str, name: str, r1: int, c1: int, r2: int | None = N
     wb.define_name(name, f"='{sheet}'!{ref}")
 
 
-def _draw_fields(wb: Any, ws: Any, st: _Styles, plan: SheetPlan) -> None:
+def _draw_fields(wb: Any, ws: Any, st: _Styles, plan: SheetPlan, ev: Evaluation) -> str:
     s = plan.section
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 96)
-    blanks = []
+    blanks: list[str] = []
+    headings: list[str] = []
+    blank_count = empty_count = 0
     for f in s.fields:
         r1, c1, r2, c2 = plan.fields[f.key]
+        path = ("fields", f.key)
         if f.kind is ITEMS:
             ws.write_string(plan.item_labels[f.key], 0, f.label, st.header)
             ws.write_string(plan.item_labels[f.key], 1, "每行一条（段），不用的行留空", st.note)
@@ -119,8 +141,11 @@ def _draw_fields(wb: Any, ws: Any, st: _Styles, plan: SheetPlan) -> None:
                 ws.write_number(r, 0, i, st.label)
                 ws.write_blank(r, 1, None, st.text_input)
                 ws.set_row(r, 45)
+            if f.heading:
+                headings.append(f"(COUNTA({a1(r1, c1)}:{a1(r2, c2)})=0)")
+                empty_count += ev.empty_items(path)
         else:
-            ws.write_string(r1, FIELD_LABEL_COL, f.label, st.label)
+            ws.write_string(r1, FIELD_LABEL_COL, f.label + (REQUIRED_MARK if f.required else ""), st.label)
             ws.write_blank(r1, c1, None, st.input if f.kind.numeric else st.text_input)
             ws.set_row(r1, 150 if f.kind is TEXT else 22)
             validation = f.kind.validation()
@@ -130,21 +155,22 @@ def _draw_fields(wb: Any, ws: Any, st: _Styles, plan: SheetPlan) -> None:
                 ws.data_validation(r1, c1, r1, c1, {"validate": "any", "input_title": f.label[:32],
                                                     "input_message": f.prompt[:255]})
             if f.required:
-                blanks.append(a1(r1, c1))
-        _define(wb, s.sheet, defined_name(("fields", f.key)), r1, c1, r2, c2)
-    if blanks:
-        count = "+".join(f'COUNTBLANK({c})' for c in blanks)
-        ws.write_formula(STATUS_ROW, 0, f'=IF({count}=0,"{PASS_MARK} 必填项已填写","尚有"&({count})&"个必填项未填写")',
-                         st.status, "")
-    else:
-        ws.write_string(STATUS_ROW, 0, "", st.status)
+                blanks.append(f"COUNTBLANK({a1(r1, c1)})")
+                blank_count += ev.blank(path)
+            elif f.heading and f.kind is TEXT:
+                headings.append(f"COUNTBLANK({a1(r1, c1)})")
+                empty_count += ev.blank(path)
+        _define(wb, s.sheet, defined_name(path), r1, c1, r2, c2)
+    text = fields_status_text(blank_count if blanks else None, empty_count if headings else None)
+    ws.write_formula(STATUS_ROW, 0, fields_status_formula("+".join(blanks), "+".join(headings)), st.status, text)
+    return text
 
 
 def _sum(cells: list[str]) -> str:
     return "SUM(" + ",".join(cells) + ")"
 
 
-def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> None:
+def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan, ev: Evaluation) -> str:
     s, grid, o = plan.section, plan.grid, plan.origin
     assert grid is not None and s.group is not None
     computed = fplan.computed
@@ -162,14 +188,16 @@ def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> N
             ws.merge_range(r1, c1, r2, c2, "", fmt_cell)
         if c.role == TOTAL:
             eq = computed[c.path]
-            ws.write_formula(r1, c1, "=" + _sum([a1(*plan.cell_of(p)) for p in eq.rhs]), fmt_cell, 0)
+            ws.write_formula(r1, c1, "=" + _sum([a1(*plan.cell_of(p)) for p in eq.rhs]), fmt_cell, ev.total(c.path))
         else:
             ws.write_blank(r1, c1, None, fmt_cell)
         _define(wb, s.sheet, defined_name(c.path), r1, c1)
 
     # Validations, one per column of each block; invalid pasted text is marked red.
     blank_ranges = []
+    blank_count = 0
     for t in s.group.tables:
+        blank_count += sum(ev.blank(("tables", t.key, r.key, c.key)) for r in t.rows for c in t.columns)
         rows = [plan.cell_of(("tables", t.key, r.key, t.columns[0].key))[0] for r in t.rows]
         for column in t.columns:
             x = plan.cell_of(("tables", t.key, t.rows[0].key, column.key))[1]
@@ -183,6 +211,7 @@ def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> N
 
     # Live checks: one row per column-rule, one column per row-rule, and the failing cells in red.
     check_cells = []
+    fail_count = 0
     label_cols = grid.label_cols
     for rule, row in plan.check_rows:
         if label_cols > 1:
@@ -190,32 +219,33 @@ def _draw_grid(wb: Any, ws: Any, st: _Styles, fplan: Plan, plan: SheetPlan) -> N
         elif label_cols == 1:
             ws.write_string(row, 0, "校验：" + rule.check_label, st.check_label)
         for eq in (e for e in fplan.equations if e.rule is rule):
-            check_cells.append(_draw_check(ws, st, plan, eq, row, plan.cell_of(eq.anchor)[1]))
+            check_cells.append(_draw_check(ws, st, plan, eq, row, plan.cell_of(eq.anchor)[1], ev))
+            fail_count += ev.fails(eq)
     for rule, at in plan.check_cols:
         top = o + min(c.row for c in grid.cells if c.header) if grid.header_rows else o
         ws.merge_range(top, at, top + max(grid.header_rows, 1) - 1, at, "校验：" + rule.check_label, st.check_label)
         ws.set_column(at, at, 16)
         for eq in (e for e in fplan.equations if e.rule is rule):
-            check_cells.append(_draw_check(ws, st, plan, eq, plan.cell_of(eq.anchor)[0], at))
+            check_cells.append(_draw_check(ws, st, plan, eq, plan.cell_of(eq.anchor)[0], at, ev))
+            fail_count += ev.fails(eq)
 
     blanks = "+".join(f"COUNTBLANK({r})" for r in blank_ranges)
     fails = "+".join(f'COUNTIF({c},"{FAIL_MARK}*")' for c in check_cells) or "0"
-    ws.write_formula(
-        STATUS_ROW, 0,
-        f'=IF(({blanks})+({fails})=0,"{PASS_MARK} 本表已填写完整，勾稽关系成立",'
-        f'"本表尚有"&({blanks})&"个单元格未填写（无数据请填 0），"&({fails})&"处勾稽关系不成立（见标红单元格）")',
-        st.status, "")
+    text = grid_status_text(blank_count, fail_count, bool(check_cells))
+    ws.write_formula(STATUS_ROW, 0, grid_status_formula(blanks, fails, bool(check_cells)), st.status, text)
     _set_grid_widths(ws, grid, plan)
+    return text
 
 
-def _draw_check(ws: Any, st: _Styles, plan: SheetPlan, eq: Equation, row: int, col: int) -> str:
-    lhs = _sum([a1(*plan.cell_of(p)) for p in eq.lhs])
-    rhs = _sum([a1(*plan.cell_of(p)) for p in eq.rhs])
-    ws.write_formula(row, col, f'=IF({lhs}={rhs},"{PASS_MARK}","{FAIL_MARK} 不符")', st.check, PASS_MARK)
-    marked = dict.fromkeys((eq.anchor, *eq.lhs))   # ordered, so regenerating is byte-identical
+def _draw_check(ws: Any, st: _Styles, plan: SheetPlan, eq: Equation, row: int, col: int, ev: Evaluation) -> str:
+    lhs_cells = [a1(*plan.cell_of(p)) for p in eq.lhs]
+    rhs_cells = [a1(*plan.cell_of(p)) for p in eq.rhs]
+    ws.write_formula(row, col, check_formula(lhs_cells, rhs_cells), st.check, ev.check_text(eq))
+    marked = dict.fromkeys((eq.anchor, *eq.lhs, *eq.rhs))   # every cell of the rule; ordered, so regenerating is byte-identical
     for p in marked:
         r, c = plan.cell_of(p)
-        ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={lhs}<>{rhs}", "format": st.fail})
+        ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f'=LEFT({a1(row, col)},1)="{FAIL_MARK}"',
+                                           "format": st.fail})
     ws.conditional_format(row, col, row, col, {"type": "text", "criteria": "begins with", "value": FAIL_MARK,
                                                "format": st.fail})
     return a1(row, col)
@@ -228,7 +258,8 @@ def _set_grid_widths(ws: Any, grid: Grid, plan: SheetPlan) -> None:
         ws.set_column(2, 2, 40)
     elif grid.label_cols == 1:
         ws.set_column(0, 0, 24)
-    ws.set_column(grid.label_cols, grid.width - 1, 12)
+    # table 四's 15 figures: narrower columns, printed on two pages wide rather than at 5 pt
+    ws.set_column(grid.label_cols, grid.width - 1, 12 if grid.label_cols else 9)
     widths = {0: 8, 1: 16, 2: 40} if grid.label_cols == 3 else {0: 24}
     for c in grid.cells:
         if c.role == "corner" and grid.label_cols == 3:
@@ -240,12 +271,12 @@ def _set_grid_widths(ws: Any, grid: Grid, plan: SheetPlan) -> None:
                 ws.set_row(plan.origin + c.row, 15 * lines)
 
 
-def _draw_guide(ws: Any, st: _Styles, fmt: Format, plans: tuple[SheetPlan, ...]) -> None:
+def _draw_guide(ws: Any, st: _Styles, fmt: Format, plans: tuple[SheetPlan, ...], statuses: dict[str, str]) -> None:
     ws.set_column(0, 0, 110)
     lines = [
-        (f"政府信息公开工作年度报告填报模板（{fmt.name}，{fmt.document}）", st.title),
+        (f"政府信息公开工作年度报告填报模板（{fmt.name}，{fmt.document}）", st.title_wrap),
         ("", None),
-        ("1. 请只在黄色单元格中填写；灰色单元格是自动计算的总计，不需要填写。", st.plain),
+        (f"1. 请只在黄色单元格中填写，标有“{REQUIRED_MARK}”的必须填写；灰色单元格是自动计算的总计，不需要填写。", st.plain),
         ("2. 数字请填写整数（金额可含小数）；无数据请填 0，不要留空。", st.plain),
         ("3. 各表下方或右侧的“校验”单元格实时显示勾稽关系：✓ 为正确，✗ 为不符，请核对标红的单元格。", st.plain),
         ("4. 文字内容可在单元格内按 Alt+Enter 换行分段（WPS 相同）。", st.plain),
@@ -256,10 +287,13 @@ def _draw_guide(ws: Any, st: _Styles, fmt: Format, plans: tuple[SheetPlan, ...])
     for i, (text, style) in enumerate(lines):
         if style is not None:
             ws.write_string(i, 0, text, style)
-    ws.set_row(0, 24)
+    ws.set_row(0, 40)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     r = len(lines)
     for plan in plans:
-        ws.write_formula(r, 0, f"=\"{plan.section.sheet}：\"&'{plan.section.sheet}'!{a1(STATUS_ROW, 0)}", st.plain, "")
+        sheet = plan.section.sheet
+        ws.write_formula(r, 0, f"=\"{sheet}：\"&'{sheet}'!{a1(STATUS_ROW, 0)}", st.plain, f"{sheet}：{statuses[sheet]}")
         r += 1
     ws.protect("", {"format_columns": True, "format_rows": True})
 
