@@ -105,8 +105,9 @@ def test_column_balance_names_the_column_and_both_sums(valid):
     d["tables"]["p3"]["new"]["total"] = 12
     fmt = get("2021")
     found = [f for f in run_checks(d, fmt, Context(fmt)) if f.code == "P3_COLUMN_BALANCE"]
-    assert [(f.cell, f.expected, f.actual) for f in found] == [("D32", 0, 12), ("J32", 0, 12)]
-    assert "「自然人」列" in found[0].message and "12" in found[0].message
+    # at the column's live check cell (no one data cell is wrong), both sides named, no 应为/实为
+    assert [(f.cell, f.expected, f.actual) for f in found] == [("D34", None, None), ("J34", None, None)]
+    assert "「自然人」列" in found[0].message and "一+二 = 12" in found[0].message and "（七）+四 = 0" in found[0].message
 
 
 @pytest.mark.parametrize("prefix, cell", [("r", "E8"), ("d", "J8"), ("a", "O8")])

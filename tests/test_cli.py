@@ -68,7 +68,7 @@ def test_build_samples(tmp_path):
     assert status["云溪县自然资源局-2024.xlsx"] == "有错误"
     assert status["南岭镇人民政府-2024.xlsx"] == "已转换"
     detail = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
-    assert ("云溪县教育局-2024.xlsx", "云溪县教育局", "错误", "'三、依申请公开'!H12") in [d[:4] for d in detail]
+    assert ("云溪县教育局-2024.xlsx", "云溪县教育局", "错误", "'三、依申请公开'!H12,H13,H20") in [d[:4] for d in detail]
     assert "共 7 个文件" in r.stdout
 
 

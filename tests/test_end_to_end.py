@@ -139,6 +139,9 @@ def test_violations_reported_at_the_clerks_cells(tmp_path):
     assert r.returncode == 1
     found = json.loads(r.stdout)
     balance = [(f["sheet"], f["cell"]) for f in found if f["code"] == "P3_COLUMN_BALANCE"]
-    assert balance == [("三、依申请公开", where[("carryover", "research")]),
-                       ("三、依申请公开", where[("carryover", "total")])]
+    # at the column's live check cell, found as a clerk finds it: the 校验 row under the table
+    check_row = clerk.row_of(clerk.open_book(tpl)["三、依申请公开"], "校验：第一项+第二项=第三项+第四项")
+    column = lambda cell: cell.rstrip("0123456789")          # noqa: E731
+    assert balance == [("三、依申请公开", f"{column(where[('carryover', 'research')])}{check_row}"),
+                       ("三、依申请公开", f"{column(where[('carryover', 'total')])}{check_row}")]
     assert all(set(f) >= {"file", "code", "severity", "sheet", "cell", "message"} for f in found)

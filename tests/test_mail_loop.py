@@ -155,7 +155,7 @@ def test_the_whole_loop(world):
     m8 = sent_back[EMAIL[UNITS[8]]]
     assert m8["In-Reply-To"] == newest8["message_id"] and m8["References"] == newest8["message_id"]
     body = m8.get_payload()[0].get_payload(decode=True).decode()
-    assert "【三、依申请公开 D32】" in body and "第一项加第二项之和" in body
+    assert "【三、依申请公开 D34】" in body and "第一项加第二项之和" in body
     assert [a.filename for a in workbooks_in(m8)] == [f"校验结果-{UNITS[8]}.xlsx"]
     again = nianbao(world, "feedback", "--roster", str(world["roster"]), "收件箱", "-o", "回复", "--from", COORD,
                     "--send", "--smtp", smtp.url)

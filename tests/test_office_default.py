@@ -66,8 +66,11 @@ def test_shown_verdicts_equal_nianbao_check(shown, name):
     r = read_workbook(path)
     plan = compile(get(r.format_id))
     findings = run_checks(r.data, plan, Context(plan, r.locations, r.reported))
-    failing = {eq for eq in plan.equations
-               if any(f.code == eq.rule.code and (f.sheet, f.cell) == r.locations[eq.anchor] for f in findings)}
+    ctx = Context(plan, r.locations)
+    failing = {eq for eq in plan.equations if any(
+        f.code == eq.rule.code and {"sheet": f.sheet, "cell": f.cell} == (ctx.locate_check(eq) if eq.rule.at_check
+                                                                          else ctx.locate(eq.anchor))
+        for f in findings)}
     for eq, sheet, ref in _check_cells(plan):
         verdict = _cell(sheets, sheet, ref)
         assert verdict in (PASS_MARK, NOT_FILLED) or verdict.startswith(FAIL_MARK), (name, sheet, ref, verdict)

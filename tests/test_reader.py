@@ -106,3 +106,32 @@ def test_template_bytes_roundtrip_through_openpyxl(f2019, workbook):
     assert r.data["tables"]["a5"]["licensing"]["change"] == -2
     assert r.data["tables"]["a9"]["procurement"]["amount"] == 56.8
     assert io  # noqa
+
+
+def test_excel_escapes_and_control_characters_become_clean_text(f2021, workbook, tmp_path):
+    """Text pasted from Word into Excel carries soft line breaks and control characters, which Excel
+    stores as _x000B_, _x0001_ (ECMA-376 ST_Xstring): decoded, U+000B as a line break, the rest dropped
+    with a warning; both engines agree, and the Word report has clean paragraphs."""
+    import zipfile as _zip
+
+    from converter.render import render_report
+    p = workbook(f2021, {("fields", "active"): "坚持以习近平\x0b新时代\x01思想为指导", ("fields", "onrequest"): "PLACEHOLDER"})
+    raw = tmp_path / "escaped.xlsx"
+    with _zip.ZipFile(p) as zin, _zip.ZipFile(raw, "w", _zip.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"PLACEHOLDER", b"\xe4\xb8\x80\xe6\x98\xaf_x000B__x0001_\xe4\xba\x8c\xe6\x98\xaf_x000c_end")
+            zout.writestr(item, data)
+    for path in (p, raw):
+        a, b = read_workbook(path, engine="xml"), read_workbook(path, engine="openpyxl")
+        assert a.data == b.data and a.findings == b.findings
+    r = read_workbook(raw)
+    assert r.data["fields"]["active"] == "坚持以习近平\n新时代思想为指导"
+    assert r.data["fields"]["onrequest"] == "一是\n二是\nend"
+    dropped = [f for f in r.findings if f.code == "TEXT_CONTROL_DROPPED"]
+    assert [(f.severity, f.cell) for f in dropped] == [("warning", "B6"), ("warning", "B7")]
+    assert "U+0001" in dropped[0].message
+    with _zip.ZipFile(io.BytesIO(render_report(r.data, f2021))) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "_x00" not in xml and "新时代思想为指导" in xml and ">一是<" in xml and ">二是<" in xml

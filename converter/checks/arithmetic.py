@@ -39,4 +39,7 @@ def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
         else:
             where = f"「{table.column(eq.at).label}」列"
         detail = rule.message.format(where=where, lhs=_show(left), rhs=_show(right))
-        yield rule_finding(rule, detail, expected=_show(right), actual=_show(left), **ctx.locate(eq.anchor))
+        if rule.at_check:      # no one cell is wrong: point at the check cell, name both sides
+            yield rule_finding(rule, detail, **ctx.locate_check(eq))
+        else:
+            yield rule_finding(rule, detail, expected=_show(right), actual=_show(left), **ctx.locate(eq.anchor))

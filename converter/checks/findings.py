@@ -42,7 +42,7 @@ CATALOGUE: dict[str, Code] = {
     "NAME_MISSING": Code(ERROR, "填报单元格缺失", "找不到{what}的填报单元格（名称 {name} 已被删除），请使用下发的填报模板重新填写"),
     "NAME_BROKEN": Code(ERROR, "填报单元格已失效", "{what}的填报单元格已失效（名称 {name} 指向 {actual}），可能删除过行、列或工作表"),
     # level 1: values
-    "VALUE_BLANK": Code(ERROR, "未填写", "{what}未填写，无数据请填 0"),
+    "VALUE_BLANK": Code(ERROR, "未填写", "{what}未填写，无数据请填 0（空白无法与漏填区分）"),
     "VALUE_NOT_NUMBER": Code(ERROR, "不是数字", "{what}应填写数字，实为“{actual}”"),
     "VALUE_NOT_INTEGER": Code(ERROR, "应为整数", "{what}应为整数，实为 {actual}"),
     "VALUE_NEGATIVE": Code(ERROR, "不能为负数", "{what}不能为负数，实为 {actual}"),
@@ -57,6 +57,8 @@ CATALOGUE: dict[str, Code] = {
     # level 3: 勾稽关系: each rule of a format is its own code (see catalogue())
     # level 4: what reviewers flag but does not block publication
     "TEXT_EMPTY": Code(WARNING, "内容未填写", "{what}未填写"),
+    "TEXT_CONTROL_DROPPED": Code(WARNING, "含有控制字符",
+                                 "{what}含有无法显示的控制字符（{actual}，多为从 Word 粘贴带入），已删除，请核对文字"),
     "TEXT_TEMPLATE_LEFT": Code(WARNING, "残留模板说明文字", "{what}含有模板说明文字“{actual}”，请删除"),
     # batch level
     "DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表",

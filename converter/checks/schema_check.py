@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
+from converter.cell_ref import parse_a1
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.kinds import YEAR
@@ -27,6 +28,7 @@ def check_schema(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
         return          # the full validator would find nothing; it runs whenever this is unsure
     order = plan.path_order
     errors = sorted(plan.validator.iter_errors(data), key=lambda e: order.get(tuple(str(p) for p in e.absolute_path), -1))
+    blanks: list[DataPath] = []
     for err in errors:
         path: DataPath = tuple(str(p) for p in err.absolute_path)
         if path in ctx.reported:
@@ -34,7 +36,55 @@ def check_schema(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
         if not _known(plan.fmt, path):
             yield make("VALUE_INVALID", what="/".join(path) or "报告数据", detail=err.message[:200])
             continue
+        if path[0] == "tables" and err.validator == "type" and err.instance is None:
+            blanks.append(path)          # reported together below: one finding per blank row or column
+            continue
         yield _finding(plan.fmt, path, err, ctx)
+    yield from _blank_findings(plan.fmt, blanks, ctx)
+
+
+def _blank_findings(fmt: Format, blanks: list[DataPath], ctx: Context) -> Iterable[Finding]:
+    """Blank table cells, grouped: the cells of one column (or one row) of one table left blank are
+    one finding with their range, so that a blank block of 120 cells reads as 5 findings, not 120.
+    Per table, the grouping (by column or by row) that gives fewer findings is used."""
+    by_table: dict[str, list[DataPath]] = {}
+    for p in blanks:
+        by_table.setdefault(p[1], []).append(p)
+    for key, paths in by_table.items():
+        table = fmt.table(key)
+        groups = []
+        for axis in (3, 2):                # by column, then by row
+            g: dict[str, list[DataPath]] = {}
+            for p in paths:
+                g.setdefault(p[axis], []).append(p)
+            groups.append((axis, g))
+        axis, chosen = min(groups, key=lambda ag: len(ag[1]))
+        for along, members in chosen.items():
+            if len(members) == 1:
+                p = members[0]
+                yield make("VALUE_BLANK", what=fmt.describe(p), **ctx.locate(p))
+                continue
+            label = table.column(along).label if axis == 3 else table.row(along).label
+            what = ((table.title or "") + (f"「{label}」列" if axis == 3 else f"「{label}」行" if label else table.name)
+                    + f" {len(members)} 个单元格")
+            yield make("VALUE_BLANK", what=what, **_span(ctx, members))
+
+
+def _span(ctx: Context, paths: list[DataPath]) -> dict[str, str]:
+    """The location of several cells: 'H12:H30' when they are one run of cells, else 'H12,H13,H20'."""
+    where = [ctx.locate(p) for p in paths]
+    sheet = where[0]["sheet"]
+    cells = [w["cell"] for w in where]
+    parsed = [parse_a1(c) for c in cells]
+    if any(w["sheet"] != sheet for w in where) or None in parsed:
+        return {"sheet": sheet, "cell": cells[0]}
+    rows = sorted(p[0] for p in parsed if p)
+    cols = sorted(p[1] for p in parsed if p)
+    one_column = cols[0] == cols[-1] and rows[-1] - rows[0] == len(rows) - 1
+    one_row = rows[0] == rows[-1] and cols[-1] - cols[0] == len(cols) - 1
+    if one_column or one_row:
+        return {"sheet": sheet, "cell": f"{cells[0]}:{cells[-1]}"}
+    return {"sheet": sheet, "cell": ",".join(cells)}
 
 
 def _known(fmt: Format, path: DataPath) -> bool:

@@ -116,7 +116,8 @@ class Rule:
     ``defines`` marks a rule whose single lhs cell is a total the template computes by formula.
     ``anchor`` names the key along the other dimension whose cell a finding points at.
     ``code``, ``severity``, ``title`` and ``message`` are the finding it gives: a rule is its own entry
-    in the catalogue of findings.
+    in the catalogue of findings. ``at_check`` points the finding at the rule's live check cell rather
+    than a data cell, for a rule where no one cell is wrong (and so no 应为/实为 is given).
     """
     code: str
     table: str
@@ -130,6 +131,7 @@ class Rule:
     defines: bool = False
     anchor: str | None = None
     only: tuple[str, ...] | None = None   # restrict to these rows/columns
+    at_check: bool = False
 
 
 @dataclass(frozen=True)

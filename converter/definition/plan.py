@@ -61,6 +61,18 @@ class Plan:
             plan_section(s, fmt.rules, self._grids.get(id(s.group))) for s in fmt.sections)
         self.locations: dict[DataPath, tuple[str, str]] = {
             path: (sp.section.sheet, a1(row, col)) for sp in self.sheets for path, (row, col) in sp.cells.items()}
+        # each equation's live check cell in a fresh template: (sheet, row, col), and its anchor's (row, col)
+        self.check_cells: dict[Equation, tuple[str, int, int]] = {}
+        self.anchor_cells: dict[Equation, tuple[int, int]] = {}
+        for sp in self.sheets:
+            for rule, row in sp.check_rows:
+                for eq in (e for e in self.equations if e.rule is rule):
+                    self.check_cells[eq] = (sp.section.sheet, row, sp.cell_of(eq.anchor)[1])
+                    self.anchor_cells[eq] = sp.cell_of(eq.anchor)
+            for rule, col in sp.check_cols:
+                for eq in (e for e in self.equations if e.rule is rule):
+                    self.check_cells[eq] = (sp.section.sheet, sp.cell_of(eq.anchor)[0], col)
+                    self.anchor_cells[eq] = sp.cell_of(eq.anchor)
         self.plainly_valid = FastPath(fmt)
         self._derived: dict[Callable[[Plan], Any], Any] = {}
 

@@ -31,6 +31,12 @@ from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
 from converter.intake.xlsx_xml import XmlWorkbook, main_part
 
+# Excel stores characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring); text pasted from Word
+# carries soft line breaks (U+000B) and other control characters that way.
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
@@ -238,6 +244,33 @@ def _resolve(wb: Book, names: dict[str, str], plan: Plan, result: ReadResult) ->
     return None
 
 
+def decode_text(raw: str) -> tuple[str, list[str]]:
+    """A string as the user typed it: _xHHHH_ escapes decoded, soft line and page breaks as line
+    breaks, characters XML cannot hold dropped. Returns the text and what was dropped (U+0001 …)."""
+    if "_x" in raw:
+        raw = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
+    raw = raw.translate(_LINE_BREAKS)
+    dropped = [f"U+{ord(c):04X}" for c in _NOT_XML.findall(raw)]
+    if dropped:
+        raw = _NOT_XML.sub("", raw)
+    return raw, dropped
+
+
+def _clean_strings(raw: Any, path: DataPath, sheet: str, cell: str, plan: Plan, result: ReadResult) -> Any:
+    """decode_text() on a cell's string (or an items range's strings), with a warning for what was dropped."""
+    if type(raw) is str:
+        text, dropped = decode_text(raw)
+    elif type(raw) is list:
+        decoded = [decode_text(v) if type(v) is str else (v, []) for v in raw]
+        text, dropped = [v for v, _ in decoded], [d for _, ds in decoded for d in ds]
+    else:
+        return raw
+    if dropped:
+        result.findings.append(make("TEXT_CONTROL_DROPPED", sheet=sheet, cell=cell, what=plan.fmt.describe(path),
+                                    actual="、".join(dict.fromkeys(dropped))))
+    return text
+
+
 def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[str, Any]:
     fmt = plan.fmt
     fields: dict[str, Any] = {}
@@ -249,7 +282,8 @@ def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[st
         sheet, first, last = places[path]
         locations[path] = (sheet, first)
         if kind is ITEMS:
-            value = kind.clean([v for v, formula in wb.column(sheet, first, last) if not formula])
+            raws = [v for v, formula in wb.column(sheet, first, last) if not formula]
+            value = kind.clean(_clean_strings(raws, path, sheet, first, plan, result))
         else:
             raw, formula = get(sheet, first)
             if formula:
@@ -260,6 +294,8 @@ def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[st
                     result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
                     result.reported.add(path)
             else:
+                if type(raw) is str:
+                    raw = _clean_strings(raw, path, sheet, first, plan, result)
                 value = kind.clean(raw)
         if path[0] == "fields":
             fields[path[1]] = value

@@ -126,8 +126,8 @@ def applications(other_rows: tuple[Row, ...]) -> tuple[Section, tuple[Rule, ...]
              title="办理结果总计不符", check_label="（七）总计=（一）至（六）之和",
              message="{where}：（七）总计应等于（一）至（六）各项之和（{rhs}），实为 {lhs}"),
         Rule("P3_COLUMN_BALANCE", "p3", "cols", ("new", "carried"), ("total", "carryover"), anchor="carryover",
-             title="申请情况表勾稽关系不平衡", check_label="第一项+第二项=第三项+第四项",
-             message="{where}：第一项加第二项之和（{lhs}）应等于第三项加第四项之和（{rhs}）"),
+             title="申请情况表勾稽关系不平衡", check_label="第一项+第二项=第三项+第四项", at_check=True,
+             message="{where}：一+二 = {lhs}，（七）+四 = {rhs}，两者不等（第一项加第二项之和应等于第三项加第四项之和）"),
     )
     section = Section(
         key="applications", sheet="三、依申请公开", title="三、收到和处理政府信息公开申请情况",
