@@ -48,3 +48,21 @@ def test_memory_does_not_grow_with_rows(tmp_path):
     assert large < small * 1.5 + 200_000
     rows = openpyxl.load_workbook(tmp_path / "5000.xlsx", read_only=True)["汇总"].max_row
     assert rows == 5000 + 3
+
+
+def test_readable_as_sent_to_a_unit():
+    """Rows tall enough for every wrapped line, the format by its name, only non-zero counts, a theme."""
+    import zipfile
+
+    long = make("VALUE_INVALID", sheet="三、依申请公开", cell="D34", what="「自然人」列", detail="很长的说明" * 30)
+    report = BatchReport([Task(file="/in/a.xlsx", status="rejected", findings=[long.with_file("a.xlsx")], unit="甲",
+                               year=2024, format_id="2021")])
+    blob = results_bytes(report)
+    wb = openpyxl.load_workbook(io.BytesIO(blob))
+    summary, detail = wb["汇总"], wb["问题明细"]
+    assert summary["E2"].value == "2021 年版（现行）"
+    total = next(c.value for c in summary["A"] if isinstance(c.value, str) and c.value.startswith("合计"))
+    assert total == "合计：共 1 个文件：有错误 1；错误 1 处，提示 0 处"
+    assert detail.row_dimensions[2].height and detail.row_dimensions[2].height >= 4 * 14
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        assert {"xl/theme/theme1.xml", "docProps/core.xml", "docProps/app.xml"} <= set(z.namelist())

@@ -12,12 +12,14 @@ from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
 from converter.batch.xlsx_stream import StreamingWorkbook, Style
 from converter.checks.findings import SEVERITY_ZH
+from converter.definition.formats import UnknownFormat
+from converter.definition.formats import get as get_format
 from converter.files import atomic_writer
 
 SUMMARY_HEAD = ("序号", "文件", "单位名称", "报告年度", "格式", "状态", "错误数", "提示数", "输出文件")
-SUMMARY_WIDTHS = (6, 36, 28, 10, 8, 12, 8, 8, 48)
+SUMMARY_WIDTHS = (6, 30, 24, 9, 17, 10, 8, 8, 40)
 DETAIL_HEAD = ("文件", "单位名称", "级别", "位置", "工作表", "单元格", "问题说明", "应为", "实为", "代码")
-DETAIL_WIDTHS = (30, 24, 6, 26, 16, 8, 70, 8, 8, 20)
+DETAIL_WIDTHS = (24, 18, 6, 24, 15, 12, 56, 9, 9, 23)
 _RED, _GREEN = Style(color="9C0006", fill="FFC7CE", top=True), Style(color="006100", fill="C6EFCE", top=True)
 
 
@@ -27,9 +29,10 @@ class ResultsWriter:
 
     def __init__(self, path: str | os.PathLike[str] | None):
         self.path = os.fspath(path) if path else None
-        self.wb = wb = StreamingWorkbook(spool_dir=os.path.dirname(self.path) if self.path else None)
-        head = wb.add_style(Style(bold=True, fill="DDEBF7", border=True))
+        self.wb = wb = StreamingWorkbook(spool_dir=os.path.dirname(self.path) if self.path else None, title="校验结果")
+        head = wb.add_style(Style(bold=True, fill="DDEBF7", border=True, wrap=True))
         self.cell = wb.add_style(Style(wrap=True, top=True))
+        n = self.number = wb.add_style(Style(top=True, center=True))
         self.bad = wb.add_style(_RED)
         self.good = wb.add_style(_GREEN)
         self.bold = wb.add_style(Style(bold=True))
@@ -38,25 +41,25 @@ class ResultsWriter:
         self.ws.append(SUMMARY_HEAD, (head,) * len(SUMMARY_HEAD))
         self.wd.append(DETAIL_HEAD, (head,) * len(DETAIL_HEAD))
         c = self.cell
-        self._summary_styles = {ok: (c,) * 5 + ((self.good if ok else self.bad),) + (c,) * 3 for ok in (True, False)}
-        self._detail_styles = {sev: (c, c, self.bad if sev == "error" else c) + (c,) * 7 for sev in SEVERITY_ZH}
+        self._summary_styles = {ok: (n, c, c, n, c, (self.good if ok else self.bad), n, n, c) for ok in (True, False)}
+        self._detail_styles = {sev: (c, c, self.bad if sev == "error" else c) + (c,) * 4 + (n, n, c) for sev in SEVERITY_ZH}
 
     def add(self, t: Task) -> None:
         """One file's row on 汇总 and its findings on 问题明细."""
         name = os.path.basename(t.file)
         unit = t.unit or ""
-        self.ws.append((self.ws.rows, name, unit, t.year or "", t.format_id or "", Status(t.status).label,
+        self.ws.append((self.ws.rows, name, unit, t.year or "", _format_name(t.format_id), Status(t.status).label,
                         t.errors, t.warnings, os.path.basename(t.output) if t.output else ""),
-                       self._summary_styles[Status(t.status).ok])
+                       self._summary_styles[Status(t.status).ok], wrap=True)
         for f in t.findings:
             self.wd.append((name, unit, SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell, f.message,
-                            f.expected, f.actual, f.code), self._detail_styles[f.severity])
+                            f.expected, f.actual, f.code), self._detail_styles[f.severity], wrap=True)
 
     def close(self, report: BatchReport) -> bytes | None:
         """Finish the file: the total line, the filters; write it (or return its bytes)."""
         s = report.stats
         self.ws.skip()
-        counts = "，".join(f"{st.label} {s[st.value]}" for st in Status if st is not Status.MISSING)
+        counts = "，".join(f"{st.label} {s[st.value]}" for st in Status if s[st.value]) or "无"
         self.ws.append((f"合计：共 {s['files']} 个文件：{counts}；错误 {s['errors']} 处，提示 {s['warnings']} 处",),
                        (self.bold,))
         self.ws.autofilter = (s["files"], len(SUMMARY_HEAD) - 1)
@@ -79,6 +82,14 @@ class ResultsWriter:
             return None
         finally:
             self.wb.discard()
+
+
+def _format_name(format_id: str | None) -> str:
+    """A format as people call it (2021 年版（现行）)."""
+    try:
+        return get_format(format_id).name if format_id else ""
+    except UnknownFormat:
+        return format_id or ""
 
 
 def results_bytes(report: BatchReport) -> bytes:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Sequence
@@ -24,6 +26,20 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)        # fixed: equal content gives equal byte
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEXT = 32767                         # Excel's limit for one cell; longer text makes it "repair" the file
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+LINE_HEIGHT = 14.25                      # points per line of 11-point 宋体
+
+
+def display_width(s: str) -> int:
+    """Width in column units: a CJK or full-width character takes two, others one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def text_lines(value: str, width: float) -> int:
+    """How many lines a wrapped cell of this column width shows."""
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in value.split("\n"))
 
 
 def text(value: str) -> str:
@@ -42,6 +58,7 @@ class Style:
     border: bool = False             # thin lines all round
     wrap: bool = False
     top: bool = False                # vertical alignment top
+    center: bool = False             # horizontal alignment centre
 
 
 class Sheet:
@@ -55,9 +72,10 @@ class Sheet:
         # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
         self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=".~", suffix=".part")
 
-    def append(self, values: Sequence[Any], styles: Sequence[int]) -> None:
+    def append(self, values: Sequence[Any], styles: Sequence[int], wrap: bool = False) -> None:
         """One row below the last; `styles[i]` is the style number of cell i. Numbers stay numbers,
-        anything else becomes text."""
+        anything else becomes text. With `wrap`, the row is as tall as its longest wrapped cell needs
+        (applications do not grow a row for wrapped text by themselves when opening a file)."""
         self.rows += 1
         r = self.rows
         cells = []
@@ -69,7 +87,13 @@ class Sheet:
             else:
                 cells.append(f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
                              f'{text(str(v)[:MAX_TEXT])}</t></is></c>')
-        self._data.write(f'<row r="{r}">{"".join(cells)}</row>')
+        height = ""
+        if wrap:
+            lines = max((text_lines(str(v), w) for v, w in zip(values, self.widths) if v is not None and v != ""),
+                        default=1)
+            if lines > 1:
+                height = f' ht="{min(409, LINE_HEIGHT * lines + 3):g}" customHeight="1"'
+        self._data.write(f'<row r="{r}"{height}>{"".join(cells)}</row>')
 
     def skip(self, n: int = 1) -> None:
         """Leave `n` rows empty."""
@@ -121,8 +145,10 @@ class Sheet:
 class StreamingWorkbook:
     """add_style() and add_sheet() first, then append rows to any sheet in any order, then save()."""
 
-    def __init__(self, font: str = "宋体", spool_dir: str | None = None):
+    def __init__(self, font: str = "宋体", spool_dir: str | None = None, title: str = ""):
         self.font = font
+        self.title = title
+        self.created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.spool_dir = spool_dir
         self.styles: list[Style] = [Style()]
         self.sheets: list[Sheet] = []
@@ -165,15 +191,24 @@ class StreamingWorkbook:
                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
                  '<Override PartName="/xl/styles.xml" '
                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                 '<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
+                 '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+                 '<Override PartName="/docProps/app.xml" '
+                 'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
                  + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType='
                            f'"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
                            for i in sheets) + "</Types>")
         root_rels = (f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
-                     'Target="xl/workbook.xml"/></Relationships>')
+                     'Target="xl/workbook.xml"/>'
+                     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                     'metadata/core-properties" Target="docProps/core.xml"/>'
+                     f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+                     '</Relationships>')
         wb_rels = (f'<Relationships xmlns="{_PKG_REL}">'
                    + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                              for i in sheets)
                    + f'<Relationship Id="rId{len(self.sheets) + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+                   + f'<Relationship Id="rId{len(self.sheets) + 2}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
                    "</Relationships>")
         names = []
         for i, sheet in enumerate(self.sheets):
@@ -188,9 +223,18 @@ class StreamingWorkbook:
                               for i, s in enumerate(self.sheets, 1))
                     + "</sheets>" + (f"<definedNames>{''.join(names)}</definedNames>" if names else "")
                     + "</workbook>")
+        core = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                f'<dc:title>{text(self.title)}</dc:title><dc:creator>nianbao</dc:creator>'
+                f'<dcterms:created xsi:type="dcterms:W3CDTF">{self.created}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{self.created}</dcterms:modified></cp:coreProperties>')
+        app = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+               "<Application>nianbao</Application></Properties>")
         return {"[Content_Types].xml": head + types, "_rels/.rels": head + root_rels,
+                "docProps/core.xml": head + core, "docProps/app.xml": head + app,
                 "xl/workbook.xml": head + workbook, "xl/_rels/workbook.xml.rels": head + wb_rels,
-                "xl/styles.xml": head + self._styles()}
+                "xl/styles.xml": head + self._styles(), "xl/theme/theme1.xml": head + _theme(self.font)}
 
     def _styles(self) -> str:
         fonts, fills, xfs = [], [], []
@@ -203,9 +247,9 @@ class StreamingWorkbook:
             if fill and fill not in fills:
                 fills.append(fill)
             align = ""
-            if s.wrap or s.top:
-                align = ("<alignment" + (' vertical="top"' if s.top else "") + (' wrapText="1"' if s.wrap else "")
-                         + "/>")
+            if s.wrap or s.top or s.center:
+                align = ("<alignment" + (' horizontal="center"' if s.center else "")
+                         + (' vertical="top"' if s.top else "") + (' wrapText="1"' if s.wrap else "") + "/>")
             xfs.append(f'<xf numFmtId="0" fontId="{fonts.index(font)}" '
                        f'fillId="{fills.index(fill) + 2 if fill else 0}" borderId="{1 if s.border else 0}" xfId="0"'
                        + (' applyFont="1"' if font != fonts[0] else "") + (' applyFill="1"' if fill else "")
@@ -221,3 +265,22 @@ class StreamingWorkbook:
                 '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
                 f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
                 '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def _theme(font: str) -> str:
+    """The theme part Excel writes into every workbook (its colours and fonts; East Asian font set)."""
+    names = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink",
+             "folHlink")
+    colours = ("000000", "FFFFFF", "44546A", "E7E6E6", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47",
+               "0563C1", "954F72")
+    scheme = "".join(f'<a:{n}><a:srgbClr val="{c}"/></a:{n}>' for n, c in zip(names, colours))
+    fonts = f'<a:latin typeface="Calibri"/><a:ea typeface="{text(font)}"/><a:cs typeface=""/>'
+    solid = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350">{solid}</a:ln>'
+    return ('<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme">'
+            f'<a:themeElements><a:clrScheme name="Office">{scheme}</a:clrScheme>'
+            f'<a:fontScheme name="Office"><a:majorFont>{fonts}</a:majorFont><a:minorFont>{fonts}</a:minorFont>'
+            f'</a:fontScheme><a:fmtScheme name="Office"><a:fillStyleLst>{solid * 3}</a:fillStyleLst>'
+            f'<a:lnStyleLst>{line * 3}</a:lnStyleLst>'
+            f'<a:effectStyleLst>{"<a:effectStyle><a:effectLst/></a:effectStyle>" * 3}</a:effectStyleLst>'
+            f'<a:bgFillStyleLst>{solid * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>')
