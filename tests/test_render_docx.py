@@ -179,3 +179,25 @@ def test_control_characters_in_unit_text(f2021, workbook):
     from converter.render.docx import render_report_reference
     r = read_workbook(workbook(f2021, {("fields", "active"): "第一段\x0b\x07含控制字符"}))
     assert _dump(render_report(r.data)) == _dump(render_report_reference(r.data))
+
+
+def test_document_properties_are_the_reports(nanling):
+    """What Word's 文件 → 信息 shows: the report's title and the unit, not python-docx's defaults."""
+    import io
+    import zipfile
+    _, blob = nanling
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        names = z.namelist()
+        core, app = z.read("docProps/core.xml").decode(), z.read("docProps/app.xml").decode()
+        settings, styles, fonts = (z.read(n).decode() for n in ("word/settings.xml", "word/styles.xml", "word/fontTable.xml"))
+        rels, types = z.read("_rels/.rels").decode(), z.read("[Content_Types].xml").decode()
+    assert "<dc:title>南岭镇人民政府2024年政府信息公开工作年度报告</dc:title>" in core
+    assert "<dc:creator>南岭镇人民政府</dc:creator>" in core and "2024-12-31T00:00:00Z" in core
+    assert "python-docx" not in core and "2013" not in core
+    assert "<Application>nianbao</Application>" in app and "Macintosh" not in app and "<Pages>" not in app
+    assert "docProps/thumbnail.jpeg" not in names and "thumbnail" not in rels and "jpeg" not in types
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+    assert 'w:eastAsia="zh-CN"' in styles and "ja-JP" not in settings and 'w:eastAsia="en-US"' not in styles
+    for font in ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"):
+        assert f'w:name="{font}"' in fonts
+    assert "Cambria" not in fonts and "ＭＳ 明朝" not in fonts

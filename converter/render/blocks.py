@@ -5,6 +5,7 @@ how a number is printed, column widths) are made here, once."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -22,7 +23,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph: `style` is one of the style names above, or None for body text."""
+    """A paragraph: `style` is one of the style names above, or None for body text; a "\n" in the
+    text is a line break within the paragraph."""
     style: str | None
     text: str
 
@@ -46,10 +48,32 @@ def legal(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+TITLE_LINE = 20          # full-width characters in one line of the 22-point title across the 156 mm 版心
+
+
 def report_title(data: dict[str, Any], fmt: Format | Plan) -> str:
     """The report's title, from the format's title pattern."""
     f = data["fields"]
     return legal(compile(fmt).fmt.report_title(f["unit"], f["year"]))
+
+
+def title_lines(data: dict[str, Any], fmt: Format | Plan) -> str:
+    """The title as printed: a title too long for one line is broken between words — after
+    「…年」 (before 「政府信息公开…」) or after the unit's name — never inside a word such as 年度."""
+    title = report_title(data, fmt)
+    if _width(title) <= TITLE_LINE * 2:
+        return title
+    f = data["fields"]
+    unit, year = legal(str(f["unit"])), f"{f['year']}年"
+    breaks = [i + len(year) for i in [title.find(year, len(unit))] if i >= 0] + [len(unit)]
+    fitting = [b for b in breaks if 0 < b < len(title) and _width(title[:b]) <= TITLE_LINE * 2]
+    cut = fitting[0] if fitting else breaks[-1]
+    return title if not 0 < cut < len(title) else title[:cut] + "\n" + title[cut:]
+
+
+def _width(s: str) -> int:
+    """Width in half-width units (a CJK character is two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def preface(data: dict[str, Any], fmt: Format | Plan) -> str:
@@ -78,7 +102,7 @@ def report_blocks(data: dict[str, Any], fmt: Format | Plan | None = None) -> lis
     """What the report says, in order: title, preface, then each part with its headings, narrative
     and tables. Every renderer draws exactly this."""
     plan = compile(fmt if fmt is not None else get_format(data["format"]))
-    blocks: list[Block] = [Paragraph(TITLE_STYLE, report_title(data, plan))]
+    blocks: list[Block] = [Paragraph(TITLE_STYLE, title_lines(data, plan))]
     blocks += [Paragraph(None, p) for p in paragraphs(preface(data, plan))]
     fields = data["fields"]
     for section in plan.fmt.sections:

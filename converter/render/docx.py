@@ -33,11 +33,15 @@ from converter.render.blocks import (
     TableBlock,
     column_widths,
     report_blocks,
+    report_title,
     table_style,
 )
 
 BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT, TABLE_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
+# 28 characters of 16-point 仿宋 in the 156 mm 版心 (442.2 pt): 28 × 16 pt is 448 pt, so body text is
+# condensed by 0.25 pt a character (28 × 15.75 = 441 pt), in twentieths of a point
+BODY_CONDENSE = -5
 
 
 def render_report(data: dict[str, Any], fmt: Format | Plan | None = None) -> bytes:
@@ -53,10 +57,20 @@ def render_report(data: dict[str, Any], fmt: Format | Plan | None = None) -> byt
         else:
             body.append(docx_xml.fill_table(tables[block.section], block.texts))
     document = shell.prefix + "".join(body) + shell.suffix
+    core = _core(data, plan)
     # level 1: a tenth of level 6's time for about 1 KB more per report
-    entries = [zip_writer.deflate(name, document.encode("utf-8"), 1) if entry is None else entry
+    entries = [entry if entry is not None else
+               zip_writer.deflate(name, core, 1) if name == docx_xml.CORE_PART else
+               zip_writer.deflate(name, document.encode("utf-8"), 1)
                for name, entry in shell.entries]
     return zip_writer.package(entries)
+
+
+def _core(data: dict[str, Any], plan: Plan) -> bytes:
+    """The report's document properties: its title, the unit as author, and the end of the report year
+    as its date (not the build's: a re-run leaves an unchanged report byte for byte the same)."""
+    f = data["fields"]
+    return docx_xml.core_xml(report_title(data, plan), str(f["unit"]), f"{f['year']}-12-31T00:00:00Z")
 
 
 def _compiled_tables(plan: Plan) -> dict[str, tuple[list[str], list[tuple[int, int]]]]:
@@ -82,8 +96,14 @@ def render_report_reference(data: dict[str, Any], fmt: Format | Plan | None = No
                 doc.add_paragraph(style=block.style)
         else:
             _reference_table(doc, block)
+    saved = io.BytesIO()
+    doc.save(saved)
+    with zipfile.ZipFile(saved) as z:
+        parts = docx_xml.finish_package([(n, z.read(n)) for n in z.namelist()])
     out = io.BytesIO()
-    doc.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts:
+            z.writestr(name, _core(data, plan) if name == docx_xml.CORE_PART else content)
     return out.getvalue()
 
 
@@ -100,6 +120,7 @@ def _reference_table(doc: Any, block: TableBlock) -> None:
             target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
         paragraph = target.paragraphs[0]
         paragraph.style = doc.styles[block.style]
+        paragraph.paragraph_format.keep_with_next = True
         text = block.texts.get((cell.row, cell.col), cell.text)
         if text:
             paragraph.add_run(text).bold = True if cell.role in (HEADER, CORNER, TITLE) else None
@@ -111,7 +132,7 @@ def _reference_table(doc: Any, block: TableBlock) -> None:
 class _Shell:
     prefix: str                  # word/document.xml up to and including <w:body>
     suffix: str                  # the section properties and the closing tags
-    entries: list[tuple[str, zip_writer.Entry | None]]   # None stands for word/document.xml
+    entries: list[tuple[str, zip_writer.Entry | None]]   # None: a per-report part (document, core properties)
     style_ids: dict[str, str]
 
 
@@ -125,12 +146,15 @@ def _shell() -> _Shell:
     entries: list[tuple[str, zip_writer.Entry | None]] = []
     prefix = suffix = ""
     with zipfile.ZipFile(buf) as z:
-        for name in z.namelist():
-            if name == "word/document.xml":
-                prefix, suffix = docx_xml.split_body(z.read(name).decode("utf-8"))
-                entries.append((name, None))
-            else:
-                entries.append((name, zip_writer.deflate(name, z.read(name), 9)))
+        parts = docx_xml.finish_package([(n, z.read(n)) for n in z.namelist()])
+    for name, content in parts:
+        if name == "word/document.xml":
+            prefix, suffix = docx_xml.split_body(content.decode("utf-8"))
+            entries.append((name, None))
+        elif name == docx_xml.CORE_PART:
+            entries.append((name, None))       # per report
+        else:
+            entries.append((name, zip_writer.deflate(name, content, 9)))
     return _Shell(prefix, suffix, entries, ids)
 
 
@@ -152,10 +176,14 @@ def _new_document() -> Any:
         p._p.getparent().remove(p._p)
     footer._element.append(docx_xml.page_number_paragraph())
 
+    docx_xml.set_line_grid(section._sectPr, round(LINE_PITCH.pt * 20))
+    docx_xml.set_compatibility(doc.settings.element)
     styles = doc.styles
     docx_xml.set_default_fonts(styles.element, BODY_FONT)
+    docx_xml.set_default_language(styles.element)
     normal = styles["Normal"]
     _style(normal, BODY_FONT, 16, indent=True)
+    docx_xml.set_character_spacing(normal.element.get_or_add_rPr(), BODY_CONDENSE)
     for name, font, size, align, outline in ((TITLE_STYLE, TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER, None),
                                               (H1_STYLE, H1_FONT, 16, None, 0),
                                               (H2_STYLE, H2_FONT, 16, None, 1)):
@@ -166,6 +194,7 @@ def _new_document() -> Any:
         if align is not None:
             st.paragraph_format.alignment = align
             st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            docx_xml.no_snap_to_grid(st.element.get_or_add_pPr())
             st.paragraph_format.space_after = Pt(28)
         if outline is not None:
             st.paragraph_format.keep_with_next = True
@@ -174,6 +203,8 @@ def _new_document() -> Any:
         st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = normal
         _style(st, TABLE_FONT, table_size, indent=False)
+        docx_xml.set_character_spacing(st.element.get_or_add_rPr(), 0)
+        docx_xml.no_snap_to_grid(st.element.get_or_add_pPr())
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     return doc
 

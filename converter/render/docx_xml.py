@@ -4,6 +4,7 @@ XML in one pass (python-docx's Table.cell() is quadratic), and the 「— N —�
 Element order inside w:tcPr, w:pPr and w:rPr follows the OOXML schema, or Word asks to repair."""
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -50,7 +51,8 @@ def paragraph_xml(text: str, style_id: str | None = None) -> str:
     ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
     if not text:
         return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"
-    return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p>'
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{xml_text(line)}</w:t>' for line in text.split("\n"))
+    return f"<w:p>{ppr}<w:r>{lines}</w:r></w:p>"
 
 
 def compile_table(grid: Grid, widths: tuple[int, ...], style_id: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -125,8 +127,10 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, bold: 
     if text:
         rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
         run = f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
-    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/>'
-            f'</w:pPr>{run}</w:p></w:tc>')
+    # every row is kept with the next (and the last with the paragraph after the table): a table that
+    # fits on a page is never split, a block title never left alone at the bottom of a page
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:keepNext/>'
+            f'<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>')
 
 
 def page_number_paragraph(font: str = "宋体", half_points: int = 28) -> Any:
@@ -168,3 +172,86 @@ def repeat_as_header(tr: Any) -> None:
     """Mark a table row (w:tr) to repeat at the top of each page (w:tblHeader)."""
     trpr = tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+
+
+# -- the package: what Word shows in 文件 → 信息, and the compatibility it opens in ------------------
+_DOC_FONTS = (("Times New Roman", None, "00", "roman"), ("宋体", "SimSun", "86", "auto"),
+              ("仿宋_GB2312", "仿宋", "86", "modern"), ("方正小标宋简体", "宋体", "86", "auto"),
+              ("黑体", "SimHei", "86", "modern"), ("楷体_GB2312", "楷体", "86", "modern"))
+_W_NS_DECL = f'xmlns:w="{W_NS}"'
+_XML_HEAD = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+CORE_PART = "docProps/core.xml"
+
+
+def core_xml(title: str, author: str, date: str) -> bytes:
+    """docProps/core.xml: the report's title, the unit as author, `date` (W3CDTF) as created and modified."""
+    esc = escape(legal(title)), escape(legal(author))
+    return (_XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{esc[0]}</dc:title><dc:creator>{esc[1]}</dc:creator><cp:lastModifiedBy>{esc[1]}"
+            "</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>'
+            "<dc:language>zh-CN</dc:language></cp:coreProperties>").encode("utf-8")
+
+
+def finish_package(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """A saved python-docx package made ours: no stale thumbnail, an app.xml naming nianbao (no page or
+    word counts: Word computes them), and a font table of the fonts the report uses."""
+    out = []
+    for name, data in parts:
+        if name == "docProps/thumbnail.jpeg":
+            continue
+        if name == "[Content_Types].xml":
+            data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+        elif name == "_rels/.rels":
+            data = re.sub(rb'<Relationship Id="\w+" Type="[^"]*/thumbnail" Target="[^"]*"/>', b"", data)
+        elif name == "docProps/app.xml":
+            data = (_XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'extended-properties"><Application>nianbao</Application><DocSecurity>0</DocSecurity>'
+                    "</Properties>").encode("utf-8")
+        elif name == "word/fontTable.xml":
+            fonts = "".join(f'<w:font w:name="{n}">' + (f'<w:altName w:val="{alt}"/>' if alt else "")
+                            + f'<w:charset w:val="{cs}"/><w:family w:val="{fam}"/><w:pitch w:val="variable"/></w:font>'
+                            for n, alt, cs, fam in _DOC_FONTS)
+            data = (_XML_HEAD + f"<w:fonts {_W_NS_DECL}>{fonts}</w:fonts>").encode("utf-8")
+        out.append((name, data))
+    return out
+
+
+def set_compatibility(settings: Any) -> None:
+    """Word 2013+ layout (compatibilityMode 15: no 兼容模式 banner) and Chinese as the East Asian language."""
+    for cs in settings.iter(qn("w:compatSetting")):
+        if cs.get(qn("w:name")) == "compatibilityMode":
+            cs.set(qn("w:val"), "15")
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def set_default_language(styles_element: Any) -> None:
+    """The document defaults' languages: Chinese text is Chinese (w:lang w:eastAsia="zh-CN")."""
+    for lang in styles_element.iter(qn("w:lang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def set_line_grid(sect_pr: Any, line_pitch_twips: int) -> None:
+    """The section's line grid (w:docGrid type lines): GB/T 9704's 22 lines a page."""
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    sect_pr.append(sect_pr.makeelement(qn("w:docGrid"), {qn("w:type"): "lines",
+                                                        qn("w:linePitch"): str(line_pitch_twips)}))
+
+
+def set_character_spacing(rpr: Any, twips: int) -> None:
+    """Condense (negative) or expand a run's characters by `twips` twentieths of a point (w:spacing)."""
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = rpr.makeelement(qn("w:spacing"), {})
+        rpr.append(spacing)
+    spacing.set(qn("w:val"), str(twips))
+
+
+def no_snap_to_grid(ppr: Any) -> None:
+    """A paragraph style that keeps its own line height instead of the page's line grid (tables, the title)."""
+    ppr.append(ppr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"}))
