@@ -1,0 +1,230 @@
+"""Web page (.html/.htm as saved from a government site, or exported by Word) -> :class:`Document`.
+
+The encoding is taken from a byte-order mark, else the page's own declaration, else UTF-8 when the
+bytes are valid UTF-8, else GB18030 (which reads GBK and GB2312 too). Tables keep rowspan/colspan;
+a table holding other tables, or of one column, is layout: its text is running text. Hidden
+elements, scripts and styles are not read. The page's 发布日期 is recorded when it shows one."""
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.html
+from lxml import etree
+
+from ...findings import make
+from .document import Document, Paragraph, Table, grid_from_rows
+
+MAX_PAGE = 16 << 20
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML_ENC = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
+          "footer", "blockquote", "pre", "tr", "dl", "dt", "dd", "center", "form", "hr", "caption", "address",
+          "main", "aside", "nav", "figure", "figcaption"}
+_SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "iframe", "object", "svg"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a page -> text, by BOM, declaration, UTF-8 validity, then GB18030."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(enc, errors="replace")
+    head = raw[:4096]
+    m = _XML_ENC.search(head) or _CHARSET.search(head)
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    if declared in _GB:
+        return raw.decode("gb18030", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return raw.decode(declared, errors="replace")
+        except LookupError:
+            pass
+    return raw.decode("gb18030", errors="replace")
+
+
+def read_html(path: str) -> Document:
+    """A saved web page -> Document (problems say why when it cannot be read)."""
+    doc = Document(file=path, kind="html")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_PAGE + 1)
+    except OSError as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=e.strerror or str(e)))
+        return doc
+    if len(raw) > MAX_PAGE:
+        doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"网页超过 {MAX_PAGE >> 20} MB"))
+        return doc
+    return parse_html(raw, doc)
+
+
+def parse_html(raw: bytes, doc: Document) -> Document:
+    """Fill `doc` from the page's bytes."""
+    text = decode(raw)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
+        return doc
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.LxmlError, ValueError) as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
+        return doc
+    title = root.find(".//title")
+    if title is not None:
+        doc.title = _clean(title.text_content())
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").lower()
+        if name in _META_DATE and not doc.published:
+            m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", (meta.get("content") or "").strip())
+            if m:
+                doc.published = _iso(*m.groups())
+    body = root.find("body")
+    walker = _Walker(doc)
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    if not doc.published:
+        for p in doc.paragraphs[:80]:
+            m = _PUBLISHED.search(p.text)
+            if m:
+                doc.published = _iso(*m.groups())
+                break
+    for i, t in enumerate(doc.tables, 1):
+        t.index = i
+    return doc
+
+
+def _iso(y: str, m: str, d: str) -> str:
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"[ \t\r\n\u00a0]+", " ", s).strip()
+
+
+def _hidden(el) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+
+
+class _Walker:
+    """Depth-first over the page, cutting running text into paragraphs at block boundaries."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.line: list[str] = []
+
+    def flush(self) -> None:
+        text = "".join(self.line)
+        self.line = []
+        for part in text.split("\n"):
+            if part.strip():
+                self.doc.paragraphs.append(Paragraph(part))
+
+    def walk(self, el) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):     # comments, processing instructions
+                if child.tail:
+                    self.line.append(child.tail)
+                continue
+            tag = tag.lower().rpartition(":")[2] if ":" in tag else tag.lower()
+            if tag in _SKIP or _hidden(child):
+                pass
+            elif tag == "br":
+                self.line.append("\n")
+            elif tag == "table":
+                self.flush()
+                self.table(child)
+            elif tag in _BLOCK:
+                self.flush()
+                if child.text:
+                    self.line.append(child.text)
+                self.walk(child)
+                self.flush()
+            else:
+                if child.text:
+                    self.line.append(child.text)
+                self.walk(child)
+            if child.tail:
+                self.line.append(child.tail)
+
+    def table(self, table) -> None:
+        rows: list[list[tuple[str, int, int]]] = []
+        nested = False
+        for tr in _rows(table):
+            row = []
+            for td in tr:
+                if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th") or _hidden(td):
+                    continue
+                if td.find(".//table") is not None:
+                    nested = True
+                row.append((cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))))
+            rows.append(row)
+        cells = grid_from_rows(rows)
+        t = Table(cells)
+        if nested or t.width <= 1:
+            # layout: read what it holds as running text and tables of its own
+            for tr in _rows(table):
+                for td in tr:
+                    if isinstance(td.tag, str) and td.tag.lower() in ("td", "th") and not _hidden(td):
+                        self.flush()
+                        if td.text:
+                            self.line.append(td.text)
+                        self.walk(td)
+                        self.flush()
+            return
+        self.doc.tables.append(t)
+
+
+def _rows(table) -> list:
+    """The table's own rows (thead/tbody/tfoot included), not those of nested tables."""
+    out = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag == "tr":
+            out.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            out.extend(c for c in child if isinstance(c.tag, str) and c.tag.lower() == "tr")
+    return out
+
+
+def _span(value: str | None) -> int:
+    m = re.match(r"\s*(\d+)", value or "")
+    return max(1, min(int(m.group(1)), 500)) if m else 1
+
+
+def cell_text(td) -> str:
+    """A cell's text, block boundaries and <br> as line breaks."""
+    out: list[str] = []
+
+    def walk(el) -> None:
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                tag = child.tag.lower().rpartition(":")[2]
+                if tag in _SKIP or _hidden(child):
+                    pass
+                elif tag == "br":
+                    out.append("\n")
+                elif tag in _BLOCK:
+                    out.append("\n")
+                    walk(child)
+                    out.append("\n")
+                else:
+                    walk(child)
+            if child.tail:
+                out.append(child.tail)
+
+    walk(td)
+    return "\n".join(line.strip(" \t\r\u00a0") for line in "".join(out).split("\n") if line.strip(" \t\r\u00a0"))

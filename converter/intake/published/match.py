@@ -1,0 +1,242 @@
+"""Document tables -> the format's table cells, by labels only.
+
+Rows of every document table are read in order. A row of header labels (no numbers) sets, for each
+grid column it covers, the stack of header labels above that column; a row whose label cells carry a
+known row label is a data row, and each of its number cells goes to the format column whose labels
+head its grid column. A table continued on the next page (same number of grid columns) keeps the
+headers of the part before. Nothing is placed by position: a row or column whose label is not found
+stays null with a finding."""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ...findings import Finding, make
+from ...model import COUNT, DELTA, Format, Path, Row, Table
+from .aliases import DASHES
+from .document import Cell, Document
+from .labels import Labels, labels_of, norm, strip_number
+
+TABLE_NAMES = {"a": "表二", "p3": "表三", "p4": "表四"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_UNIT = re.compile(r"(万元|元|件|个|项|条|次)$")
+
+
+def sheet_of(table_key: str) -> str:
+    """What a reader calls the table holding `table_key`: 表二 (all 第二十条 blocks), 表三, 表四."""
+    return TABLE_NAMES.get(table_key, TABLE_NAMES["a"] if table_key.startswith("a") else table_key)
+
+
+@dataclass
+class Matched:
+    """What one format made of a document's tables."""
+    fmt: Format
+    raw: dict[Path, list[Cell]] = field(default_factory=dict)    # cell path -> the document cells read
+    rows_found: set[tuple[str, str]] = field(default_factory=set)
+    cols_found: set[tuple[str, str]] = field(default_factory=set)
+    findings: list[tuple[Path | None, Finding]] = field(default_factory=list)
+    merged_other: Cell | None = None            # the single （六）其他处理 row of a 2021 report
+    tables_found: set[str] = field(default_factory=set)
+
+    @property
+    def score(self) -> int:
+        return len(self.rows_found) * 4 + len(self.cols_found)
+
+
+def classify(text: str) -> str:
+    """"empty", "dash", "number" or "text" for a cell's text."""
+    s = norm(text).replace(",", "")
+    if not s:
+        return "empty"
+    if s in DASHES or set(s) <= set("/-—－–\\"):
+        return "dash"
+    if _NUMBER.match(_UNIT.sub("", s)):
+        return "number"
+    return "text"
+
+
+def parse_number(text: str, kind: str):
+    """A printed number -> int/float (units such as 元 dropped), or None when it is not one."""
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"[\s\u00a0\u3000,]+", "", s)
+    s = _UNIT.sub("", s)
+    if not _NUMBER.match(s):
+        return None
+    if "." in s:
+        v = float(s)
+        if v.is_integer() and kind in (COUNT, DELTA):
+            return int(v)
+        return round(v, 6)
+    return int(s)
+
+
+def match_tables(doc: Document, fmt: Format) -> Matched:
+    """Read every document table against `fmt`'s labels."""
+    labels = labels_of(fmt)
+    m = Matched(fmt)
+    context: dict[int, list[str]] = {}
+    last_width = -1
+    for table in doc.tables:
+        if table.width != last_width:
+            context = {}
+        last_width = table.width
+        after_data = False
+        for row_cells in table.rows():
+            kinds = [classify(c.text) for c in row_cells]
+            texts = [norm(c.text) for c in row_cells]
+            if _is_header(texts, kinds, labels):
+                if after_data:
+                    context = {}
+                    after_data = False
+                for c, t in zip(row_cells, texts):
+                    if not t:
+                        continue
+                    for g in range(c.col, c.col + c.colspan):
+                        stack = context.setdefault(g, [])
+                        if not stack or stack[-1] != t:
+                            stack.append(t)
+                continue
+            if _data_row(row_cells, kinds, texts, context, labels, m):
+                after_data = True
+    return m
+
+
+def _is_header(texts: list[str], kinds: list[str], labels: Labels) -> bool:
+    if any(k in ("number", "dash") for k in kinds):
+        return False
+    filled = [t for t in texts if t]
+    return bool(filled) and all(t in labels.header_words for t in filled)
+
+
+def _data_columns(context: dict[int, list[str]], labels: Labels) -> set[int]:
+    forms = set().union(*labels.column_names.values()) if labels.column_names else set()
+    return {g for g, stack in context.items() if stack and stack[-1] in forms}
+
+
+def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, Row, str] | tuple[Table, None, str] | None:
+    """The format row a data row's labels name: (table, row, how) with how "exact", "variant" or
+    "merged" (a group label printed as one row), or None."""
+    if not label_texts:
+        return None
+    last = label_texts[-1]
+    hits = labels.rows.get(last)
+    if hits and len(hits) == 1 and last not in labels.header_words:
+        return hits[0][0], hits[0][1], "exact"
+    if last in labels.parents and len(label_texts) >= 1:
+        table, rows = labels.parents[last]
+        return table, None, "merged"
+    stripped = strip_number(last)
+    hits = labels.rows.get(stripped)
+    if hits and len(hits) == 1 and stripped not in labels.header_words and stripped != last:
+        return hits[0][0], hits[0][1], "exact"
+    if last in labels.header_words or len(last) < 4:
+        return None
+    # a misprint: the one official label it is closest to, with the same item number
+    best, best_ratio = None, 0.0
+    second = 0.0
+    for key, entries in labels.rows.items():
+        if len(entries) != 1 or key in labels.header_words:
+            continue
+        ratio = difflib.SequenceMatcher(None, last, key).ratio()
+        if ratio > best_ratio:
+            best, best_ratio, second = entries[0], ratio, best_ratio
+        elif ratio > second:
+            second = ratio
+    if best is not None and best_ratio >= 0.8 and best_ratio - second > 0.05:
+        number = re.match(r"^(\d+\.|\(.\)|.、)", last)
+        official = norm(best[1].label)
+        if number is None or official.startswith(number.group(1)):
+            return best[0], best[1], "variant"
+    return None
+
+
+def _column_map(table: Table, context: dict[int, list[str]], labels: Labels) -> dict[int, str]:
+    """grid column -> the key of `table`'s column heading it (by the header labels above it)."""
+    out: dict[int, str] = {}
+    for g, stack in context.items():
+        if not stack:
+            continue
+        leaf = stack[-1]
+        cands = [c for c in table.columns if leaf in labels.column_names.get(norm(c.label), ())]
+        if len(cands) > 1:
+            scored = []
+            for c in cands:
+                score = sum(1 for p in c.path[:-1] if labels.column_names.get(norm(p), {norm(p)}) & set(stack))
+                scored.append((score, c))
+            scored.sort(key=lambda x: -x[0])
+            if scored[0][0] == scored[1][0]:
+                continue
+            cands = [scored[0][1]]
+        if cands:
+            out[g] = cands[0].key
+    return out
+
+
+def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context: dict[int, list[str]],
+              labels: Labels, m: Matched) -> bool:
+    data_cols = _data_columns(context, labels)
+    label_cells = []
+    value_cells = []
+    for c, k, t in zip(row_cells, kinds, texts):
+        covers = set(range(c.col, c.col + c.colspan))
+        if covers & data_cols:
+            value_cells.append(c)
+        elif t and (k == "text" or not data_cols):
+            label_cells.append((c, t))
+    label_texts = []
+    for _, t in label_cells:
+        if not label_texts or label_texts[-1] != t:
+            label_texts.append(t)
+    found = _row_of(label_texts, labels, m)
+    if found is None:
+        unlabelled = [t for t in m.fmt.tables() if len(t.rows) == 1 and not t.rows[0].path]
+        for t in unlabelled:
+            colmap = _column_map(t, context, labels)
+            if len(set(colmap.values())) >= len(t.columns) // 2 and not label_texts:
+                _take(t, t.rows[0], row_cells, colmap, m)
+                return True
+        return False
+    table, row, how = found
+    colmap = _column_map(table, context, labels)
+    if not colmap:
+        return False
+    if how == "merged":
+        if m.fmt.id == "2021" and table.key == "p3" and not any(
+                (table.key, r.key) in m.rows_found for r in labels.parents[label_texts[-1]][1]):
+            target = labels.parents[label_texts[-1]][1][-1]   # （六）3.其他
+            m.merged_other = label_cells[-1][0]
+            _take(table, target, row_cells, colmap, m)
+            return True
+        return False
+    assert row is not None
+    if (table.key, row.key) in m.rows_found:
+        return True          # printed twice (a repeated table): the first one counts
+    if how == "variant":
+        m.findings.append((("tables", table.key, row.key, table.columns[0].key),
+                           make("PUB_LABEL_VARIANT", sheet=sheet_of(table.key),
+                                cell=f"「{row.label}」行", what=f"{sheet_of(table.key)}「{row.label}」行",
+                                actual=label_cells[-1][0].text.replace("\n", ""), expected=row.label)))
+    _take(table, row, row_cells, colmap, m)
+    return True
+
+
+def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str], m: Matched) -> None:
+    m.rows_found.add((table.key, row.key))
+    m.tables_found.add(table.key)
+    for c in row_cells:
+        keys = {colmap[g] for g in range(c.col, c.col + c.colspan) if g in colmap}
+        if not keys:
+            continue
+        for key in keys:
+            m.cols_found.add((table.key, key))
+        path = ("tables", table.key, row.key, next(iter(keys)) if len(keys) == 1 else "")
+        if len(keys) > 1 or (c.rowspan > 1 and classify(c.text) != "empty"):
+            # one printed cell under several columns: which column it belongs to is unknown
+            for key in sorted(keys, key=lambda k: [col.key for col in table.columns].index(k)):
+                p = ("tables", table.key, row.key, key)
+                m.raw.setdefault(p, []).append(Cell(c.row, c.col, c.rowspan, c.colspan, "\x00" + c.text, c.page))
+            continue
+        if c not in m.raw.get(path, []):
+            m.raw.setdefault(path, []).append(c)

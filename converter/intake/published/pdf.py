@@ -1,0 +1,171 @@
+"""PDF with a text layer (a Word/WPS export) -> :class:`Document`, with pdfplumber.
+
+Tables come from the ruling lines (pdfplumber's cell boxes) put on a grid of their distinct x and y
+edges, so merged cells keep their spans; each word goes to the cell holding its centre. Running text
+is the words outside tables, cut into paragraphs at first-line indents and short last lines. A page
+without text but with a picture is recorded as a picture page: its tables cannot be read."""
+from __future__ import annotations
+
+import bisect
+import warnings
+
+from ...findings import make
+from .document import Cell, Document, Paragraph, Table
+
+MAX_PAGES = 200
+_SNAP = 2.0          # points: edges closer than this are one grid line
+
+
+def read_pdf(path: str) -> Document:
+    """A PDF file -> Document; encrypted, damaged or scanned files give problems, not exceptions."""
+    doc = Document(file=path, kind="pdf")
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError:      # pragma: no cover - a dependency of the package
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="未安装 pdfplumber，无法读取 PDF"))
+        return doc
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pdfplumber.open(path) as pdf:
+                if len(pdf.pages) > MAX_PAGES:
+                    doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"PDF 共 {len(pdf.pages)} 页"))
+                    return doc
+                meta_title = pdf.metadata.get("Title") if isinstance(pdf.metadata, dict) else None
+                if isinstance(meta_title, str):
+                    doc.title = meta_title.strip()
+                for number, page in enumerate(pdf.pages, 1):
+                    _page(page, number, doc)
+                    page.close()
+    except PDFPasswordIncorrect:
+        doc.problems.append(make("PUB_PDF_ENCRYPTED"))
+        return doc
+    except Exception as e:    # pdfminer raises many kinds on damaged files; none may stop a batch
+        name = type(e).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(e).lower():
+            doc.problems.append(make("PUB_PDF_ENCRYPTED"))
+        else:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{name}: {e}）"[:200]))
+        return doc
+    for i, t in enumerate(doc.tables, 1):
+        t.index = i
+    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables:
+        if doc.images:
+            doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
+    return doc
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v - _SNAP)
+    return min(i, len(edges) - 1)
+
+
+def _page(page, number: int, doc: Document) -> None:
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    if not words and page.images:
+        doc.images.append(number)
+        return
+    if page.images and any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 20000 for im in page.images):
+        doc.images.append(number)
+    boxes = []
+    for found in page.find_tables():
+        cells = [c for c in found.cells if c]
+        if not cells:
+            continue
+        xs = _snap([c[0] for c in cells] + [c[2] for c in cells])
+        ys = _snap([c[1] for c in cells] + [c[3] for c in cells])
+        placed = []
+        for x0, top, x1, bottom in cells:
+            col, row = _index(xs, x0), _index(ys, top)
+            colspan = max(1, _index(xs, x1) - col)
+            rowspan = max(1, _index(ys, bottom) - row)
+            placed.append([row, col, rowspan, colspan, (x0, top, x1, bottom), []])
+        boxes.append((found.bbox, placed))
+    rest = []
+    for w in words:
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        box = next((b for b in boxes if b[0][0] - 1 <= cx <= b[0][2] + 1 and b[0][1] - 1 <= cy <= b[0][3] + 1), None)
+        if box is None:
+            rest.append(w)
+            continue
+        for p in box[1]:
+            b = p[4]
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                p[5].append(w)
+                break
+    for _, placed in boxes:
+        width = max(p[1] + p[3] for p in placed)
+        multi = sorted({p[0] for p in placed if p[3] < width})
+        kept = []
+        for p in placed:
+            # a page frame drawn as a table: one-column tables and full-width rows above or below
+            # the real grid hold running text
+            frame = width <= 1 or not multi or (p[3] == width and p[2] == 1 and (p[0] < multi[0] or p[0] > multi[-1]))
+            if frame:
+                rest.extend(p[5])
+            else:
+                kept.append(p)
+        if len(kept) < 2:
+            continue
+        first = min(p[0] for p in kept)
+        doc.tables.append(Table([Cell(p[0] - first, p[1], p[2], p[3], _lines(p[5]), number) for p in kept],
+                                page=number))
+    doc.paragraphs.extend(_paragraphs(rest, number))
+
+
+def _group_lines(words: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def _join(line: list[dict]) -> str:
+    out = ""
+    prev = None
+    for w in line:
+        if prev is not None and w["x0"] - prev["x1"] > 3:
+            out += " "
+        out += w["text"]
+        prev = w
+    return out
+
+
+def _lines(words: list[dict]) -> str:
+    return "\n".join(_join(line) for line in _group_lines(words))
+
+
+def _paragraphs(words: list[dict], page: int) -> list[Paragraph]:
+    lines = _group_lines(words)
+    if not lines:
+        return []
+    left = min(line[0]["x0"] for line in lines)
+    right = max(line[-1]["x1"] for line in lines)
+    out: list[Paragraph] = []
+    current = ""
+    prev_short = True
+    for line in lines:
+        text = _join(line)
+        indent = line[0]["x0"] - left > 12
+        if current and (indent or prev_short):
+            out.append(Paragraph(current, page))
+            current = ""
+        current += text
+        prev_short = right - line[-1]["x1"] > 24
+    if current:
+        out.append(Paragraph(current, page))
+    return out

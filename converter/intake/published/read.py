@@ -1,0 +1,220 @@
+"""A published report file -> :class:`converter.reader.ReadResult`: sniff what it is from its bytes,
+parse it into a :class:`Document`, read the tables by their labels under the format they fit
+(2019 or 2021), read the narrative, and collect the findings with locations a reader of that
+document can find (「表三「（七）总计」行「自然人」列，第 3 页」)."""
+from __future__ import annotations
+
+import os
+import zipfile
+
+from ...findings import make
+from ...formats import FORMATS
+from ...model import ITEMS, Format, Path
+from ...reader import ReadResult
+from .document import Document
+from .match import Matched, classify, match_tables, parse_number, sheet_of
+from .narrative import read_narrative
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_kind(path: str | os.PathLike) -> str | None:
+    """"xlsx", "docx", "html", "pdf" or "doc" (an old binary Word/WPS file) from the file's first
+    bytes (and, for a zip, its part names); None for anything else or an unreadable file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(_OLE):
+        # Word 97–2003 and WPS files are OLE containers; so are .xls and encrypted OOXML files
+        try:
+            with open(path, "rb") as fh:
+                blob = fh.read(1 << 20)
+        except OSError:
+            return None
+        if "WordDocument".encode("utf-16-le") in blob or b"W\x00P\x00S" in blob:
+            return "doc"
+        return None
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return None
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<!--", b"<?xml", b"<body", b"<div",
+                        b"<table", b"<p", b"<title")) or b"<html" in head.lower():
+        return "html"
+    return None
+
+
+def parse(path: str, kind: str) -> Document:
+    """The Document of a file of a known kind."""
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx(path)
+    if kind == "html":
+        from .html import read_html
+        return read_html(path)
+    from .pdf import read_pdf
+    return read_pdf(path)
+
+
+def read_published(path: str | os.PathLike) -> ReadResult:
+    """A Word file, web page or PDF -> ReadResult (file, data, format_id, locations, findings,
+    reported). `data` is shaped as schema/report-<format>.schema.json with None for every blank or
+    unreadable cell; totals are as printed. Never raises for a bad file: its findings say why."""
+    result = ReadResult(file=str(path))
+    if not os.path.exists(path):
+        result.findings.append(make("FILE_MISSING"))
+        return result
+    if os.path.getsize(path) == 0:
+        result.findings.append(make("FILE_EMPTY"))
+        return result
+    kind = sniff_kind(path)
+    if kind == "doc":
+        result.findings.append(make("PUB_DOC_OLD", detail=""))
+        return result
+    if kind not in ("docx", "html", "pdf"):
+        detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
+        result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
+        return result
+    doc = parse(str(path), kind)
+    return read_document(doc, result)
+
+
+def read_document(doc: Document, result: ReadResult) -> ReadResult:
+    """Fill `result` from a parsed Document."""
+    result.findings.extend(doc.problems)
+    if doc.problems and not doc.tables and not doc.paragraphs:
+        return result
+    matches = [match_tables(doc, fmt) for fmt in FORMATS.values()]
+    matches.sort(key=lambda m: -m.score)
+    best = matches[0]
+    if best.score == 0:
+        if doc.images:
+            result.findings.append(make("PUB_TABLE_IS_IMAGE", detail="（文中的表格是图片，不是文字）"))
+        elif not any(f.code == "PUB_TABLE_IS_IMAGE" for f in doc.problems):
+            detail = "（文中没有表格）" if not doc.tables else f"（文中 {len(doc.tables)} 个表格都不是年报统计表）"
+            result.findings.append(make("PUB_NOT_REPORT", detail=detail))
+        return result
+    if len(matches) > 1 and matches[1].score == best.score:
+        result.findings.append(make("PUB_FORMAT_UNDETECTED", detail="两种格式的表格标签都符合，表格无法区分"))
+        return result
+    fmt = best.fmt
+    result.format_id = fmt.id
+    result.data = _data(doc, fmt, best, result)
+    return result
+
+
+def _where(fmt: Format, path: Path, page: int | None) -> tuple[str, str]:
+    text = fmt.describe(path)
+    return sheet_of(path[1]), text + (f"，第 {page} 页" if page else "")
+
+
+def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
+    narrative = read_narrative(doc.paragraphs, fmt, doc.title)
+    fields: dict = {}
+    for _, f in fmt.fields():
+        value = narrative.fields.get(f.key)
+        if value is None and f.kind in ("text", "line"):
+            value = ""
+        if value is None and f.kind == ITEMS:
+            value = []
+        fields[f.key] = value
+    result.findings.extend(narrative.findings)
+    result.reported.update(("fields", k) for k in narrative.reported)
+    tables: dict = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
+    findings = result.findings
+    pages = {p: (cells[0].page if cells else None) for p, cells in m.raw.items()}
+    for t in fmt.tables():
+        found = t.key in m.tables_found
+        if not found:
+            absent_block = fmt.id == "2019" and t.key == "a9"
+            code = "PUB_TABLE_NOT_FOUND"
+            if doc.images and not absent_block:
+                findings.append(make("PUB_TABLE_IS_IMAGE", sheet=sheet_of(t.key),
+                                     detail=f"：{sheet_of(t.key)}（{t.name}）"))
+            elif absent_block:
+                findings.append(make("PUB_BLOCK_ABSENT", sheet=sheet_of(t.key), what=t.name))
+            else:
+                findings.append(make(code, sheet=sheet_of(t.key), what=f"{sheet_of(t.key)}（{t.name}）"))
+        for r in t.rows:
+            row_found = (t.key, r.key) in m.rows_found
+            if found and not row_found and not (m.merged_other is not None and r.key in ("other1", "other2")):
+                findings.append(make("PUB_ROW_NOT_FOUND", sheet=sheet_of(t.key), cell=f"「{r.label}」行",
+                                     what=sheet_of(t.key), actual=r.label))
+            for c in t.columns:
+                path = ("tables", t.key, r.key, c.key)
+                result.locations[path] = _where(fmt, path, pages.get(path))
+                tables[t.key][r.key][c.key] = None
+                if not found or not row_found:
+                    result.reported.add(path)
+                    continue
+                if (t.key, c.key) not in m.cols_found:
+                    result.reported.add(path)
+                    continue
+                tables[t.key][r.key][c.key] = _value(fmt, path, m.raw.get(path, []), c.kind, result)
+        if found:
+            for c in t.columns:
+                if (t.key, c.key) not in m.cols_found and any((t.key, r.key) in m.rows_found for r in t.rows):
+                    findings.append(make("PUB_COLUMN_NOT_FOUND", sheet=sheet_of(t.key), what=sheet_of(t.key),
+                                         actual=c.label))
+    if m.merged_other is not None:
+        where = _where(fmt, ("tables", "p3", "other3", "natural"), m.merged_other.page)
+        findings.append(make("PUB_ROW_MERGED", sheet=where[0], cell="「（六）其他处理」行",
+                             what="表三「（六）其他处理」"))
+        for c in fmt.table("p3").columns:
+            for key in ("other1", "other2"):
+                result.reported.add(("tables", "p3", key, c.key))
+    for path, finding in m.findings:
+        findings.append(finding)
+    return {"format": fmt.id, "fields": fields, "tables": tables}
+
+
+def _value(fmt: Format, path: Path, cells: list, kind: str, result: ReadResult):
+    sheet, where = result.locations[path]
+    what = f"{sheet}{fmt.describe(path)}"
+    texts = [c.text for c in cells]
+    if any(t.startswith("\x00") for t in texts):
+        shown = texts[0].lstrip("\x00").replace("\n", " ")
+        if classify(shown) != "empty":
+            result.findings.append(make("PUB_CELL_AMBIGUOUS", sheet=sheet, cell=where, what=what, actual=shown))
+            result.reported.add(path)
+        return None
+    filled = [t for t in texts if classify(t) != "empty"]
+    if not filled:
+        return None
+    if len(filled) > 1:
+        joined = "".join(t.strip() for t in filled)
+        value = parse_number(joined, kind) if all(classify(t) == "number" for t in filled) else None
+        if value is None:
+            result.findings.append(make("PUB_CELL_UNREADABLE", sheet=sheet, cell=where, what=what,
+                                        actual=" ".join(filled)))
+            result.reported.add(path)
+            return None
+        result.findings.append(make("PUB_CELL_SPLIT", sheet=sheet, cell=where, what=what,
+                                    actual="、".join(t.strip() for t in filled), expected=value))
+        return value
+    text = filled[0]
+    cls = classify(text)
+    if cls == "dash":
+        result.findings.append(make("PUB_CELL_DASH", sheet=sheet, cell=where, what=what, actual=text.strip()))
+        result.reported.add(path)
+        return None
+    value = parse_number(text, kind) if cls == "number" else None
+    if value is None:
+        result.findings.append(make("PUB_CELL_UNREADABLE", sheet=sheet, cell=where, what=what,
+                                    actual=text.strip().replace("\n", " ")))
+        result.reported.add(path)
+    return value
