@@ -46,9 +46,9 @@ SUBHEAD_WORDS: dict[str, tuple[str, ...]] = {
     "onrequest": ("依申请公开",),
     "management": ("政府信息管理", "信息管理"),
     "platform": ("平台建设", "公开平台"),
-    "supervision": ("监督保障", "监督考核", "保障"),
+    "supervision": ("监督保障", "监督考核", "保障", "监督"),
     "problems": ("存在的主要问题", "主要问题", "存在问题", "存在的问题"),
-    "improvements": ("改进情况", "改进措施", "整改措施", "改进方向", "下一步"),
+    "improvements": ("改进情况", "整改措施", "整改情况", "改进措施", "改进方向", "下一步"),
 }
 
 # What a cell holds instead of a number when there is nothing to report.

@@ -15,14 +15,16 @@ from .labels import norm
 PARTS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
          "存在的主要问题及改进情况", "其他需要报告的事项")
 NUMERALS = "一二三四五六"
+PART_WORDS = (("总体情况", "概述", "基本情况"), ("主动公开",), ("申请",), ("复议", "诉讼"), ("问题",), ("其他",))
 _SECTION_OF_PART = {1: "overview", 5: "problems", 6: "other"}
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^第\d+页,?共\d+页$")
 _TITLE = re.compile(r"^(?P<unit>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?"
                     r"(?:政府信息公开|政务公开|信息公开|政府信息)[^。，,]{0,10}?(?:年度报告|年报|工作报告|报告)")
 _FOOTER = ("版权所有", "网站标识码", "ICP备", "主办单位", "打印本页", "关闭窗口", "扫一扫在手机", "网站地图",
            "相关链接", "【打印】", "【关闭】", "分享到", "上一篇", "下一篇", "公网安备", "技术支持")
+_WEBSITE = re.compile(r"本报告(?:电子版)?可在(.{2,80}?)(?:查阅|下载|查询)")
 _SUBHEAD = re.compile(r"^\(([一二三四五六七八九十])\)")
-_FEE_NONE = re.compile(r"未收取|没有收取|不收取|未收费|免收|均未收|无收取|未产生|未发生|零收费")
+_FEE_NONE = re.compile(r"未收取|没有收取|不收取|未收费|免收|均未收|无收取|未产生|未发生|零收费|没有发生")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 
 
@@ -57,6 +59,9 @@ def part_of(text: str) -> tuple[int, str] | None:
         key = norm(name)
         if rest.startswith(key):
             return k, _after(text, len(key), m.end())
+    # a heading worded otherwise (「五、存在的主要问题及整改措施」): short, with the part's key word
+    if len(rest) <= 30 and "。" not in rest and any(w in rest for w in PART_WORDS[k - 1]):
+        return k, ""
     return None
 
 
@@ -107,7 +112,7 @@ def read_title(paragraphs: list[Paragraph], stop: int, doc_title: str) -> tuple[
 
 
 def _unit(text: str) -> str:
-    return re.sub(r"^(关于|公布)", "", text).rstrip("的")
+    return re.sub(r"^(标题|名称|题目|文件名称|信息名称|主题)[:：]", "", re.sub(r"^(关于|公布)", "", text)).rstrip("的")
 
 
 def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> Narrative:
@@ -144,6 +149,9 @@ def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> 
     f["website"] = f["contact"] = f["phone"] = ""
     preface = [p.text for p in paras[title_at + 1:stop]] if title_at >= 0 else []
     f["preface"] = "\n".join(preface) if heads else ""
+    where = _WEBSITE.search(f["preface"])
+    if where:
+        f["website"] = where.group(1)
     for k, name in enumerate(PARTS, 1):
         if k not in heads:
             out.findings.append(make("PUB_PART_MISSING", what=NUMERALS[k - 1], expected=f"{NUMERALS[k - 1]}、{name}"))
@@ -233,12 +241,12 @@ def read_fee(lines: list[str]):
     None when no sentence states it."""
     for line in lines:
         for sentence in re.split(r"[。；;!！]", line):
-            if "处理费" not in sentence:
+            if "处理费" not in sentence and not ("收费" in sentence and "信息公开" in sentence):
                 continue
             s = re.sub(r"[\s,，]", "", sentence)
             if _FEE_NONE.search(s):
                 return 0
-            m = _AMOUNT.search(s[s.index("处理费"):]) or _AMOUNT.search(s)
+            m = _AMOUNT.search(s[s.find("费"):])
             if m:
                 value = float(m.group(1)) * (10000 if m.group(2) == "万元" else 1)
                 return int(value) if value.is_integer() else round(value, 2)

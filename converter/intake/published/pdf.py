@@ -7,6 +7,7 @@ without text but with a picture is recorded as a picture page: its tables cannot
 from __future__ import annotations
 
 import bisect
+import re
 import warnings
 
 from ...findings import make
@@ -50,6 +51,7 @@ def read_pdf(path: str) -> Document:
         return doc
     for i, t in enumerate(doc.tables, 1):
         t.index = i
+    doc.paragraphs = _join_pages(doc.paragraphs)
     if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables:
         if doc.images:
             doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
@@ -168,4 +170,25 @@ def _paragraphs(words: list[dict], page: int) -> list[Paragraph]:
         prev_short = right - line[-1]["x1"] > 24
     if current:
         out.append(Paragraph(current, page))
+    return out
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$")
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+|\d+[、.．])")
+_ENDS = tuple("。！？；：!?;:）)”")
+
+
+def _join_pages(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A paragraph cut by a page break is one paragraph: the first text of a page continues the
+    last of the page before when that one stops mid-sentence. Page numbers are dropped."""
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        if _PAGE_NUMBER.match(p.text):
+            continue
+        prev = out[-1] if out else None
+        if (prev is not None and prev.page != p.page and not prev.text.rstrip().endswith(_ENDS)
+                and len(prev.text) > 40 and not _HEADING.match(p.text)):
+            out[-1] = Paragraph(prev.text + p.text, prev.page)
+        else:
+            out.append(p)
     return out

@@ -117,9 +117,17 @@ def read_document(doc: Document, result: ReadResult) -> ReadResult:
     return result
 
 
+def describe(fmt: Format, path: Path) -> str:
+    """A cell as a reader of the printed table names it: 「（七）总计」行「自然人」列; in a table without
+    row labels (表四) the column by its whole header, 「行政诉讼·复议后起诉·总计」列."""
+    t = fmt.table(path[1])
+    if t.rows[0].path:
+        return fmt.describe(path)
+    return f"「{'·'.join(t.column(path[3]).path)}」列"
+
+
 def _where(fmt: Format, path: Path, page: int | None) -> tuple[str, str]:
-    text = fmt.describe(path)
-    return sheet_of(path[1]), text + (f"，第 {page} 页" if page else "")
+    return sheet_of(path[1]), describe(fmt, path) + (f"，第 {page} 页" if page else "")
 
 
 def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
@@ -132,6 +140,9 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
         if value is None and f.kind == ITEMS:
             value = []
         fields[f.key] = value
+    for section, f in fmt.fields():
+        part = section.heading or "标题和前言"
+        result.locations[("fields", f.key)] = (part, f"「{f.heading or f.label}」")
     result.findings.extend(narrative.findings)
     result.reported.update(("fields", k) for k in narrative.reported)
     tables: dict = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
@@ -184,7 +195,7 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
 
 def _value(fmt: Format, path: Path, cells: list, kind: str, result: ReadResult):
     sheet, where = result.locations[path]
-    what = f"{sheet}{fmt.describe(path)}"
+    what = f"{sheet}{describe(fmt, path)}"
     texts = [c.text for c in cells]
     if any(t.startswith("\x00") for t in texts):
         shown = texts[0].lstrip("\x00").replace("\n", " ")
