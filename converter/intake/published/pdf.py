@@ -152,7 +152,7 @@ def _lines(words: list[dict]) -> str:
 
 
 def _paragraphs(words: list[dict], page: int) -> list[Paragraph]:
-    lines = _group_lines(words)
+    lines = [line for line in _group_lines(words) if not _PAGE_NUMBER.match(_join(line))]
     if not lines:
         return []
     left = min(line[0]["x0"] for line in lines)
