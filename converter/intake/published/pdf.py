@@ -43,11 +43,13 @@ def read_pdf(path: str) -> Document:
         doc.problems.append(make("PUB_PDF_ENCRYPTED"))
         return doc
     except Exception as e:    # pdfminer raises many kinds on damaged files; none may stop a batch
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(e).lower():
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
+        name = type(inner).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(inner).lower():
             doc.problems.append(make("PUB_PDF_ENCRYPTED"))
         else:
-            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{name}: {e}）"[:200]))
+            detail = f"{name}: {inner}" if str(inner) else name
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{detail}）"[:200]))
         return doc
     for i, t in enumerate(doc.tables, 1):
         t.index = i

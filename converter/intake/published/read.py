@@ -71,6 +71,13 @@ def parse(path: str, kind: str) -> Document:
 
 
 def read_published(path: str | os.PathLike) -> ReadResult:
+    """See :func:`_read`; every finding carries the file's path."""
+    result = _read(path)
+    result.findings = [f.with_file(result.file) for f in result.findings]
+    return result
+
+
+def _read(path: str | os.PathLike) -> ReadResult:
     """A Word file, web page or PDF -> ReadResult (file, data, format_id, locations, findings,
     reported). `data` is shaped as schema/report-<format>.schema.json with None for every blank or
     unreadable cell; totals are as printed. Never raises for a bad file: its findings say why."""

@@ -1,0 +1,155 @@
+"""Bad inputs to the published-report reader: each gets a clear Chinese finding and no exception,
+and reading goes on with the next file."""
+from __future__ import annotations
+
+import shutil
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+
+from converter.findings import ERROR
+from converter.intake.published import read_published, sniff_kind
+from office import soffice
+from published_truth import FIXTURES
+
+
+def _codes(r):
+    return [f.code for f in r.findings]
+
+
+def _only_errors_no_data(r, code):
+    assert r.data is None
+    assert all(f.file == r.file for f in r.findings)     # each finding names its file
+    assert code in _codes(r)
+    f = next(f for f in r.findings if f.code == code)
+    assert f.severity == ERROR and any("\u4e00" <= ch <= "\u9fff" for ch in f.message)
+    return f
+
+
+def test_word_file_that_is_not_a_report(tmp_path):
+    doc = WordDocument()
+    doc.add_paragraph("关于召开2024年度安全生产工作会议的通知")
+    doc.add_paragraph("各科室：定于下周一召开会议，请准时参加。")
+    table = doc.add_table(rows=3, cols=3)
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            cell.text = ["姓名", "科室", "电话"][j] if i == 0 else f"{i}{j}"
+    path = tmp_path / "会议通知.docx"
+    doc.save(path)
+    f = _only_errors_no_data(read_published(path), "PUB_NOT_REPORT")
+    assert "不是政府信息公开工作年度报告" in f.message and "1 个表格" in f.message
+
+
+def test_web_page_without_tables(tmp_path):
+    path = tmp_path / "新闻.html"
+    path.write_text("<html><head><meta charset='gbk'><title>新闻</title></head><body><p>今日要闻</p></body></html>",
+                    encoding="gbk")
+    f = _only_errors_no_data(read_published(path), "PUB_NOT_REPORT")
+    assert "文中没有表格" in f.message
+
+
+@pytest.mark.skipif(not soffice(), reason="LibreOffice is not installed")
+def test_encrypted_pdf(tmp_path, lo_profile):
+    import os
+    import subprocess
+    src = tmp_path / "年报.html"
+    src.write_text("<html><body><p>某某县2024年政府信息公开工作年度报告</p></body></html>", encoding="utf-8")
+    target = ('pdf:writer_web_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+              '"DocumentOpenPassword":{"type":"string","value":"secret"}}')
+    subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={lo_profile.as_uri()}",
+                    "--convert-to", target, "--outdir", str(tmp_path), str(src)], capture_output=True,
+                   timeout=180, env=dict(os.environ, HOME=str(lo_profile)), check=True)
+    pdf = tmp_path / "年报.pdf"
+    assert b"/Encrypt" in pdf.read_bytes()
+    assert sniff_kind(pdf) == "pdf"
+    f = _only_errors_no_data(read_published(pdf), "PUB_PDF_ENCRYPTED")
+    assert "密码" in f.message
+
+
+@pytest.mark.parametrize("cut", [200, 2000, 20000])
+def test_broken_pdf(tmp_path, cut):
+    src = (FIXTURES / "hongze_2023.pdf").read_bytes()
+    path = tmp_path / "截断.pdf"
+    path.write_bytes(src[:cut])
+    r = read_published(path)
+    assert r.data is None or r.findings
+    assert any(f.severity == ERROR for f in r.findings)
+
+
+def test_garbage_pdf(tmp_path):
+    path = tmp_path / "坏.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    f = _only_errors_no_data(read_published(path), "PUB_FILE_UNREADABLE")
+    assert "PDF" in f.message
+
+
+def _bomb(path: Path, size: int, lie: bool) -> None:
+    """A .docx whose document.xml inflates to `size` bytes; with `lie`, the zip declares it small."""
+    shutil.copy(FIXTURES / "pingtan_2024_word.docx", path)
+    with zipfile.ZipFile(FIXTURES / "pingtan_2024_word.docx") as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename == "word/document.xml":
+                with out.open("word/document.xml", "w", force_zip64=True) as fh:
+                    fh.write(b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'>")
+                    block = b" " * (1 << 20)
+                    for _ in range(size >> 20):
+                        fh.write(block)
+            else:
+                out.writestr(info, src.read(info))
+    if lie:
+        # declare 1000 bytes in the local and central headers: the reader must count what it inflates
+        data = bytearray(path.read_bytes())
+        name = b"word/document.xml"
+        i = data.find(b"PK\x03\x04")
+        while i != -1:
+            n = struct.unpack_from("<H", data, i + 26)[0]
+            if data[i + 30:i + 30 + n] == name:
+                struct.pack_into("<I", data, i + 22, 1000)
+            i = data.find(b"PK\x03\x04", i + 4)
+        i = data.find(b"PK\x01\x02")
+        while i != -1:
+            n = struct.unpack_from("<H", data, i + 28)[0]
+            if data[i + 46:i + 46 + n] == name and struct.unpack_from("<I", data, i + 24)[0] != 0xFFFFFFFF:
+                struct.pack_into("<I", data, i + 24, 1000)
+            i = data.find(b"PK\x01\x02", i + 4)
+        path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("lie", [False, True])
+def test_zip_bomb_docx(tmp_path, lie):
+    path = tmp_path / "炸弹.docx"
+    _bomb(path, 40 << 20, lie)
+    assert path.stat().st_size < 1 << 20
+    start = time.monotonic()
+    r = read_published(path)
+    assert time.monotonic() - start < 10
+    assert r.data is None
+    # told the truth, the declared size is refused; lied to, the inflated bytes are counted (or the
+    # damaged entry fails its size check): either way a finding, never 40 MB in memory
+    assert _codes(r) == (["PUB_FILE_UNREADABLE"] if lie else ["PUB_FILE_TOO_LARGE"])
+    assert r.findings[0].file == str(path)
+
+
+def test_old_word_and_unknown_files(tmp_path):
+    missing = read_published(tmp_path / "无.docx")
+    assert _codes(missing) == ["FILE_MISSING"]
+    empty = tmp_path / "空.docx"
+    empty.write_bytes(b"")
+    assert _codes(read_published(empty)) == ["FILE_EMPTY"]
+    picture = tmp_path / "图.html"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    assert sniff_kind(picture) is None
+    assert _codes(read_published(picture)) == ["PUB_KIND_UNKNOWN"]
+
+
+def test_a_batch_goes_on_after_bad_files(tmp_path):
+    bad = tmp_path / "坏.pdf"
+    bad.write_bytes(b"%PDF-1.4\nbroken")
+    good = FIXTURES / "pingtan_2024.html"
+    results = [read_published(p) for p in (bad, good, bad)]
+    assert [r.data is not None for r in results] == [False, True, False]
