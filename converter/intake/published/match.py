@@ -194,7 +194,8 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
         unlabelled = [t for t in m.fmt.tables() if len(t.rows) == 1 and not t.rows[0].path]
         for t in unlabelled:
             colmap = _column_map(t, context, labels)
-            if len(set(colmap.values())) >= len(t.columns) // 2 and not label_texts:
+            # a whole block of its header (表四 may be printed block by block)
+            if len(set(colmap.values())) >= min(5, len(t.columns)) and not label_texts:
                 _take(t, t.rows[0], row_cells, colmap, m)
                 return True
         return False
