@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
+from office import soffice
+from published_truth import FIXTURES
 
 from converter.findings import ERROR
 from converter.intake.published import read_published, sniff_kind
-from office import soffice
-from published_truth import FIXTURES
 
 
 def _codes(r):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from published_truth import FIXTURES, cells, load
 
 from converter.checks import Context, check_report
 from converter.findings import ERROR, has_errors
 from converter.formats import get
 from converter.intake.published import read_published, sniff_kind
-from published_truth import FIXTURES, cells, load
 
 REPORTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".html", ".pdf", ".docx"))
 RULES = ("P3_ROW_TOTAL", "P3_RESULT_TOTAL", "P3_COLUMN_BALANCE", "P4_BLOCK_TOTAL")

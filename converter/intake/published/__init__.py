@@ -5,6 +5,6 @@ Public entry points: :func:`read_published` (a file -> :class:`converter.reader.
 :func:`sniff_kind` (what a file is, from its bytes)."""
 from __future__ import annotations
 
-from .read import read_published, sniff_kind  # noqa: E402
+from .read import read_published, sniff_kind
 
 __all__ = ["read_published", "sniff_kind"]

@@ -124,9 +124,8 @@ def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, 
     hits = labels.rows.get(last)
     if hits and len(hits) == 1 and last not in labels.header_words:
         return hits[0][0], hits[0][1], "exact"
-    if last in labels.parents and len(label_texts) >= 1:
-        table, rows = labels.parents[last]
-        return table, None, "merged"
+    if last in labels.parents:
+        return labels.parents[last][0], None, "merged"
     stripped = strip_number(last)
     hits = labels.rows.get(stripped)
     if hits and len(hits) == 1 and stripped not in labels.header_words and stripped != last:
@@ -185,18 +184,18 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
             value_cells.append(c)
         elif t and (k == "text" or not data_cols):
             label_cells.append((c, t))
-    label_texts = []
+    label_texts: list[str] = []
     for _, t in label_cells:
         if not label_texts or label_texts[-1] != t:
             label_texts.append(t)
     found = _row_of(label_texts, labels, m)
     if found is None:
         unlabelled = [t for t in m.fmt.tables() if len(t.rows) == 1 and not t.rows[0].path]
-        for t in unlabelled:
-            colmap = _column_map(t, context, labels)
+        for bare in unlabelled:
+            colmap = _column_map(bare, context, labels)
             # a whole block of its header (表四 may be printed block by block)
-            if len(set(colmap.values())) >= min(5, len(t.columns)) and not label_texts:
-                _take(t, t.rows[0], row_cells, colmap, m)
+            if len(set(colmap.values())) >= min(5, len(bare.columns)) and not label_texts:
+                _take(bare, bare.rows[0], row_cells, colmap, m)
                 return True
         return False
     table, row, how = found

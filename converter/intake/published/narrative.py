@@ -165,10 +165,10 @@ def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> 
         bodies[k] = lines
     _overview(bodies.get(1), f)
     _problems(bodies.get(5), f)
-    other = bodies.get(6)
-    f["othertext"] = "\n".join(other or [])
-    fee = read_fee(other or [])
-    if fee is None and other is None:
+    part_six = bodies.get(6)
+    f["othertext"] = "\n".join(part_six or [])
+    fee = read_fee(part_six or [])
+    if fee is None and part_six is None:
         fee = read_fee([p.text for p in paras])
     f["fee"] = fee
     if fee is None:

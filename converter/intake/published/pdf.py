@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
+from dataclasses import dataclass, field
 
 from ...findings import make
 from .document import Cell, Document, Paragraph, Table
@@ -42,7 +43,7 @@ def read_pdf(path: str) -> Document:
     except PDFPasswordIncorrect:
         doc.problems.append(make("PUB_PDF_ENCRYPTED"))
         return doc
-    except Exception as e:    # pdfminer raises many kinds on damaged files; none may stop a batch
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on damaged files; none may stop a batch
         inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
         name = type(inner).__name__
         if "Password" in name or "Encrypt" in name or "password" in str(inner).lower():
@@ -54,9 +55,8 @@ def read_pdf(path: str) -> Document:
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     doc.paragraphs = _join_pages(doc.paragraphs)
-    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables:
-        if doc.images:
-            doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
+    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables and doc.images:
+        doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
     return doc
 
 
@@ -80,7 +80,7 @@ def _page(page, number: int, doc: Document) -> None:
         return
     if page.images and any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 20000 for im in page.images):
         doc.images.append(number)
-    boxes = []
+    boxes: list[tuple[tuple, list[_Placed]]] = []
     for found in page.find_tables():
         cells = [c for c in found.cells if c]
         if not cells:
@@ -90,9 +90,8 @@ def _page(page, number: int, doc: Document) -> None:
         placed = []
         for x0, top, x1, bottom in cells:
             col, row = _index(xs, x0), _index(ys, top)
-            colspan = max(1, _index(xs, x1) - col)
-            rowspan = max(1, _index(ys, bottom) - row)
-            placed.append([row, col, rowspan, colspan, (x0, top, x1, bottom), []])
+            placed.append(_Placed(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col),
+                                  (x0, top, x1, bottom)))
         boxes.append((found.bbox, placed))
     rest = []
     for w in words:
@@ -102,28 +101,40 @@ def _page(page, number: int, doc: Document) -> None:
             rest.append(w)
             continue
         for p in box[1]:
-            b = p[4]
+            b = p.bbox
             if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
-                p[5].append(w)
+                p.words.append(w)
                 break
     for _, placed in boxes:
-        width = max(p[1] + p[3] for p in placed)
-        multi = sorted({p[0] for p in placed if p[3] < width})
+        width = max(p.col + p.colspan for p in placed)
+        multi = sorted({p.row for p in placed if p.colspan < width})
         kept = []
         for p in placed:
             # a page frame drawn as a table: one-column tables and full-width rows above or below
             # the real grid hold running text
-            frame = width <= 1 or not multi or (p[3] == width and p[2] == 1 and (p[0] < multi[0] or p[0] > multi[-1]))
+            frame = width <= 1 or not multi or (p.colspan == width and p.rowspan == 1
+                                                 and (p.row < multi[0] or p.row > multi[-1]))
             if frame:
-                rest.extend(p[5])
+                rest.extend(p.words)
             else:
                 kept.append(p)
         if len(kept) < 2:
             continue
-        first = min(p[0] for p in kept)
-        doc.tables.append(Table([Cell(p[0] - first, p[1], p[2], p[3], _lines(p[5]), number) for p in kept],
-                                page=number))
+        first = min(p.row for p in kept)
+        doc.tables.append(Table([Cell(p.row - first, p.col, p.rowspan, p.colspan, _lines(p.words), number)
+                                 for p in kept], page=number))
     doc.paragraphs.extend(_paragraphs(rest, number))
+
+
+@dataclass
+class _Placed:
+    """A cell box of a pdfplumber table put on its grid, with the words whose centre it holds."""
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple
+    words: list[dict] = field(default_factory=list)
 
 
 def _group_lines(words: list[dict]) -> list[list[dict]]:

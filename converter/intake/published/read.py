@@ -189,14 +189,13 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
                     findings.append(make("PUB_COLUMN_NOT_FOUND", sheet=sheet_of(t.key), what=sheet_of(t.key),
                                          actual=c.label))
     if m.merged_other is not None:
-        where = _where(fmt, ("tables", "p3", "other3", "natural"), m.merged_other.page)
-        findings.append(make("PUB_ROW_MERGED", sheet=where[0], cell="「（六）其他处理」行",
+        page = f"，第 {m.merged_other.page} 页" if m.merged_other.page else ""
+        findings.append(make("PUB_ROW_MERGED", sheet="表三", cell="「（六）其他处理」行" + page,
                              what="表三「（六）其他处理」"))
         for c in fmt.table("p3").columns:
             for key in ("other1", "other2"):
                 result.reported.add(("tables", "p3", key, c.key))
-    for path, finding in m.findings:
-        findings.append(finding)
+    findings.extend(finding for _, finding in m.findings)
     return {"format": fmt.id, "fields": fields, "tables": tables}
 
 
