@@ -19,7 +19,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
 _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W + "pPr",
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
-_BREAKS = {W + "br", W + "cr"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -51,6 +50,8 @@ def read_docx(path: str) -> Document:
     except etree.LxmlError as e:
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档内容无法解析（{e}）"[:200]))
         return doc
+    # tracked deletions, moved-away text, field codes and fallback copies of drawings are not shown
+    etree.strip_elements(root, *_SKIP - {W + "rPr", W + "pPr"}, with_tail=False)
     body = root.find(W + "body")
     if body is not None:
         _walk(body, doc)
@@ -77,28 +78,13 @@ def _walk(container, doc: Document) -> None:
                 _walk(content, doc)
 
 
+_SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+
+
 def paragraph_text(p) -> str:
-    """The text a reader sees in a paragraph: runs, hyperlinks, inserted text, field results."""
-    out: list[str] = []
-    _collect(p, out)
-    return "".join(out)
-
-
-def _collect(el, out: list[str]) -> None:
-    for child in el:
-        tag = child.tag
-        if tag in _SKIP or not isinstance(tag, str):
-            continue
-        if tag == _T:
-            out.append(child.text or "")
-        elif tag == W + "tab":
-            out.append(" ")
-        elif tag in _BREAKS:
-            out.append("\n")
-        elif tag == W + "noBreakHyphen":
-            out.append("-")
-        else:
-            _collect(child, out)
+    """The text a reader sees in a paragraph: runs, hyperlinks, inserted text, field results (what is
+    not shown was stripped from the tree when it was parsed)."""
+    return "".join(el.text or "" if el.tag == _T else _SHOWN[el.tag] for el in p.iter(_T, *_SHOWN))
 
 
 def _val(el, name: str) -> str | None:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ...model import Format, Row, Table
+from ...model import Column, Format, Row, Table
 from .aliases import COLUMN_ALIASES, ROW_ALIASES
 
 _DROP = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”\"'‘’「」『』]+")
@@ -37,6 +37,8 @@ class Labels:
     parents: dict[str, tuple[Table, tuple[Row, ...]]]   # norm(group label) -> its rows, e.g. （六）其他处理
     header_words: frozenset[str]                    # every normalised header / title / corner label
     column_names: dict[str, set[str]]               # norm(official column label) -> its printed forms
+    by_leaf: dict[str, dict[str, list[Column]]]     # table key -> printed leaf form -> its columns
+    all_forms: frozenset[str]                       # every printed form of every column label
 
 
 @functools.lru_cache(maxsize=8)
@@ -68,5 +70,11 @@ def labels_of(fmt: Format) -> Labels:
             words.add(norm(t.title))
         if t.corner:
             words.add(norm(t.corner))
+    by_leaf: dict[str, dict[str, list[Column]]] = {}
+    for t in fmt.tables():
+        for c in t.columns:
+            for form in columns[norm(c.label)]:
+                by_leaf.setdefault(t.key, {}).setdefault(form, []).append(c)
     return Labels(rows=rows, parents={k: (v[0], tuple(v[1])) for k, v in parents.items()},
-                  header_words=frozenset(words), column_names=columns)
+                  header_words=frozenset(words), column_names=columns, by_leaf=by_leaf,
+                  all_forms=frozenset().union(*columns.values()))

@@ -9,11 +9,13 @@ stays null with a finding."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from ...findings import Finding, make
+from ...formats import FORMATS
 from ...model import COUNT, DELTA, Format, Path, Row, Table
 from .aliases import DASHES
 from .document import Cell, Document
@@ -45,6 +47,7 @@ class Matched:
         return len(self.rows_found) * 4 + len(self.cols_found)
 
 
+@functools.lru_cache(maxsize=65536)
 def classify(text: str) -> str:
     """"empty", "dash", "number" or "text" for a cell's text."""
     s = norm(text).replace(",", "")
@@ -76,11 +79,11 @@ def match_tables(doc: Document, fmt: Format) -> Matched:
     """Read every document table against `fmt`'s labels."""
     labels = labels_of(fmt)
     m = Matched(fmt)
-    context: dict[int, list[str]] = {}
+    context = _Context()
     last_width = -1
     for table in doc.tables:
         if table.width != last_width:
-            context = {}
+            context = _Context()
         last_width = table.width
         after_data = False
         for row_cells in table.rows():
@@ -88,13 +91,14 @@ def match_tables(doc: Document, fmt: Format) -> Matched:
             texts = [norm(c.text) for c in row_cells]
             if _is_header(texts, kinds, labels):
                 if after_data:
-                    context = {}
+                    context = _Context()
                     after_data = False
+                context.cache.clear()
                 for c, t in zip(row_cells, texts):
                     if not t:
                         continue
                     for g in range(c.col, c.col + c.colspan):
-                        stack = context.setdefault(g, [])
+                        stack = context.stacks.setdefault(g, [])
                         if not stack or stack[-1] != t:
                             stack.append(t)
                 continue
@@ -110,9 +114,19 @@ def _is_header(texts: list[str], kinds: list[str], labels: Labels) -> bool:
     return bool(filled) and all(t in labels.header_words for t in filled)
 
 
-def _data_columns(context: dict[int, list[str]], labels: Labels) -> set[int]:
-    forms = set().union(*labels.column_names.values()) if labels.column_names else set()
-    return {g for g, stack in context.items() if stack and stack[-1] in forms}
+@dataclass
+class _Context:
+    """The header labels above each grid column, and what was derived from them (until they change)."""
+    stacks: dict[int, list[str]] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)
+
+
+def _data_columns(context: _Context, labels: Labels) -> set[int]:
+    hit = context.cache.get("data")
+    if hit is None:
+        hit = context.cache["data"] = {g for g, stack in context.stacks.items()
+                                       if stack and stack[-1] in labels.all_forms}
+    return hit
 
 
 def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, Row, str] | tuple[Table, None, str] | None:
@@ -132,13 +146,23 @@ def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, 
         return hits[0][0], hits[0][1], "exact"
     if last in labels.header_words or len(last) < 4:
         return None
-    # a misprint: the one official label it is closest to, with the same item number
+    hit = _closest(last, m.fmt.id)
+    return None if hit is None else (hit[0], hit[1], "variant")
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(last: str, format_id: str) -> tuple[Table, Row] | None:
+    """A misprint: the one official row label `last` is closest to, with the same item number."""
+    labels = labels_of(FORMATS[format_id])
     best, best_ratio = None, 0.0
     second = 0.0
     for key, entries in labels.rows.items():
         if len(entries) != 1 or key in labels.header_words:
             continue
-        ratio = difflib.SequenceMatcher(None, last, key).ratio()
+        matcher = difflib.SequenceMatcher(None, last, key)
+        if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+            continue
+        ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio, second = entries[0], ratio, best_ratio
         elif ratio > second:
@@ -147,18 +171,25 @@ def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, 
         number = re.match(r"^(\d+\.|\(.\)|.、)", last)
         official = norm(best[1].label)
         if number is None or official.startswith(number.group(1)):
-            return best[0], best[1], "variant"
+            return best
     return None
 
 
-def _column_map(table: Table, context: dict[int, list[str]], labels: Labels) -> dict[int, str]:
+def _column_map(table: Table, context: _Context, labels: Labels) -> dict[int, str]:
     """grid column -> the key of `table`'s column heading it (by the header labels above it)."""
+    hit = context.cache.get(table.key)
+    if hit is None:
+        hit = context.cache[table.key] = _columns_of(table, context.stacks, labels)
+    return hit
+
+
+def _columns_of(table: Table, stacks: dict[int, list[str]], labels: Labels) -> dict[int, str]:
     out: dict[int, str] = {}
-    for g, stack in context.items():
+    leaves = labels.by_leaf.get(table.key, {})
+    for g, stack in stacks.items():
         if not stack:
             continue
-        leaf = stack[-1]
-        cands = [c for c in table.columns if leaf in labels.column_names.get(norm(c.label), ())]
+        cands = leaves.get(stack[-1], [])
         if len(cands) > 1:
             scored = []
             for c in cands:
@@ -173,7 +204,7 @@ def _column_map(table: Table, context: dict[int, list[str]], labels: Labels) -> 
     return out
 
 
-def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context: dict[int, list[str]],
+def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context: _Context,
               labels: Labels, m: Matched) -> bool:
     data_cols = _data_columns(context, labels)
     label_cells = []

@@ -134,7 +134,11 @@ def describe(fmt: Format, path: Path) -> str:
 
 
 def _where(fmt: Format, path: Path, page: int | None) -> tuple[str, str]:
-    return sheet_of(path[1]), describe(fmt, path) + (f"，第 {page} 页" if page else "")
+    names = fmt._cache.get("published_where")
+    if names is None:
+        names = fmt._cache["published_where"] = {p: (sheet_of(p[1]), describe(fmt, p)) for p in fmt.cell_paths()}
+    sheet, text = names[path]
+    return sheet, text + (f"，第 {page} 页" if page else "")
 
 
 def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
@@ -201,7 +205,7 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
 
 def _value(fmt: Format, path: Path, cells: list, kind: str, result: ReadResult):
     sheet, where = result.locations[path]
-    what = f"{sheet}{describe(fmt, path)}"
+    what = sheet + _where(fmt, path, None)[1]
     texts = [c.text for c in cells]
     if any(t.startswith("\x00") for t in texts):
         shown = texts[0].lstrip("\x00").replace("\n", " ")
