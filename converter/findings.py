@@ -82,6 +82,13 @@ CATALOGUE: dict[str, Code] = {
     "PUB_PART_MISSING": Code(WARNING, "缺少报告部分", "未找到第{what}部分（「{expected}」）的标题"),
     "PUB_PARTS_MERGED": Code(WARNING, "报告部分合并", "第{what}部分与第{actual}部分合在一个标题下（「{detail}」），文字无法分开"),
     "PUB_TITLE_UNREADABLE": Code(ERROR, "无法识别单位和年度", "无法从标题识别{what}{detail}"),
+    "PUB_URL_INVALID": Code(ERROR, "网址无效", "网址“{actual}”无效：{detail}"),
+    "PUB_URL_PRIVATE": Code(ERROR, "网址不在公共互联网", "网址“{actual}”指向内部网络地址（{detail}），为安全起见未访问；确需访问内部网站时请使用 --allow-private"),
+    "PUB_URL_UNREACHABLE": Code(ERROR, "网址无法访问", "无法访问“{actual}”：{detail}"),
+    "PUB_URL_TIMEOUT": Code(ERROR, "网站响应超时", "访问“{actual}”超时（{detail}），网站响应过慢或无响应"),
+    "PUB_URL_TOO_LARGE": Code(ERROR, "网页过大", "“{actual}”的内容超过 {detail}，不像年报网页，未读取"),
+    "PUB_URL_REDIRECTS": Code(ERROR, "网址跳转过多", "访问“{actual}”时跳转{detail}，未能到达页面"),
+    "PUB_URL_HTTP_ERROR": Code(ERROR, "网站返回错误", "访问“{actual}”时网站返回错误 {detail}"),
     "PUB_FEE_NOT_STATED": Code(WARNING, "未说明信息处理费", "第六部分未说明信息处理费收取情况，信息处理费未读取"),
 }
 

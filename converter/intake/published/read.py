@@ -4,6 +4,7 @@ parse it into a :class:`Document`, read the tables by their labels under the for
 document can find (「表三「（七）总计」行「自然人」列，第 3 页」)."""
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 
@@ -24,37 +25,47 @@ def sniff_kind(path: str | os.PathLike) -> str | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
+            if head.startswith(_OLE):
+                head += fh.read(1 << 20)
     except OSError:
         return None
+    if head.startswith(b"PK"):
+        return _zip_kind(path)
+    return sniff_bytes(head)
+
+
+def sniff_bytes(data: bytes) -> str | None:
+    """The same decision from a file's first bytes (a zip is told apart by its part names)."""
+    head = data[:4096]
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_OLE):
         # Word 97–2003 and WPS files are OLE containers; so are .xls and encrypted OOXML files
-        try:
-            with open(path, "rb") as fh:
-                blob = fh.read(1 << 20)
-        except OSError:
-            return None
+        blob = data[:1 << 20]
         if "WordDocument".encode("utf-16-le") in blob or b"W\x00P\x00S" in blob:
             return "doc"
         return None
     if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        return None
+        return _zip_kind(io.BytesIO(data))
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore").lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<!--", b"<?xml", b"<body", b"<div",
                         b"<table", b"<p", b"<title")) or b"<html" in head.lower():
         return "html"
+    return None
+
+
+def _zip_kind(source) -> str | None:
+    try:
+        with zipfile.ZipFile(source) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
     return None
 
 
