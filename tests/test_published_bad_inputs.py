@@ -153,3 +153,63 @@ def test_a_batch_goes_on_after_bad_files(tmp_path):
     good = FIXTURES / "pingtan_2024.html"
     results = [read_published(p) for p in (bad, good, bad)]
     assert [r.data is not None for r in results] == [False, True, False]
+
+
+def _png(path: Path, width: int = 600, height: int = 300) -> Path:
+    """A real grey-scale PNG (a stand-in for a table pasted as a picture)."""
+    import zlib
+    raw = b"".join(b"\x00" + bytes((x * 7 + y * 3) % 256 for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+PARTS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+
+
+def test_word_report_with_tables_pasted_as_pictures(tmp_path):
+    from docx.shared import Mm
+    picture = _png(tmp_path / "表.png")
+    doc = WordDocument()
+    doc.add_paragraph("某某县人民政府2024年政府信息公开工作年度报告")
+    for heading in PARTS:
+        doc.add_paragraph(heading)
+        doc.add_paragraph("本年度无。")
+        if heading[0] in "二三四":
+            doc.add_picture(str(picture), width=Mm(150))
+    path = tmp_path / "图片表格.docx"
+    doc.save(path)
+    f = _only_errors_no_data(read_published(path), "PUB_TABLE_IS_IMAGE")
+    assert "表格为图片，无法读取数字" in f.message
+
+
+@pytest.mark.skipif(not soffice(), reason="LibreOffice is not installed")
+def test_scanned_pdf(tmp_path, lo_profile):
+    from docx.shared import Mm
+    from office import convert
+    doc = WordDocument()
+    doc.add_picture(str(_png(tmp_path / "扫描.png")), width=Mm(150))
+    doc.save(tmp_path / "扫描件.docx")
+    pdf = convert(tmp_path / "扫描件.docx", tmp_path / "out", "pdf", lo_profile)
+    f = _only_errors_no_data(read_published(pdf), "PUB_TABLE_IS_IMAGE")
+    assert "扫描件" in f.message
+
+
+@pytest.mark.skipif(not soffice(), reason="LibreOffice is not installed")
+def test_old_word_file_is_read_through_libreoffice(tmp_path, lo_profile):
+    from office import convert
+    from published_truth import cells, load
+    src = tmp_path / "平潭2024.docx"
+    shutil.copy(FIXTURES / "pingtan_2024_word.docx", src)
+    doc = convert(src, tmp_path / "out", "doc:MS Word 97", lo_profile)
+    assert sniff_kind(doc) == "doc"
+    before = doc.read_bytes()
+    r = read_published(doc)
+    assert doc.read_bytes() == before
+    _, expected = cells(load("pingtan_2024"))
+    assert {p: r.data["tables"][p[1]][p[2]][p[3]] for p in expected} == expected

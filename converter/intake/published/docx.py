@@ -55,6 +55,8 @@ def read_docx(path: str) -> Document:
     body = root.find(W + "body")
     if body is not None:
         _walk(body, doc)
+        # pictures in the body (a table pasted as a picture cannot be read)
+        doc.images = [1] * sum(1 for _ in body.iter(W + "drawing", W + "pict", W + "object"))
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc

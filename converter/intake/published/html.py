@@ -87,6 +87,8 @@ def parse_html(raw: bytes, doc: Document) -> Document:
             if m:
                 doc.published = _iso(*m.groups())
     body = root.find("body")
+    doc.images = [1 for img in (body if body is not None else root).iter("img")
+                  if _big_image(img.get("width"), img.get("height"))]
     walker = _Walker(doc)
     walker.walk(body if body is not None else root)
     walker.flush()
@@ -99,6 +101,15 @@ def parse_html(raw: bytes, doc: Document) -> Document:
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
+
+
+def _big_image(width: str | None, height: str | None) -> bool:
+    """An <img> that could be a table: not an icon (when its size is given)."""
+    def px(v: str | None) -> int | None:
+        m = re.match(r"\s*(\d+)", v or "")
+        return int(m.group(1)) if m else None
+    w, h = px(width), px(height)
+    return (w is None or w >= 200) and (h is None or h >= 100)
 
 
 def _iso(y: str, m: str, d: str) -> str:

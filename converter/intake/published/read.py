@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
 import zipfile
 
 from ...findings import make
@@ -101,14 +105,46 @@ def _read(path: str | os.PathLike) -> ReadResult:
         return result
     kind = sniff_kind(path)
     if kind == "doc":
-        result.findings.append(make("PUB_DOC_OLD", detail=""))
-        return result
+        return _read_old_word(str(path), result)
     if kind not in ("docx", "html", "pdf"):
         detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
         result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
         return result
     doc = parse(str(path), kind)
     return read_document(doc, result)
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, when it is installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _read_old_word(path: str, result: ReadResult) -> ReadResult:
+    """A .doc/.wps file: saved as .docx by LibreOffice (headless, in a profile of its own) and read
+    as that; without LibreOffice, a finding asking for a .docx."""
+    office = soffice()
+    if office is None:
+        result.findings.append(make("PUB_DOC_OLD", detail="，本机未安装 LibreOffice，无法自动转换"))
+        return result
+    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
+        src = os.path.join(tmp, "in" + os.path.splitext(path)[1].lower())
+        shutil.copyfile(path, src)         # the input is never touched, and its name needs no quoting
+        profile = pathlib.Path(tmp, "profile").as_uri()
+        try:
+            subprocess.run([office, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                            "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, src],
+                           capture_output=True, timeout=120, env=dict(os.environ, HOME=tmp), check=False)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            result.findings.append(make("PUB_DOC_OLD", detail=f"，LibreOffice 转换失败（{type(e).__name__}）"))
+            return result
+        converted = os.path.join(tmp, "in.docx")
+        if not os.path.exists(converted):
+            result.findings.append(make("PUB_DOC_OLD", detail="，LibreOffice 无法打开该文件"))
+            return result
+        from .docx import read_docx
+        doc = read_docx(converted)
+        doc.file = path
+        return read_document(doc, result)
 
 
 def read_document(doc: Document, result: ReadResult) -> ReadResult:
@@ -120,11 +156,7 @@ def read_document(doc: Document, result: ReadResult) -> ReadResult:
     matches.sort(key=lambda m: -m.score)
     best = matches[0]
     if best.score == 0:
-        if doc.images:
-            result.findings.append(make("PUB_TABLE_IS_IMAGE", detail="（文中的表格是图片，不是文字）"))
-        elif not any(f.code == "PUB_TABLE_IS_IMAGE" for f in doc.problems):
-            detail = "（文中没有表格）" if not doc.tables else f"（文中 {len(doc.tables)} 个表格都不是年报统计表）"
-            result.findings.append(make("PUB_NOT_REPORT", detail=detail))
+        result.findings.append(_no_tables(doc))
         return result
     if len(matches) > 1 and matches[1].score == best.score:
         result.findings.append(make("PUB_FORMAT_UNDETECTED", detail="两种格式的表格标签都符合，表格无法区分"))
@@ -142,6 +174,18 @@ def describe(fmt: Format, path: Path) -> str:
     if t.rows[0].path:
         return fmt.describe(path)
     return f"「{'·'.join(t.column(path[3]).path)}」列"
+
+
+def _no_tables(doc: Document):
+    """Why no table could be read: pictures in a document that has a report's parts, or not a report."""
+    from .narrative import clean_paragraphs, part_of
+    parts = {hit[0] for p in clean_paragraphs(doc.paragraphs)[:2000] if (hit := part_of(p.text))}
+    if doc.images and (parts & {2, 3, 4} or not any(p.text.strip() for p in doc.paragraphs)):
+        return make("PUB_TABLE_IS_IMAGE", detail="（文中的统计表是图片，不是文字表格）")
+    if parts & {2, 3, 4}:
+        return make("PUB_TABLE_NOT_FOUND", what="年报的统计表（表二、表三、表四）")
+    detail = "（文中没有表格）" if not doc.tables else f"（文中 {len(doc.tables)} 个表格都不是年报统计表）"
+    return make("PUB_NOT_REPORT", detail=detail)
 
 
 def _where(fmt: Format, path: Path, page: int | None) -> tuple[str, str]:
