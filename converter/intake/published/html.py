@@ -78,6 +78,9 @@ def parse_html(raw: bytes, doc: Document) -> Document:
     except (etree.LxmlError, ValueError) as e:
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
         return doc
+    if root is None:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
+        return doc
     title = root.find(".//title")
     if title is not None:
         doc.title = _clean("".join(title.itertext()))

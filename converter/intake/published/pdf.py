@@ -1,6 +1,7 @@
-"""PDF with a text layer (a Word/WPS export) -> :class:`Document`, with pdfplumber.
+"""PDF with a text layer (a Word/WPS export) -> :class:`Document`, with pdfplumber (the reference
+engine; :mod:`pdfium` is the fast one, the default).
 
-Tables come from the ruling lines (pdfplumber's cell boxes) put on a grid of their distinct x and y
+Tables come from the ruling lines (the cell boxes they enclose) put on a grid of their distinct x and y
 edges, so merged cells keep their spans; each word goes to the cell holding its centre. Running text
 is the words outside tables, cut into paragraphs at first-line indents and short last lines. A page
 without text but with a picture is recorded as a picture page: its tables cannot be read."""
@@ -75,16 +76,24 @@ def _index(edges: list[float], v: float) -> int:
 
 def _page(page, number: int, doc: Document) -> None:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
-    if not words and page.images:
+    images = [(im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) for im in page.images]
+    tables = [[c for c in found.cells if c] for found in page.find_tables()]
+    assemble(words, tables, images, number, doc)
+
+
+def assemble(words: list[dict], tables: list[list[tuple]], images: list[float], number: int, doc: Document) -> None:
+    """One page into `doc`: `words` as dicts with x0, x1, top, bottom, text (top-down coordinates),
+    `tables` as lists of cell boxes (x0, top, x1, bottom), `images` as the areas of its pictures."""
+    if not words and images:
         doc.images.append(number)
         return
-    if page.images and any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 20000 for im in page.images):
+    if any(area > 20000 for area in images):
         doc.images.append(number)
     boxes: list[tuple[tuple, list[_Placed]]] = []
-    for found in page.find_tables():
-        cells = [c for c in found.cells if c]
+    for cells in tables:
         if not cells:
             continue
+        bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
         xs = _snap([c[0] for c in cells] + [c[2] for c in cells])
         ys = _snap([c[1] for c in cells] + [c[3] for c in cells])
         placed = []
@@ -92,7 +101,7 @@ def _page(page, number: int, doc: Document) -> None:
             col, row = _index(xs, x0), _index(ys, top)
             placed.append(_Placed(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col),
                                   (x0, top, x1, bottom)))
-        boxes.append((found.bbox, placed))
+        boxes.append((bbox, placed))
     rest = []
     for w in words:
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
@@ -105,6 +114,8 @@ def _page(page, number: int, doc: Document) -> None:
             if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
                 p.words.append(w)
                 break
+        else:
+            rest.append(w)      # on the table's border, in no cell: running text
     for _, placed in boxes:
         width = max(p.col + p.colspan for p in placed)
         multi = sorted({p.row for p in placed if p.colspan < width})
@@ -139,8 +150,9 @@ class _Placed:
 
 def _group_lines(words: list[dict]) -> list[list[dict]]:
     lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
+    # by the bottom: a comma's box is lower than a character's, but not its foot
+    for w in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
+        if lines and abs(lines[-1][0]["bottom"] - w["bottom"]) <= 3:
             lines[-1].append(w)
         else:
             lines.append([w])

@@ -81,8 +81,12 @@ def parse(path: str, kind: str) -> Document:
     if kind == "html":
         from .html import read_html
         return read_html(path)
-    from .pdf import read_pdf
-    return read_pdf(path)
+    try:
+        from .pdfium import read_pdf_fast
+    except ImportError:         # pragma: no cover - pypdfium2 comes with pdfplumber
+        from .pdf import read_pdf
+        return read_pdf(path)
+    return read_pdf_fast(path)
 
 
 def read_published(path: str | os.PathLike) -> ReadResult:
