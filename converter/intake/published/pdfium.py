@@ -21,7 +21,7 @@ _TOL = 3.0      # points: edges this close are one line; a gap this small still 
 def read_pdf_fast(path: str) -> Document:
     """A PDF file -> Document; encrypted, damaged or scanned files give problems, not exceptions."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
     doc = Document(file=path, kind="pdf")
     try:
         pdf = pdfium.PdfDocument(path)
