@@ -93,9 +93,7 @@ def parse_html(raw: bytes, doc: Document) -> Document:
     body = root.find("body")
     doc.images = [1 for img in (body if body is not None else root).iter("img")
                   if _big_image(img.get("width"), img.get("height"))]
-    walker = _Walker(doc)
-    walker.walk(body if body is not None else root)
-    walker.flush()
+    _read_body(body if body is not None else root, doc)
     if not doc.published:
         for p in doc.paragraphs[:80]:
             m = _PUBLISHED.search(p.text)
@@ -131,79 +129,6 @@ def _hidden(el) -> bool:
     return el.get("hidden") is not None
 
 
-class _Walker:
-    """Depth-first over the page, cutting running text into paragraphs at block boundaries."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.line: list[str] = []
-
-    def flush(self) -> None:
-        if not self.line:
-            return
-        text = "".join(self.line)
-        self.line = []
-        for part in text.split("\n"):
-            if part.strip():
-                self.doc.paragraphs.append(Paragraph(part))
-
-    def walk(self, el) -> None:
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):     # comments, processing instructions
-                if child.tail:
-                    self.line.append(child.tail)
-                continue
-            if ":" in tag:       # Word-exported pages: o:p, v:shape ...
-                tag = tag.rpartition(":")[2]
-            if tag in _SKIP or ("style" in child.attrib or "hidden" in child.attrib) and _hidden(child):
-                pass
-            elif tag == "br":
-                self.line.append("\n")
-            elif tag == "table":
-                self.flush()
-                self.table(child)
-            elif tag in _BLOCK:
-                self.flush()
-                if child.text:
-                    self.line.append(child.text)
-                self.walk(child)
-                self.flush()
-            else:
-                if child.text:
-                    self.line.append(child.text)
-                self.walk(child)
-            if child.tail:
-                self.line.append(child.tail)
-
-    def table(self, table) -> None:
-        rows: list[list[tuple[str, int, int]]] = []
-        nested = False
-        for tr in _rows(table):
-            row = []
-            for td in tr:
-                if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th") or _hidden(td):
-                    continue
-                if td.find(".//table") is not None:
-                    nested = True
-                row.append((cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))))
-            rows.append(row)
-        cells = grid_from_rows(rows)
-        t = Table(cells)
-        if nested or t.width <= 1:
-            # layout: read what it holds as running text and tables of its own
-            for tr in _rows(table):
-                for td in tr:
-                    if isinstance(td.tag, str) and td.tag.lower() in ("td", "th") and not _hidden(td):
-                        self.flush()
-                        if td.text:
-                            self.line.append(td.text)
-                        self.walk(td)
-                        self.flush()
-            return
-        self.doc.tables.append(t)
-
-
 def _rows(table) -> list:
     """The table's own rows (thead/tbody/tfoot included), not those of nested tables."""
     out = []
@@ -219,32 +144,61 @@ def _rows(table) -> list:
 
 
 def _span(value: str | None) -> int:
-    m = re.match(r"\s*(\d+)", value or "")
+    if not value:
+        return 1
+    if value.isdigit():
+        return max(1, min(int(value), 500))
+    m = re.match(r"\s*(\d+)", value)
     return max(1, min(int(m.group(1)), 500)) if m else 1
 
 
-def cell_text(td) -> str:
-    """A cell's text, block boundaries and <br> as line breaks."""
-    out: list[str] = []
+_LINE_EDGE = " \t\r\u00a0"
 
-    def walk(el) -> None:
-        if el.text:
-            out.append(el.text)
-        for child in el:
-            if isinstance(child.tag, str):
-                tag = child.tag.lower().rpartition(":")[2]
-                if tag in _SKIP or _hidden(child):
-                    pass
-                elif tag == "br":
-                    out.append("\n")
-                elif tag in _BLOCK:
-                    out.append("\n")
-                    walk(child)
-                    out.append("\n")
-                else:
-                    walk(child)
-            if child.tail:
-                out.append(child.tail)
 
-    walk(td)
-    return "\n".join(line.strip(" \t\r\u00a0") for line in "".join(out).split("\n") if line.strip(" \t\r\u00a0"))
+def _lines(text: str) -> list[str]:
+    return [line.strip(_LINE_EDGE) for line in text.split("\n") if line.strip(_LINE_EDGE)]
+
+
+def _read_body(body, doc: Document) -> None:
+    """Tables and running text, with the loops in lxml's C code: hidden and non-text elements go,
+    line breaks are written into the tree (<br>, block boundaries), each data table is read and
+    then taken out, and what text is left, in order, is the running text."""
+    for el in list(body.iter(*_SKIP)):
+        _drop(el)
+    for el in body.xpath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"):
+        if _hidden(el) and el.getparent() is not None:
+            _drop(el)
+    for el in body.iter("br"):
+        el.tail = "\n" + (el.tail or "")
+    for el in body.iter(*_BLOCK, "td", "th", "table"):
+        el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
+    tables = list(body.iter("table"))
+    data = []
+    for table in tables:
+        rows = _rows(table)
+        if any(True for _ in table.iterdescendants("table")):
+            continue          # layout: its cells are running text
+        spec = [[("\n".join(_lines("".join(td.itertext()))), _span(td.get("rowspan")), _span(td.get("colspan")))
+                 for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
+        t = Table(grid_from_rows(spec))
+        if t.width > 1:
+            data.append((table, t))
+    for table, t in data:
+        doc.tables.append(t)
+        _drop(table, marker="\n")
+    doc.paragraphs.extend(Paragraph(line) for line in _lines("".join(body.itertext())))
+
+
+def _drop(el, marker: str = "") -> None:
+    """Take an element out of the tree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = marker + (el.tail or "")
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
