@@ -129,8 +129,9 @@ def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> 
             heads[k] = i
             first_text[k] = rest
             last = k
-            other = _merged_with(p.text, k) if not rest else None
+            other = _merged_with(p.text, k)
             if other and other > k:
+                first_text[k] = ""
                 out.findings.append(make("PUB_PARTS_MERGED", what=NUMERALS[k - 1], actual=NUMERALS[other - 1],
                                          detail=p.text[:60]))
                 heads[other] = i
