@@ -27,6 +27,7 @@ class Table:
     cells: list[Cell]
     index: int = 0
     page: int | None = None
+    edges: tuple[float, ...] = ()   # PDF: the x positions of the grid's column lines (points)
 
     @property
     def height(self) -> int:

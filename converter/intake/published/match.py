@@ -19,6 +19,7 @@ from ...formats import FORMATS
 from ...model import COUNT, DELTA, Format, Path, Row, Table
 from .aliases import DASHES
 from .document import Cell, Document
+from .document import Table as DocTable
 from .labels import Labels, labels_of, norm, strip_number
 
 TABLE_NAMES = {"a": "表二", "p3": "表三", "p4": "表四"}
@@ -41,6 +42,7 @@ class Matched:
     findings: list[tuple[Path | None, Finding]] = field(default_factory=list)
     merged_other: Cell | None = None            # the single （六）其他处理 row of a 2021 report
     tables_found: set[str] = field(default_factory=set)
+    claimed: dict[Cell, Path] = field(default_factory=dict)   # a cell spanning rows -> the row it went to
 
     @property
     def score(self) -> int:
@@ -80,11 +82,11 @@ def match_tables(doc: Document, fmt: Format) -> Matched:
     labels = labels_of(fmt)
     m = Matched(fmt)
     context = _Context()
-    last_width = -1
+    last = None
     for table in doc.tables:
-        if table.width != last_width:
-            context = _Context()
-        last_width = table.width
+        if last is None or table.width != last.width:
+            context = _carried(context, last, table)
+        last = table
         after_data = False
         for row_cells in table.rows():
             kinds = [classify(c.text) for c in row_cells]
@@ -107,11 +109,31 @@ def match_tables(doc: Document, fmt: Format) -> Matched:
     return m
 
 
+def _carried(context: _Context, before: DocTable | None, table: DocTable) -> _Context:
+    """The header labels a table continued on the next page keeps: a table of the same grid keeps
+    them by column; a PDF table whose grid differs (a page break cut it where a row's cells merge)
+    by the position of its columns, where each new column lies under columns of one heading."""
+    if before is None or not table.edges or not before.edges or before.page is None or table.page != before.page + 1:
+        return _Context()
+    carried = _Context()
+    old = before.edges
+    for g in range(len(table.edges) - 1):
+        lo, hi = table.edges[g], table.edges[g + 1]
+        under = [context.stacks.get(k) for k in range(len(old) - 1) if lo - 2 <= (old[k] + old[k + 1]) / 2 <= hi + 2]
+        stacks = {tuple(st) for st in under if st}
+        if len(stacks) == 1:
+            carried.stacks[g] = list(stacks.pop())
+    return carried
+
+
 def _is_header(texts: list[str], kinds: list[str], labels: Labels) -> bool:
+    """A row of header labels: no numbers, and its labels known (a cell cut by a page break, such as
+    the corner's second half, may be unknown when at least two others are known)."""
     if any(k in ("number", "dash") for k in kinds):
         return False
     filled = [t for t in texts if t]
-    return bool(filled) and all(t in labels.header_words for t in filled)
+    known = sum(1 for t in filled if t in labels.header_words)
+    return bool(filled) and (known == len(filled) or (known >= 2 and known * 2 > len(filled)))
 
 
 @dataclass
@@ -225,8 +247,10 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
         for bare in unlabelled:
             colmap = _column_map(bare, context, labels)
             # a whole block of its header (表四 may be printed block by block)
-            if len(set(colmap.values())) >= min(5, len(bare.columns)) and not label_texts:
-                _take(bare, bare.rows[0], row_cells, colmap, m)
+            if (len(set(colmap.values())) >= min(5, len(bare.columns)) and not label_texts
+                    and all(k != "text" for k in kinds)):
+                if (bare.key, bare.rows[0].key) not in m.rows_found:
+                    _take(bare, bare.rows[0], row_cells, colmap, m)
                 return True
         return False
     table, row, how = found
@@ -263,11 +287,21 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
         for key in keys:
             m.cols_found.add((table.key, key))
         path = ("tables", table.key, row.key, next(iter(keys)) if len(keys) == 1 else "")
-        if len(keys) > 1 or (c.rowspan > 1 and classify(c.text) != "empty"):
+        if c.rowspan > 1 and classify(c.text) != "empty":
+            # a number cell over grid rows of more than one report row: which row it is is unknown
+            owner = m.claimed.setdefault(c, path)
+            if owner != path:
+                _ambiguous(m, owner, c)
+                _ambiguous(m, path, c)
+                continue
+        if len(keys) > 1:
             # one printed cell under several columns: which column it belongs to is unknown
-            for key in sorted(keys, key=lambda k: [col.key for col in table.columns].index(k)):
-                p = ("tables", table.key, row.key, key)
-                m.raw.setdefault(p, []).append(Cell(c.row, c.col, c.rowspan, c.colspan, "\x00" + c.text, c.page))
+            for key in keys:
+                _ambiguous(m, ("tables", table.key, row.key, key), c)
             continue
         if c not in m.raw.get(path, []):
             m.raw.setdefault(path, []).append(c)
+
+
+def _ambiguous(m: Matched, path: Path, c: Cell) -> None:
+    m.raw[path] = [Cell(c.row, c.col, c.rowspan, c.colspan, "\x00" + c.text.lstrip("\x00"), c.page)]

@@ -112,6 +112,8 @@ def read_title(paragraphs: list[Paragraph], stop: int, doc_title: str) -> tuple[
 
 
 def _unit(text: str) -> str:
+    # a breadcrumb or label before the title (「首页>年报>…」, 「标题：…」) is not the unit
+    text = re.split(r"[>›»|｜]", text)[-1]
     return re.sub(r"^(标题|名称|题目|文件名称|信息名称|主题)[:：]", "", re.sub(r"^(关于|公布)", "", text)).rstrip("的")
 
 

@@ -90,6 +90,7 @@ def assemble(words: list[dict], tables: list[list[tuple]], images: list[float], 
     if any(area > 20000 for area in images):
         doc.images.append(number)
     boxes: list[tuple[tuple, list[_Placed]]] = []
+    edges_of: dict[int, list[float]] = {}
     for cells in tables:
         if not cells:
             continue
@@ -102,6 +103,7 @@ def assemble(words: list[dict], tables: list[list[tuple]], images: list[float], 
             placed.append(_Placed(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col),
                                   (x0, top, x1, bottom)))
         boxes.append((bbox, placed))
+        edges_of[id(placed)] = xs
     rest = []
     for w in words:
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
@@ -133,7 +135,7 @@ def assemble(words: list[dict], tables: list[list[tuple]], images: list[float], 
             continue
         first = min(p.row for p in kept)
         doc.tables.append(Table([Cell(p.row - first, p.col, p.rowspan, p.colspan, _lines(p.words), number)
-                                 for p in kept], page=number))
+                                 for p in kept], page=number, edges=tuple(edges_of[id(placed)])))
     doc.paragraphs.extend(_paragraphs(rest, number))
 
 
