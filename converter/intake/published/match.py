@@ -249,7 +249,11 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
             # a whole block of its header (表四 may be printed block by block)
             if (len(set(colmap.values())) >= min(5, len(bare.columns)) and not label_texts
                     and all(k != "text" for k in kinds)):
-                if (bare.key, bare.rows[0].key) not in m.rows_found:
+                # table 四 printed block by block has a row of numbers under each block; a
+                # second row under columns already read is not another reading of them
+                row_key = bare.rows[0].key
+                keys = {colmap[g] for c in row_cells for g in range(c.col, c.col + c.colspan) if g in colmap}
+                if any(("tables", bare.key, row_key, k) not in m.raw for k in keys):
                     _take(bare, bare.rows[0], row_cells, colmap, m)
                 return True
         return False
