@@ -17,6 +17,7 @@ from ...formats import FORMATS
 from ...model import ITEMS, Format, Path
 from ...reader import ReadResult
 from .document import Document
+from .labels import norm
 from .match import Matched, classify, match_tables, parse_number, sheet_of
 from .narrative import read_narrative
 
@@ -156,7 +157,7 @@ def read_document(doc: Document, result: ReadResult) -> ReadResult:
     result.findings.extend(doc.problems)
     if doc.problems and not doc.tables and not doc.paragraphs:
         return result
-    matches = [match_tables(doc, fmt) for fmt in FORMATS.values()]
+    matches = _matches(doc)
     matches.sort(key=lambda m: -m.score)
     best = matches[0]
     if best.score == 0:
@@ -178,6 +179,34 @@ def describe(fmt: Format, path: Path) -> str:
     if t.rows[0].path:
         return fmt.describe(path)
     return f"「{'·'.join(t.column(path[3]).path)}」列"
+
+
+def _distinctive(fmt: Format) -> frozenset[tuple[str, str]]:
+    """(table, column) keys of `fmt` whose header labels no other format prints."""
+    hit = fmt._cache.get("published_distinctive")
+    if hit is None:
+        from .labels import labels_of
+        mine = labels_of(fmt)
+        others: set[str] = set()
+        for other in FORMATS.values():
+            if other is not fmt:
+                others |= labels_of(other).all_forms
+        hit = frozenset((t.key, c.key) for t in fmt.tables() for c in t.columns
+                        if not (mine.column_names[norm(c.label)] & others))
+        fmt._cache["published_distinctive"] = hit
+    return hit
+
+
+def _matches(doc: Document) -> list[Matched]:
+    """The document read under each format; once one format has found columns only it has (such as
+    2021's 本年制发件数), the others need not be tried."""
+    out = []
+    for fmt in FORMATS.values():
+        m = match_tables(doc, fmt)
+        out.append(m)
+        if m.cols_found & _distinctive(fmt):
+            break
+    return out
 
 
 def _no_tables(doc: Document):
