@@ -153,3 +153,31 @@ def test_unreachable(tmp_path):
     from servers import free_port
     got = fetch(f"http://127.0.0.1:{free_port()}/", str(tmp_path), allow_private=True, timeout=2)
     assert _codes(got) == ["PUB_URL_UNREACHABLE"]
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    import ssl
+
+    from servers import make_cert
+    cert, key = make_cert(tmp_path_factory.mktemp("cert"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}", cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_verifies_the_certificate(tls_server, tmp_path):
+    import ssl
+    base, cert = tls_server
+    untrusted = fetch(base + "/corpus/pingtan_2024.html", str(tmp_path), allow_private=True, timeout=5)
+    assert _codes(untrusted) == ["PUB_URL_UNREACHABLE"] and "安全连接" in untrusted.findings[0].message
+    trusted = fetch(base + "/corpus/pingtan_2024.html", str(tmp_path), allow_private=True, timeout=5,
+                    context=ssl.create_default_context(cafile=str(cert)))
+    assert trusted.findings == [] and trusted.path and trusted.path.endswith(".html")
