@@ -213,3 +213,39 @@ def test_old_word_file_is_read_through_libreoffice(tmp_path, lo_profile):
     assert doc.read_bytes() == before
     _, expected = cells(load("pingtan_2024"))
     assert {p: r.data["tables"][p[1]][p[2]][p[3]] for p in expected} == expected
+
+
+def test_damaged_copies_never_raise(tmp_path):
+    """Bytes flipped, files cut short, pieces of markup cut out: a finding or data, never an exception."""
+    import io
+    import random
+    rnd = random.Random(20241)
+    sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".pdf", ".docx"))
+    for i in range(60):
+        src = sources[i % len(sources)]
+        data = bytearray(src.read_bytes())
+        how = i % 3
+        if how == 0:
+            for _ in range(rnd.randint(1, 40)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif how == 1:
+            data = data[:rnd.randrange(len(data))]
+        elif src.suffix == ".docx":
+            out = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(bytes(data))) as zin, zipfile.ZipFile(out, "w") as zout:
+                for info in zin.infolist():
+                    part = bytearray(zin.read(info))
+                    if info.filename == "word/document.xml":
+                        for _ in range(20):
+                            at = rnd.randrange(len(part))
+                            del part[at:at + rnd.randint(1, 40)]
+                    zout.writestr(info, bytes(part))
+            data = bytearray(out.getvalue())
+        else:
+            for _ in range(20):
+                at = rnd.randrange(len(data))
+                del data[at:at + rnd.randint(1, 200)]
+        path = tmp_path / f"{i}{src.suffix}"
+        path.write_bytes(bytes(data))
+        r = read_published(path)
+        assert r.data is not None or r.findings

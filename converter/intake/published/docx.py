@@ -42,7 +42,8 @@ def read_docx(path: str) -> Document:
     except PartTooLarge as e:
         doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"{e.args[0]} 解压后超过 {_mb()} MB"))
         return doc
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as e:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError,
+            RuntimeError) as e:     # RuntimeError: an entry with a password; NotImplementedError: an odd method
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（{type(e).__name__}: {e}）"[:200]))
         return doc
     try:

@@ -24,6 +24,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
 _SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "iframe", "object", "svg"}
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 
@@ -67,7 +68,7 @@ def read_html(path: str) -> Document:
 
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
-    text = decode(raw)
+    text = _CONTROL.sub("", decode(raw))     # control characters are not text, and lxml refuses them
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))

@@ -3,8 +3,8 @@
 Rows of every document table are read in order. A row of header labels (no numbers) sets, for each
 grid column it covers, the stack of header labels above that column; a row whose label cells carry a
 known row label is a data row, and each of its number cells goes to the format column whose labels
-head its grid column. A table continued on the next page (same number of grid columns) keeps the
-headers of the part before. Nothing is placed by position: a row or column whose label is not found
+head its grid column. A table continued on the next page (the same grid, or in a PDF columns at the
+same positions) keeps the headers of the part before. Nothing is placed by position: a row or column whose label is not found
 stays null with a finding."""
 from __future__ import annotations
 

@@ -38,16 +38,18 @@ def read_pdf_fast(path: str) -> Document:
         if len(pdf) > MAX_PAGES:
             doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"PDF 共 {len(pdf)} 页"))
             return doc
-        title = (pdf.get_metadata_dict().get("Title") or "").strip()
-        doc.title = title
+        try:
+            doc.title = (pdf.get_metadata_dict().get("Title") or "").strip()
+        except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+            pass        # a damaged title is no reason not to read the report
         for index in range(len(pdf)):
             page = pdf[index]
             try:
                 _page(page, index + 1, doc, raw)
             finally:
                 page.close()
-    except pdfium.PdfiumError as e:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{e}）"[:200]))
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError) as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{type(e).__name__}: {e}）"[:200]))
         return doc
     finally:
         pdf.close()

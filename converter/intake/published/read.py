@@ -65,7 +65,7 @@ def _zip_kind(source) -> str | None:
     try:
         with zipfile.ZipFile(source) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return None
     if "word/document.xml" in names:
         return "docx"
