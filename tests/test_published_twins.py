@@ -41,3 +41,18 @@ def test_badly_cut_pdf_twin_is_never_wrong(tmp_path, lo_profile):
     assert all(v is None for _, v in wrong.values())          # unread, never misread
     assert set(wrong) <= r.reported                           # and each has its finding
     assert len(wrong) < 20
+
+
+@pytest.mark.parametrize("target", ["html:HTML (StarWriter)", "html:XHTML Writer File:UTF8"], ids=["html", "xhtml"])
+def test_word_report_exported_as_a_web_page(target, tmp_path, lo_profile):
+    """A unit's Word report put on the site as a page exported by the word processor."""
+    from converter.formats import get
+    from converter.reader import read_workbook
+    from converter.render_docx import render_report
+    sample = read_workbook("samples/青山镇人民政府-2024.xlsx")
+    src = tmp_path / "青山镇.docx"
+    src.write_bytes(render_report(sample.data, get(sample.format_id)))
+    page = convert(src, tmp_path / "out", target, lo_profile)
+    r = read_published(page)
+    assert r.data["tables"] == sample.data["tables"]
+    assert r.data["fields"]["summary"] == sample.data["fields"]["summary"]
