@@ -168,8 +168,20 @@ def _row_of(label_texts: list[str], labels: Labels, m: Matched) -> tuple[Table, 
         return hits[0][0], hits[0][1], "exact"
     if last in labels.header_words or len(last) < 4:
         return None
-    hit = _closest(last, m.fmt.id)
+    hit = _cut(last, m.fmt.id) or _closest(last, m.fmt.id)
     return None if hit is None else (hit[0], hit[1], "variant")
+
+
+@functools.lru_cache(maxsize=4096)
+def _cut(last: str, format_id: str) -> tuple[Table, Row] | None:
+    """A label cut short (a page break inside the cell): the one official label that starts with
+    it, numbered alike, at least six characters of it printed."""
+    if len(last) < 6 or not re.match(r"^(\d+\.|\(.\)|.、)", last):
+        return None
+    labels = labels_of(FORMATS[format_id])
+    found = {entries[0] for key, entries in labels.rows.items()
+             if len(entries) == 1 and key.startswith(last) and key != last}
+    return found.pop() if len(found) == 1 else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -276,7 +288,7 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
         m.findings.append((("tables", table.key, row.key, table.columns[0].key),
                            make("PUB_LABEL_VARIANT", sheet=sheet_of(table.key),
                                 cell=f"「{row.label}」行", what=f"{sheet_of(table.key)}「{row.label}」行",
-                                actual=label_cells[-1][0].text.replace("\n", ""), expected=row.label)))
+                                actual=re.sub(r"\s+", "", label_cells[-1][0].text), expected=row.label)))
     _take(table, row, row_cells, colmap, m)
     return True
 

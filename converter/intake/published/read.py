@@ -279,7 +279,7 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
             for c in t.columns:
                 if (t.key, c.key) not in m.cols_found and any((t.key, r.key) in m.rows_found for r in t.rows):
                     findings.append(make("PUB_COLUMN_NOT_FOUND", sheet=sheet_of(t.key), what=sheet_of(t.key),
-                                         actual=c.label))
+                                         actual=c.label if t.rows[0].path else "·".join(c.path)))
     if m.merged_other is not None:
         page = f"，第 {m.merged_other.page} 页" if m.merged_other.page else ""
         findings.append(make("PUB_ROW_MERGED", sheet="表三", cell="「（六）其他处理」行" + page,
