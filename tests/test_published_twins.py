@@ -40,7 +40,7 @@ def test_badly_cut_pdf_twin_is_never_wrong(tmp_path, lo_profile):
     wrong = {p: (expected[p], got[p]) for p in expected if got[p] != expected[p]}
     assert all(v is None for _, v in wrong.values())          # unread, never misread
     assert set(wrong) <= r.reported                           # and each has its finding
-    assert len(wrong) < 20
+    assert len(wrong) <= 5                                    # only table 四's squeezed block
 
 
 @pytest.mark.parametrize("target", ["html:HTML (StarWriter)", "html:XHTML Writer File:UTF8"], ids=["html", "xhtml"])
