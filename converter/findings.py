@@ -75,7 +75,7 @@ CATALOGUE: dict[str, Code] = {
     "PUB_CELL_UNREADABLE": Code(ERROR, "数字无法读取", "{what}内容为“{actual}”，不是数字，按空白处理"),
     "PUB_CELL_DASH": Code(WARNING, "以符号代替数字", "{what}填写为“{actual}”而不是数字，按空白处理；无数据应填 0"),
     "PUB_CELL_SPLIT": Code(WARNING, "数字分在两格", "{what}的数字分在相邻的两格中（{actual}），已合并读作 {expected}，请核对"),
-    "PUB_CELL_AMBIGUOUS": Code(ERROR, "单元格跨列", "{what}所在单元格横跨多列（“{actual}”），无法确定属于哪一列，按空白处理"),
+    "PUB_CELL_AMBIGUOUS": Code(ERROR, "单元格跨行或跨列", "{what}所在单元格横跨多列或多行（“{actual}”），无法确定属于哪一格，按空白处理"),
     "PUB_LABEL_VARIANT": Code(WARNING, "表格标签与格式不一致", "{what}的标签印为“{actual}”，与规定标签“{expected}”不一致，已按规定标签读取"),
     "PUB_BLOCK_ABSENT": Code(WARNING, "未印第二十条第（九）项", "未印{what}（政府集中采购）表格，其数字按空白处理"),
     "PUB_ROW_MERGED": Code(WARNING, "表格行未分项", "{what}只印了一行，未分列 1、2、3 项：数字计入「3.其他」，第 1、2 项按空白处理"),
