@@ -150,8 +150,7 @@ def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> 
                                  detail="（标题应如“××县人民政府2024年政府信息公开工作年度报告”）"))
         out.reported.update(k for k, ok in (("unit", bool(unit)), ("year", year is not None)) if not ok)
     f["website"] = f["contact"] = f["phone"] = ""
-    preface = [p.text for p in paras[title_at + 1:stop]] if title_at >= 0 else []
-    f["preface"] = "\n".join(preface) if heads else ""
+    f["preface"] = _preface(paras[title_at + 1:stop]) if heads else ""
     where = _WEBSITE.search(f["preface"])
     if where:
         f["website"] = where.group(1)
@@ -178,6 +177,16 @@ def read_narrative(paragraphs: list[Paragraph], fmt: Format, doc_title: str) -> 
         out.findings.append(make("PUB_FEE_NOT_STATED"))
         out.reported.add("fee")
     return out
+
+
+def _preface(paras: list[Paragraph]) -> str:
+    """The prose just before part 一: a web page puts its source, date and share buttons above it."""
+    out: list[str] = []
+    for p in reversed(paras):
+        if len(p.text) < 15 or not re.search(r"[，。；,;]", p.text):
+            break
+        out.append(p.text)
+    return "\n".join(reversed(out))
 
 
 def _until_footer(lines: list[str]) -> list[str]:
