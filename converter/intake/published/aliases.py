@@ -1,4 +1,5 @@
-"""ALIAS DATA (issue 10): alternative spellings of the official labels met in published reports.
+"""ALIAS DATA (issue 10): alternative spellings of the official labels met in published reports,
+and the other wordings the reader recognises (part headings, fee phrases, page footers).
 
 This is the one place that lists them; the lead engineer will move them into the format definitions
 (converter/formats). Keys and values are compared after :func:`labels.norm` (full-width to
@@ -53,3 +54,17 @@ SUBHEAD_WORDS: dict[str, tuple[str, ...]] = {
 
 # What a cell holds instead of a number when there is nothing to report.
 DASHES = frozenset({"/", "-", "—", "——", "－", "–", "无", "—/—", "/ ", "\\", "空", "—-", "--", "×"})
+
+# Key words of the six parts' headings, for headings worded otherwise (「五、存在的主要问题及整改措施」):
+# a short heading with the part's number and one of these is that part's heading.
+PART_WORDS: tuple[tuple[str, ...], ...] = (
+    ("总体情况", "概述", "基本情况"), ("主动公开",), ("申请",), ("复议", "诉讼"), ("问题",), ("其他",))
+
+# How part 六 says that no 信息处理费 was charged.
+FEE_NONE: tuple[str, ...] = ("未收取", "没有收取", "不收取", "未收费", "免收", "均未收", "无收取", "未产生", "未发生",
+                             "零收费", "没有发生")
+
+# Lines of a web page's footer: the report's text ends before the first of them.
+PAGE_FOOTER: tuple[str, ...] = ("版权所有", "网站标识码", "ICP备", "主办单位", "打印本页", "关闭窗口", "扫一扫在手机",
+                                "网站地图", "相关链接", "附件下载", "相关附件", "【打印】", "【关闭】", "视力保护色", "【字体", "分享到",
+                                "上一篇", "下一篇", "公网安备", "技术支持")

@@ -8,23 +8,20 @@ from dataclasses import dataclass, field
 
 from ...findings import Finding, make
 from ...model import Format
-from .aliases import PART_ALIASES, SUBHEAD_WORDS
+from .aliases import FEE_NONE, PAGE_FOOTER, PART_ALIASES, PART_WORDS, SUBHEAD_WORDS
 from .document import Paragraph
 from .labels import norm
 
 PARTS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
          "存在的主要问题及改进情况", "其他需要报告的事项")
 NUMERALS = "一二三四五六"
-PART_WORDS = (("总体情况", "概述", "基本情况"), ("主动公开",), ("申请",), ("复议", "诉讼"), ("问题",), ("其他",))
 _SECTION_OF_PART = {1: "overview", 5: "problems", 6: "other"}
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^第\d+页,?共\d+页$")
 _TITLE = re.compile(r"^(?P<unit>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?"
                     r"(?:政府信息公开|政务公开|信息公开|政府信息)[^。，,]{0,10}?(?:年度报告|年报|工作报告|报告)")
-_FOOTER = ("版权所有", "网站标识码", "ICP备", "主办单位", "打印本页", "关闭窗口", "扫一扫在手机", "网站地图",
-           "相关链接", "附件下载", "相关附件", "【打印】", "【关闭】", "视力保护色", "【字体", "分享到", "上一篇", "下一篇", "公网安备", "技术支持")
 _WEBSITE = re.compile(r"本报告(?:电子版)?可在(.{2,80}?)(?:查阅|下载|查询)")
 _SUBHEAD = re.compile(r"^\(([一二三四五六七八九十])\)")
-_FEE_NONE = re.compile(r"未收取|没有收取|不收取|未收费|免收|均未收|无收取|未产生|未发生|零收费|没有发生")
+_FEE_NONE = re.compile("|".join(map(re.escape, FEE_NONE)))
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 
 
@@ -191,7 +188,7 @@ def _preface(paras: list[Paragraph]) -> str:
 
 def _until_footer(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
-        if any(w in line for w in _FOOTER):
+        if any(w in line for w in PAGE_FOOTER):
             return lines[:i]
     return lines
 
