@@ -24,6 +24,7 @@ from .labels import Labels, labels_of, norm, strip_number
 
 TABLE_NAMES = {"a": "表二", "p3": "表三", "p4": "表四"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GAPS = re.compile(r"[\s\u00a0\u3000,]+")
 _UNIT = re.compile(r"(万元|元|件|个|项|条|次)$")
 
 
@@ -62,10 +63,11 @@ def classify(text: str) -> str:
     return "text"
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_number(text: str, kind: str):
     """A printed number -> int/float (units such as 元 dropped), or None when it is not one."""
     s = unicodedata.normalize("NFKC", text)
-    s = re.sub(r"[\s\u00a0\u3000,]+", "", s)
+    s = _GAPS.sub("", s)
     s = _UNIT.sub("", s)
     if not _NUMBER.match(s):
         return None
@@ -297,9 +299,15 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
     m.rows_found.add((table.key, row.key))
     m.tables_found.add(table.key)
     for c in row_cells:
-        keys = {colmap[g] for g in range(c.col, c.col + c.colspan) if g in colmap}
-        if not keys:
-            continue
+        if c.colspan == 1:
+            key = colmap.get(c.col)
+            if key is None:
+                continue
+            keys = {key}
+        else:
+            keys = {colmap[g] for g in range(c.col, c.col + c.colspan) if g in colmap}
+            if not keys:
+                continue
         for key in keys:
             m.cols_found.add((table.key, key))
         path = ("tables", table.key, row.key, next(iter(keys)) if len(keys) == 1 else "")
