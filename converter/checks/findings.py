@@ -7,6 +7,7 @@ render the same :class:`Finding` objects.
 """
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
@@ -15,6 +16,7 @@ from converter.definition.formats import FORMATS
 from converter.definition.model import Rule
 
 ERROR, WARNING = "error", "warning"
+_A1 = re.compile(r"[A-Z]{1,3}[0-9]+([:,][A-Z]{1,3}[0-9]+)*")
 SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
 
 
@@ -66,6 +68,36 @@ CATALOGUE: dict[str, Code] = {
     "INTERNAL_ERROR": Code(ERROR, "处理出错", "处理该文件时出错：{detail}"),
     "OUTPUT_FAILED": Code(ERROR, "年报无法写入",
                           "年报已生成，但无法写入 {detail}（{actual}）。如该文件正在 Word 或 WPS 中打开，请关闭后重新运行"),
+    # published reports (issue 10): Word files, web pages and PDFs read by their labels
+    "PUB_KIND_UNKNOWN": Code(ERROR, "无法识别的文件类型", "不是可读取的年报文件{detail}，支持 Excel 填报模板（.xlsx）、Word（.docx）、网页（.html/.htm）和 PDF"),
+    "PUB_DOC_OLD": Code(ERROR, "旧版 Word 格式", "这是旧版 Word（.doc/.wps）文件{detail}，请在 Word 或 WPS 中另存为“Word 文档（*.docx）”后重新提交"),
+    "PUB_FILE_UNREADABLE": Code(ERROR, "文件无法读取", "文件无法读取：{detail}"),
+    "PUB_FILE_TOO_LARGE": Code(ERROR, "文件内容异常庞大", "文件内容异常庞大（{detail}），可能已损坏或为恶意文件，未读取"),
+    "PUB_PDF_ENCRYPTED": Code(ERROR, "PDF 设有密码", "PDF 文件设有打开密码或已加密，无法读取，请提供未加密的文件"),
+    "PUB_NOT_REPORT": Code(ERROR, "不是政府信息公开工作年度报告", "未找到年度报告的统计表格{detail}，该文件似乎不是政府信息公开工作年度报告"),
+    "PUB_FORMAT_UNDETECTED": Code(ERROR, "无法判断报告格式", "无法从表格判断报告格式（{choices}）：{detail}"),
+    "PUB_TABLE_NOT_FOUND": Code(ERROR, "未找到表格", "未找到{what}（按表格标签查找），其中的数字无法读取"),
+    "PUB_TABLE_IS_IMAGE": Code(ERROR, "表格为图片", "表格为图片，无法读取数字{detail}"),
+    "PUB_ROW_NOT_FOUND": Code(ERROR, "未找到表格行", "{what}中未找到「{actual}」行，该行数字无法读取"),
+    "PUB_COLUMN_NOT_FOUND": Code(ERROR, "未找到表格列", "{what}中未找到「{actual}」列，该列数字无法读取"),
+    "PUB_CELL_UNREADABLE": Code(ERROR, "数字无法读取", "{what}内容为“{actual}”，不是数字，按空白处理"),
+    "PUB_CELL_DASH": Code(WARNING, "以符号代替数字", "{what}填写为“{actual}”而不是数字，按空白处理；无数据应填 0"),
+    "PUB_CELL_SPLIT": Code(WARNING, "数字分在两格", "{what}的数字分在相邻的两格中（{actual}），已合并读作 {expected}，请核对"),
+    "PUB_CELL_AMBIGUOUS": Code(ERROR, "单元格跨行或跨列", "{what}所在单元格横跨多列或多行（“{actual}”），无法确定属于哪一格，按空白处理"),
+    "PUB_LABEL_VARIANT": Code(WARNING, "表格标签与格式不一致", "{what}的标签印为“{actual}”，与规定标签“{expected}”不一致，已按规定标签读取"),
+    "PUB_BLOCK_ABSENT": Code(WARNING, "未印可省略的表格", "未印{what}表格（部分报告省略此项），其数字按空白处理"),
+    "PUB_ROW_MERGED": Code(WARNING, "表格行未分项", "{what}只印了一行，未分列各项：数字计入「{actual}」，其余各项按空白处理"),
+    "PUB_PART_MISSING": Code(WARNING, "缺少报告部分", "未找到第{what}部分（「{expected}」）的标题"),
+    "PUB_PARTS_MERGED": Code(WARNING, "报告部分合并", "第{what}部分与第{actual}部分合在一个标题下（「{detail}」），文字无法分开"),
+    "PUB_TITLE_UNREADABLE": Code(ERROR, "无法识别单位和年度", "无法从标题识别{what}{detail}"),
+    "PUB_URL_INVALID": Code(ERROR, "网址无效", "网址“{actual}”无效：{detail}"),
+    "PUB_URL_PRIVATE": Code(ERROR, "网址不在公共互联网", "网址“{actual}”指向内部网络地址（{detail}），为安全起见未访问；确需访问内部网站时请使用 --allow-private"),
+    "PUB_URL_UNREACHABLE": Code(ERROR, "网址无法访问", "无法访问“{actual}”：{detail}"),
+    "PUB_URL_TIMEOUT": Code(ERROR, "网站响应超时", "访问“{actual}”超时（{detail}），网站响应过慢或无响应"),
+    "PUB_URL_TOO_LARGE": Code(ERROR, "网页过大", "“{actual}”的内容超过 {detail}，不像年报网页，未读取"),
+    "PUB_URL_REDIRECTS": Code(ERROR, "网址跳转过多", "访问“{actual}”时跳转{detail}，未能到达页面"),
+    "PUB_URL_HTTP_ERROR": Code(ERROR, "网站返回错误", "访问“{actual}”时网站返回错误 {detail}"),
+    "PUB_FEE_NOT_STATED": Code(WARNING, "未说明信息处理费", "第六部分未说明信息处理费收取情况，信息处理费未读取"),
 }
 
 
@@ -95,9 +127,10 @@ class Finding:
 
     @property
     def location(self) -> str:
-        """Where, as a person finds it: 'sheet'!cell, or the sheet (part) alone."""
+        """Where, as a person finds it: 'sheet'!D8 in a workbook; 表三「…」行「…」列，第 3 页 in a
+        published report; or the sheet (part) alone."""
         if self.sheet and self.cell:
-            return f"'{self.sheet}'!{self.cell}"
+            return f"'{self.sheet}'!{self.cell}" if _A1.fullmatch(self.cell) else f"{self.sheet}{self.cell}"
         return self.sheet
 
     def with_file(self, file: str) -> Finding:

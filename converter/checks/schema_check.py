@@ -77,7 +77,7 @@ def _span(ctx: Context, paths: list[DataPath]) -> dict[str, str]:
     cells = [w["cell"] for w in where]
     parsed = [parse_a1(c) for c in cells]
     if any(w["sheet"] != sheet for w in where) or None in parsed:
-        return {"sheet": sheet, "cell": cells[0]}
+        return {"sheet": sheet, "cell": ""}      # not a spreadsheet (a published report): the message names them
     rows = sorted(p[0] for p in parsed if p)
     cols = sorted(p[1] for p in parsed if p)
     one_column = cols[0] == cols[-1] and rows[-1] - rows[0] == len(rows) - 1

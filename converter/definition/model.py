@@ -39,6 +39,9 @@ class Row:
     """A data row: key and its labels from the outer label column in."""
     key: str
     path: tuple[str, ...]      # row labels from the outer label column in; () for an unlabelled row
+    # a report that prints this row's group as one row (（六）其他处理 without its sub-rows) puts that
+    # row's figures here (3.其他)
+    absorbs_group: bool = False
 
     @property
     def label(self) -> str:
@@ -56,6 +59,8 @@ class Table:
     title: str | None = None   # a row spanning the whole grid above the header (第二十条第（一）项)
     corner: str | None = None  # the label over the row-label columns, spanning the header rows
     name: str = ""             # what a user calls this table in messages
+    short: str = ""            # what a reader of a printed report calls the table it is part of: 表三
+    optional: bool = False     # a block some printed reports omit (2019's 第二十条第（九）项)
 
     def column(self, key: str) -> Column:
         """The column with this key (KeyError if none)."""

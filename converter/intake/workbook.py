@@ -258,6 +258,7 @@ def decode_text(raw: str) -> tuple[str, list[str]]:
 
 def _clean_strings(raw: Any, path: DataPath, sheet: str, cell: str, plan: Plan, result: ReadResult) -> Any:
     """decode_text() on a cell's string (or an items range's strings), with a warning for what was dropped."""
+    text: Any
     if type(raw) is str:
         text, dropped = decode_text(raw)
     elif type(raw) is list:

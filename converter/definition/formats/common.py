@@ -104,7 +104,7 @@ P3_OTHER_2019 = (Row("other", (_R, _OTHER)),)
 P3_OTHER_2021 = (
     Row("other1", (_R, _OTHER, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")),
     Row("other2", (_R, _OTHER, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")),
-    Row("other3", (_R, _OTHER, "3.其他")),
+    Row("other3", (_R, _OTHER, "3.其他"), absorbs_group=True),
 )
 P3_TAIL_ROWS = (
     Row("total", (_R, "（七）总计")),
@@ -116,7 +116,7 @@ P3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，�
 def applications(other_rows: tuple[Row, ...]) -> tuple[Section, tuple[Rule, ...]]:
     """Part 三 for a format, given its （六）其他处理 rows; returns the section and its rules."""
     rows = P3_HEAD_ROWS + other_rows + P3_TAIL_ROWS
-    table = Table("p3", P3_COLUMNS, rows, label_cols=3, corner=P3_CORNER, name="收到和处理政府信息公开申请情况")
+    table = Table("p3", P3_COLUMNS, rows, label_cols=3, corner=P3_CORNER, name="收到和处理政府信息公开申请情况", short="表三")
     results = tuple(r.key for r in rows if r.key not in ("new", "carried", "total", "carryover"))
     rules = (
         Rule("P3_ROW_TOTAL", "p3", "rows", ("total",), P3_APPLICANTS, defines=True,
@@ -143,7 +143,7 @@ _RESULTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other",
             ("pending", "尚未审结"), ("total", "总计"))
 _BLOCKS = (("r", ("行政复议",)), ("d", ("行政诉讼", "未经复议直接起诉")), ("a", ("行政诉讼", "复议后起诉")))
 P4_COLUMNS = tuple(Column(prefix + key, head + (label,)) for prefix, head in _BLOCKS for key, label in _RESULTS)
-P4_TABLE = Table("p4", P4_COLUMNS, (Row("main", ()),), label_cols=0, name="行政复议、行政诉讼情况")
+P4_TABLE = Table("p4", P4_COLUMNS, (Row("main", ()),), label_cols=0, name="行政复议、行政诉讼情况", short="表四")
 P4_RULES = tuple(
     Rule("P4_BLOCK_TOTAL", "p4", "rows", (prefix + "total",),
          tuple(prefix + k for k, _ in _RESULTS[:-1]), defines=True, title="复议诉讼表总计不符",
@@ -183,10 +183,12 @@ def count(key: str, label: str) -> Column:
     return Column(key, (label,), COUNT)
 
 
-def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[str, str], ...]) -> Table:
+def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[str, str], ...],
+            optional: bool = False) -> Table:
     """A block of table 二: 第二十条第（item）项, 信息内容 over the row labels."""
     title = f"第二十条第（{item}）项"
-    return Table(key, columns, tuple(Row(k, (label,)) for k, label in rows), title=title, corner="信息内容", name=title)
+    return Table(key, columns, tuple(Row(k, (label,)) for k, label in rows), title=title, corner="信息内容", name=title,
+                 short="表二", optional=optional)
 
 
 # This year's 上年结转 is last year's 结转下年度继续办理, column by column (the same in both formats).

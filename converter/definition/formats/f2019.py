@@ -15,7 +15,7 @@ ACTIVE_TABLES = (
     c.article("a6", "六", (_PREV, _CHANGE, _DECISIONS), (("penalty", "行政处罚"), ("coercion", "行政强制"))),
     c.article("a8", "八", (_PREV, _CHANGE), (("fees", "行政事业性收费"),)),
     c.article("a9", "九", (c.count("projects", "采购项目数量"), Column("amount", ("采购总金额",), MONEY)),
-              (("procurement", "政府集中采购"),)),
+              (("procurement", "政府集中采购"),), optional=True),
 )
 
 FORMAT = c.national_format("2019", "2019 年版（试行）", "国办公开办函〔2019〕60号", "2019.1", ("2019.1",),

@@ -1,0 +1,88 @@
+"""The neutral document model every published-report parser produces: paragraphs of running text and
+tables of (possibly merged) cells, in document order, with the page they are on where a page exists
+(PDF), the document's title and published date where it shows them, and the problems met while
+reading (findings, e.g. a table pasted as a picture). The label matcher reads only this model, so a
+Word file, a web page and a PDF are read by the same rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from converter.checks.findings import Finding
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table: its top-left grid position, its spans and its text (line breaks kept)."""
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Table:
+    """A table as a list of cells on a grid; `index` counts tables in document order from 1."""
+    cells: list[Cell]
+    index: int = 0
+    page: int | None = None
+    edges: tuple[float, ...] = ()   # PDF: the x positions of the grid's column lines (points)
+
+    @property
+    def height(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def width(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[Cell]]:
+        """For each grid row, the cells covering it (a row-spanning cell appears in every row it
+        covers), ordered by column."""
+        out: list[list[Cell]] = [[] for _ in range(self.height)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                out[r].append(c)
+        for row in out:
+            row.sort(key=lambda c: c.col)
+        return out
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """What a parser read: `kind` is "docx", "html" or "pdf"."""
+    file: str
+    kind: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    title: str = ""                # the page's <title> or the document's core title, if any
+    published: str = ""            # 发布日期 as shown on a web page, ISO yyyy-mm-dd
+    problems: list[Finding] = field(default_factory=list)
+    images: list[int] = field(default_factory=list)   # pictures in the body (PDF: their page numbers)
+
+
+def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
+    """HTML-style rows of (text, rowspan, colspan) -> cells on a grid, skipping the slots that
+    cells from rows above still cover (the rowspan/colspan placement rule of HTML tables)."""
+    taken: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while (r, c) in taken:
+                c += 1
+            rowspan = max(1, min(rowspan, len(rows) - r))
+            colspan = max(1, min(colspan, 200))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            cells.append(Cell(r, c, rowspan, colspan, text))
+            c += colspan
+    return cells

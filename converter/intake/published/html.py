@@ -1,0 +1,207 @@
+"""Web page (.html/.htm as saved from a government site, or exported by Word) -> :class:`Document`.
+
+The encoding is taken from a byte-order mark, else the page's own declaration, else UTF-8 when the
+bytes are valid UTF-8, else GB18030 (which reads GBK and GB2312 too). Tables keep rowspan/colspan;
+a table holding other tables, or of one column, is layout: its text is running text. Hidden
+elements, scripts and styles are not read. The page's 发布日期 is recorded when it shows one."""
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+from lxml import etree
+
+from converter.checks.findings import make
+
+from .document import Document, Paragraph, Table, grid_from_rows
+
+MAX_PAGE = 16 << 20
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_ENC = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
+          "footer", "blockquote", "pre", "tr", "dl", "dt", "dd", "center", "form", "hr", "caption", "address",
+          "main", "aside", "nav", "figure", "figcaption"}
+_SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "iframe", "object", "svg"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+_META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a page -> text, by BOM, declaration, UTF-8 validity, then GB18030."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(enc, errors="replace")
+    head = raw[:4096]
+    m = _XML_ENC.search(head) or _CHARSET.search(head)
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    if declared in _GB:
+        return raw.decode("gb18030", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return raw.decode(declared, errors="replace")
+        except LookupError:
+            pass
+    return raw.decode("gb18030", errors="replace")
+
+
+def read_html(path: str) -> Document:
+    """A saved web page -> Document (problems say why when it cannot be read)."""
+    doc = Document(file=path, kind="html")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_PAGE + 1)
+    except OSError as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=e.strerror or str(e)))
+        return doc
+    if len(raw) > MAX_PAGE:
+        doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"网页超过 {MAX_PAGE >> 20} MB"))
+        return doc
+    return parse_html(raw, doc)
+
+
+def parse_html(raw: bytes, doc: Document) -> Document:
+    """Fill `doc` from the page's bytes."""
+    text = _CONTROL.sub("", decode(raw))     # control characters are not text, and lxml refuses them
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
+        return doc
+    try:
+        # plain elements (no lxml.html element classes): the walk below is the hot path of a batch
+        root = etree.fromstring(text, _PARSER)
+    except (etree.LxmlError, ValueError) as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
+        return doc
+    if root is None:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
+        return doc
+    title = root.find(".//title")
+    if title is not None:
+        doc.title = _clean("".join(title.itertext()))
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").lower()
+        if name in _META_DATE and not doc.published:
+            m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", (meta.get("content") or "").strip())
+            if m:
+                doc.published = _iso(*m.groups())
+    body = root.find("body")
+    doc.images = [1 for img in (body if body is not None else root).iter("img")
+                  if _big_image(img.get("width"), img.get("height"))]
+    _read_body(body if body is not None else root, doc)
+    if not doc.published:
+        for p in doc.paragraphs[:80]:
+            m = _PUBLISHED.search(p.text)
+            if m:
+                doc.published = _iso(*m.groups())
+                break
+    for i, t in enumerate(doc.tables, 1):
+        t.index = i
+    return doc
+
+
+def _big_image(width: str | None, height: str | None) -> bool:
+    """An <img> that could be a table: not an icon (when its size is given)."""
+    def px(v: str | None) -> int | None:
+        m = re.match(r"\s*(\d+)", v or "")
+        return int(m.group(1)) if m else None
+    w, h = px(width), px(height)
+    return (w is None or w >= 200) and (h is None or h >= 100)
+
+
+def _iso(y: str, m: str, d: str) -> str:
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"[ \t\r\n\u00a0]+", " ", s).strip()
+
+
+def _hidden(el: Any) -> bool:
+    style = el.get("style")
+    if style and ("none" in style or "hidden" in style) and _HIDDEN.search(style):
+        return True
+    return el.get("hidden") is not None
+
+
+def _rows(table: Any) -> list[Any]:
+    """The table's own rows (thead/tbody/tfoot included), not those of nested tables."""
+    out = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag == "tr":
+            out.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            out.extend(c for c in child if isinstance(c.tag, str) and c.tag.lower() == "tr")
+    return out
+
+
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
+    if value.isdigit():
+        return max(1, min(int(value), 500))
+    m = re.match(r"\s*(\d+)", value)
+    return max(1, min(int(m.group(1)), 500)) if m else 1
+
+
+_LINE_EDGE = " \t\r\u00a0"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(_LINE_EDGE) for line in text.split("\n") if line.strip(_LINE_EDGE)]
+
+
+def _read_body(body: Any, doc: Document) -> None:
+    """Tables and running text, with the loops in lxml's C code: hidden and non-text elements go,
+    line breaks are written into the tree (<br>, block boundaries), each data table is read and
+    then taken out, and what text is left, in order, is the running text."""
+    for el in list(body.iter(*_SKIP)):
+        _drop(el)
+    for el in body.xpath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"):
+        if _hidden(el) and el.getparent() is not None:
+            _drop(el)
+    for el in body.iter("br"):
+        el.tail = "\n" + (el.tail or "")
+    for el in body.iter(*_BLOCK, "td", "th", "table"):
+        el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
+    tables = list(body.iter("table"))
+    data = []
+    for table in tables:
+        rows = _rows(table)
+        if any(True for _ in table.iterdescendants("table")):
+            continue          # layout: its cells are running text
+        spec = [[("\n".join(_lines("".join(td.itertext()))), _span(td.get("rowspan")), _span(td.get("colspan")))
+                 for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
+        t = Table(grid_from_rows(spec))
+        if t.width > 1:
+            data.append((table, t))
+    for table, t in data:
+        doc.tables.append(t)
+        _drop(table, marker="\n")
+    doc.paragraphs.extend(Paragraph(line) for line in _lines("".join(body.itertext())))
+
+
+def _drop(el: Any, marker: str = "") -> None:
+    """Take an element out of the tree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = marker + (el.tail or "")
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
