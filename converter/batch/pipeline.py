@@ -12,16 +12,17 @@ from converter.checks.findings import has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import compile
-from converter.intake.workbook import read_workbook
+from converter.intake.reader import read_report
 from converter.render.docx import render_report
 from converter.render.docx import warm_up as warm_up_renderer
 
 
 def process_file(path: str, render: bool = False) -> Task:
-    """Read and check one input; with `render`, a valid one is also rendered into `task.document`.
+    """Read and check one input (a workbook, or a Word file, web page or PDF of a report); with
+    `render`, a valid one is also rendered into `task.document`.
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
-        result = read_workbook(path)
+        result = read_report(path)
         task = Task(file=str(path), status=Status.UNREADABLE, findings=list(result.findings))
         if result.data is None or result.format_id is None:
             return _with_file(task)

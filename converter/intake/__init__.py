@@ -15,6 +15,8 @@ from converter import lazy_exports
 _EXPORTS = {
     "ReadResult": "converter.intake.result",
     "read_workbook": "converter.intake.workbook",
+    "read_report": "converter.intake.reader",
+    "read_published": "converter.intake.published",
 }
 __all__ = sorted(_EXPORTS)
 

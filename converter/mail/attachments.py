@@ -14,6 +14,8 @@ from email.message import Message
 from converter.mail.filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
+# reports sent in the shape they already exist in (a unit's Word report, its published page or PDF)
+REPORT_SUFFIXES = WORKBOOK_SUFFIXES + (".docx", ".doc", ".wps", ".pdf", ".html", ".htm")
 _SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
                       "application/vnd.ms-excel": ".xls", "application/vnd.ms-excel.sheet.macroenabled.12": ".xlsm"}
 _ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
@@ -69,10 +71,13 @@ def info(msg: Message) -> MessageInfo:
 
 
 def workbooks_in(msg: Message) -> list[Attachment]:
-    """Every workbook in a message: attachments, zip members, attachments of forwarded messages."""
+    """Every workbook in a message: attachments, zip members, attachments of forwarded messages. A
+    message with no workbook gives its reports in other shapes instead (a unit that sends its Word
+    report, its PDF or its web page); beside a workbook, such files are notes and are left alone."""
     found: list[Attachment] = []
     _walk(msg, found, "")
-    return found
+    workbooks = [a for a in found if a.filename.lower().endswith(WORKBOOK_SUFFIXES)]
+    return workbooks or found
 
 
 def _walk(part: Message, found: list[Attachment], via: str) -> None:
@@ -96,7 +101,7 @@ def _take(found: list[Attachment], name: str | None, ctype: str, data: bytes, vi
     lower = (name or "").lower()
     if lower.endswith(".zip") or (not name and ctype in _ZIP_TYPES):
         found += _from_zip(data, name or "附件.zip")
-    elif lower.endswith(WORKBOOK_SUFFIXES):
+    elif lower.endswith(REPORT_SUFFIXES):
         found.append(Attachment(name or "附件", data, via))
     elif not name and ctype in _SPREADSHEET_TYPES:
         found.append(Attachment("附件" + _SPREADSHEET_TYPES[ctype], data, via))
@@ -111,7 +116,7 @@ def _from_zip(data: bytes, zip_name: str) -> list[Attachment]:
                 base = name.rsplit("/", 1)[-1]
                 if item.is_dir() or base.startswith(("~$", ".")) or "__MACOSX" in name:
                     continue
-                if base.lower().endswith(WORKBOOK_SUFFIXES):
+                if base.lower().endswith(REPORT_SUFFIXES):
                     out.append(Attachment(base, z.read(item), f"压缩包 {zip_name}"))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         pass      # a damaged or encrypted zip holds nothing we can take

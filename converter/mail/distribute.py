@@ -12,7 +12,7 @@ from converter.batch.inputs import collect_inputs
 from converter.definition.model import DataPath, Format
 from converter.definition.plan import Plan, compile
 from converter.files import write_bytes_atomic
-from converter.intake.workbook import read_workbook
+from converter.intake.reader import read_report
 from converter.mail.collect import safe
 from converter.mail.compose import DEFAULT_COVER, attach, new_message, render_cover
 from converter.mail.roster import Roster, unit_key
@@ -32,11 +32,12 @@ class Outgoing:
 
 def previous_carryover(folder: str | Path, fmt: Format | Plan) -> dict[str, dict[DataPath, Any]]:
     """unit key -> {this year's path: last year's value} for the rows the format carries over
-    (上年结转 ← 结转下年度继续办理), from last year's workbooks in a folder."""
+    (上年结转 ← 结转下年度继续办理), from last year's reports in a folder (workbooks, Word files, web
+    pages, PDFs); a figure that could not be read is not filled in."""
     plan = compile(fmt)
     out = {}
     for file in collect_inputs([folder]):
-        r = read_workbook(file)
+        r = read_report(file)
         if r.data is None or not isinstance(r.data["fields"].get("unit"), str):
             continue
         values: dict[DataPath, Any] = {}

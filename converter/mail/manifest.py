@@ -55,7 +55,9 @@ def renumber(records: list[Record]) -> None:
         if r.unit:
             by_unit.setdefault(r.unit, []).append(r)
     for rs in by_unit.values():
-        rs.sort(key=lambda r: (r.date or "", r.received))
+        # the newest message counts; within one message a file that could be read beats one that could
+        # not (a workbook beside the scanned, stamped PDF of the same report)
+        rs.sort(key=lambda r: (r.date or "", Status.parse(r.status) is not Status.UNREADABLE, r.received))
         for i, r in enumerate(rs, 1):
             r.version = i
         rs[-1].newest = True
