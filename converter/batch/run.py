@@ -7,6 +7,7 @@ import gc
 import os
 import signal
 import sys
+import tempfile
 import threading
 from typing import Any, Callable, Generator, Iterable
 
@@ -15,6 +16,7 @@ from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
 from converter.batch.pipeline import process_file, warm_up, worker_died
 from converter.batch.report import BatchReport, Task
 from converter.batch.results_xlsx import ResultsWriter
+from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
 
 Inputs = Iterable[str | os.PathLike[str]]
@@ -22,14 +24,26 @@ OnTask = Callable[[Task], Any]
 
 
 def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: OnTask | None = None,
-                keep_tasks: bool = True) -> BatchReport:
-    """Check every input under `inputs`. `on_task(task)` is called for each file as it completes."""
-    paths = collect_inputs(inputs)
+                keep_tasks: bool = True, urls: list[str] | None = None, allow_private: bool = False) -> BatchReport:
+    """Check every input under `inputs`, and the reports at `urls` (fetched into a temporary folder).
+    `on_task(task)` is called for each file as it completes."""
     report = BatchReport(keep_tasks=keep_tasks)
-    for task in _iter_run(paths, False, jobs, progress, "校验"):
+
+    def done(task: Task) -> None:
         report.add(task)
         if on_task:
             on_task(task)
+    with tempfile.TemporaryDirectory(prefix="nianbao-") as folder:
+        fetched = fetch_all(urls, folder, allow_private) if urls else Fetched()
+        for task in fetched.failed:
+            done(task)
+        paths = collect_inputs(inputs) + fetched.paths
+        for task in _iter_run(paths, False, jobs, progress, "校验"):
+            url = fetched.url_of.get(task.file)
+            if url:              # findings name the URL, not the temporary file
+                task.file = url
+                task.findings = [f.with_file(url) for f in task.findings]
+            done(task)
     return report
 
 

@@ -19,7 +19,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="示例：nianbao template -o 年报填报模板.xlsx --year 2024；nianbao build 收件箱/ -o 年报/")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令")
-    for add in (reports.add_template, reports.add_check, reports.add_build, mail.add_distribute, mail.add_collect,
+    for add in (reports.add_template, reports.add_check, reports.add_build, reports.add_extract, mail.add_distribute, mail.add_collect,
                 mail.add_status, mail.add_feedback, reports.add_schema):
         add(sub)
     return p

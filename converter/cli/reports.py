@@ -31,17 +31,63 @@ def add_template(sub: SubParsers) -> None:
     add_format_option(t)
     t.add_argument("--unit", metavar="名称", help="预先填写的单位名称")
     t.add_argument("--year", type=int, metavar="YYYY", help="预先填写的报告年度")
+    t.add_argument("--from", dest="source", metavar="FILE.json",
+                   help="按报告数据（nianbao extract 生成的 JSON）填好整个工作簿；格式取自数据本身")
     t.set_defaults(handler=cmd_template)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """Write a template."""
+    """Write a template (blank, pre-filled, or filled from report data)."""
     from converter.definition.formats import get
-    from converter.template.workbook import write_template
+    from converter.template import values_from_data, write_template
+    if args.source:
+        data = _load_data(args.source)
+        fmt = get(data.get("format", ""))
+        write_template(args.output, fmt, unit=args.unit, year=args.year, values=values_from_data(fmt, data))
+        print(f"已按 {args.source} 的数据生成工作簿：{args.output}（{fmt.name}）")
+        return 0
     fmt = get(args.format)
     write_template(args.output, fmt, unit=args.unit, year=args.year)
     print(f"已生成填报模板：{args.output}（{fmt.name}）")
     return 0
+
+
+def _load_data(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise UserError(f"找不到文件：{path}") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UserError(f"{path} 不是报告数据的 JSON 文件（{e}）") from None
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict) or not isinstance(data.get("tables"), dict):
+        raise UserError(f"{path} 不是报告数据（应有 format、fields、tables，见 nianbao schema）")
+    return data
+
+
+def add_extract(sub: SubParsers) -> None:
+    """`nianbao extract`."""
+    e = sub.add_parser("extract", help="读取报告（工作簿、Word、网页、PDF）为 JSON 数据",
+                       description="读取各种形式的报告（填报工作簿、Word、网页、PDF），按表格标签提取数据，"
+                                   "写出 JSON 格式的报告数据（无法读取的单元格为 null）。有错误时退出码为 1。",
+                       epilog="示例：nianbao extract 平潭2023年报.html -o 平潭2023.json ；nianbao extract 去年年报/ -o 去年数据/")
+    e.add_argument("inputs", nargs="+", metavar="INPUT", help="报告文件或文件夹")
+    e.add_argument("-o", "--output", required=True, metavar="OUT", help="一个输入时可为 FILE.json；否则为文件夹")
+    e.set_defaults(handler=cmd_extract)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Write each input's report data as JSON."""
+    from converter.batch.extract import extract
+    require_existing(args.inputs)
+    single = args.output.lower().endswith(".json")
+    if single and (len(args.inputs) > 1 or os.path.isdir(args.inputs[0])):
+        raise UserError("多个输入时 -o 应为文件夹（每个输入写出 文件夹/<文件名>.json）")
+    report = extract(args.inputs, args.output, single_file=single,
+                     on_task=lambda t: print_task(t, show_ok=True, bar=False))
+    print_summary(report)
+    print(f"报告数据已写入：{args.output}")
+    return 0 if report.valid else 1
 
 
 def add_check(sub: SubParsers) -> None:
@@ -49,8 +95,10 @@ def add_check(sub: SubParsers) -> None:
     c = sub.add_parser("check", help="校验填好的工作簿",
                        description="校验工作簿：数据完整性、格式、勾稽关系。有错误时退出码为 1。",
                        epilog="示例：nianbao check 收件箱/ ；nianbao check 南岭镇.xlsx --json")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="工作簿文件或文件夹")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="报告文件（工作簿、Word、网页、PDF）、文件夹或网址")
     c.add_argument("--json", action="store_true", help="以 JSON 列表输出全部问题")
+    c.add_argument("--urls", metavar="FILE", help="网址清单文件：每行一个年报网页或文件的网址")
+    c.add_argument("--allow-private", action="store_true", help="允许访问内部网络地址（默认只访问公共互联网）")
     add_jobs_option(c)
     c.set_defaults(handler=cmd_check)
 
@@ -58,15 +106,24 @@ def add_check(sub: SubParsers) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check inputs; exit 1 when any has errors."""
     from converter.batch.run import check_files
-    require_existing(args.paths)
+    from converter.batch.urls import is_url, urls_in_file
+    urls = [p for p in args.paths if is_url(p)]
+    paths = [p for p in args.paths if not is_url(p)]
+    if args.urls:
+        require_existing([args.urls])
+        urls += urls_in_file(args.urls)
+    if not paths and not urls:
+        raise UserError("请给出要校验的文件、文件夹或网址（或 --urls 网址清单）")
+    require_existing(paths)
     progress = sys.stderr.isatty() and not args.json
+    options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private)
     if args.json:
         stream = JsonList(sys.stdout)
-        report = check_files(args.paths, jobs=args.jobs, on_task=stream.add, keep_tasks=False)
+        report = check_files(paths, on_task=stream.add, **options)
         stream.close()
     else:
-        report = check_files(args.paths, jobs=args.jobs, progress=progress,
-                             on_task=lambda t: print_task(t, show_ok=True, bar=progress), keep_tasks=False)
+        report = check_files(paths, progress=progress, on_task=lambda t: print_task(t, show_ok=True, bar=progress),
+                             **options)
         print_summary(report)
     return 0 if report.valid else 1
 
@@ -119,4 +176,4 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["UserError", "add_build", "add_check", "add_schema", "add_template"]
+__all__ = ["UserError", "add_build", "add_check", "add_extract", "add_schema", "add_template"]

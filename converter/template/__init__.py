@@ -5,6 +5,7 @@ validations → live checks and conditional formatting → protection and widths
 In: a format (or its plan), optionally a unit, a year and values by data path. Out: .xlsx bytes.
 """
 from converter.template.evaluate import FAIL_MARK, NOT_FILLED, PASS_MARK
+from converter.template.from_data import values_from_data
 from converter.template.workbook import make_template, write_template
 
-__all__ = ["FAIL_MARK", "NOT_FILLED", "PASS_MARK", "make_template", "write_template"]
+__all__ = ["FAIL_MARK", "NOT_FILLED", "PASS_MARK", "make_template", "values_from_data", "write_template"]
