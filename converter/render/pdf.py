@@ -13,7 +13,7 @@ import threading
 
 import typst
 
-from ..layout import CORNER, HEADER, TITLE, Grid
+from ..layout import CORNER, HEADER, LABEL, TITLE, Grid
 from ..model import Format
 from ..render_docx import (
     H1_STYLE,
@@ -119,6 +119,8 @@ def _table(grid: Grid, texts: dict, widths: list[int], style: str) -> str:
             spans += f", rowspan: {c.rowspan}"
         if c.colspan > 1:
             spans += f", colspan: {c.colspan}"
+        if c.role in (LABEL, TITLE):     # as in the Word table: labels and block titles flush left
+            spans += ", align: left + horizon"
         cell = f"table.cell(x: {c.col}, y: {c.row}{spans}, {content})"
         (head if c.header and c.row < grid.header_rows else body).append(cell)
     parts = []
