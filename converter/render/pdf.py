@@ -34,7 +34,7 @@ TRACKING_PT = -(28 * BODY_PT - TEXT_WIDTH_PT) / 28 - 0.02
 _PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: none)
 #set text(lang: "zh", region: "cn", font: ({body_fonts}), size: {body}pt, tracking: {tracking}pt,
-  top-edge: 0.88em, bottom-edge: -0.12em, cjk-latin-spacing: none)
+  top-edge: 0.88em, bottom-edge: -0.12em, cjk-latin-spacing: none, overhang: false)
 #set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
   footer-descent: 7mm,
   footer: context align(center, text(font: ({song_fonts}), size: 14pt, tracking: 0pt,
