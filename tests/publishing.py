@@ -42,7 +42,7 @@ def pdftotext(pdf: Path, layout: bool = False) -> str:
 
 def pdf_pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
 def table_rows_found(layout_text: str, rows: list[list[str]]) -> list[list[str]]:
@@ -71,6 +71,6 @@ def chromium_run(url: str, *args: str) -> None:
         cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
                *args, url]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120)
         if proc.returncode != 0:
             raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")

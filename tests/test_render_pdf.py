@@ -1,20 +1,21 @@
 """The PDF of a report (typst): every paragraph and figure in its text, in reading order; fonts
 embedded; metadata; real ruled tables with repeated headers; as long as LibreOffice's PDF of our .docx."""
 import copy
+import itertools
 import re
 import shutil
 import struct
 import subprocess
 from pathlib import Path
 
+import office
 import pdfplumber
 import pytest
+from publishing import pdf_pages, pdftotext, squash, table_rows_found, valid_samples
 
 from converter.render.fonts import ROLES, font_plan
 from converter.render.pdf import font_substitutions, render_pdf
-from converter.render_docx import report_blocks, report_title, render_report
-import office
-from publishing import pdf_pages, pdftotext, squash, table_rows_found, valid_samples
+from converter.render_docx import render_report, report_blocks, report_title
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing (make fonts)")
 
@@ -58,7 +59,7 @@ def test_text_holds_every_table_figure_row_by_row(pdfs, name):
     rows = []
     for block in report_blocks(data, fmt):
         if block[0] == "table":
-            grid, texts = block[1], block[2]
+            _grid, texts = block[1], block[2]
             cells = sorted(texts.items())
             for r in sorted({row for row, _ in texts}):
                 rows.append([t for (row, _), t in cells if row == r])
@@ -87,7 +88,7 @@ def test_metadata_title_author_language(pdfs):
 
 
 def test_gbt9704_page(pdfs):
-    data, fmt, path = next(iter(pdfs.values()))
+    _data, _fmt, path = next(iter(pdfs.values()))
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
         assert (round(page.width), round(page.height)) == (595, 842)
@@ -107,10 +108,10 @@ def test_gbt9704_page(pdfs):
         assert abs(middle - (28 * mm + 156 * mm / 2)) < 3
         # fixed line pitch: body lines 28.99 pt apart, 28 characters on a full line
         tops = sorted({round(c["top"], 1) for c in body})
-        steps = [b - a for a, b in zip(tops, tops[1:]) if b - a < 40]
+        steps = [b - a for a, b in itertools.pairwise(tops) if b - a < 40]
         assert steps and all(abs(s - 225 * mm / 22) < 0.2 for s in steps)
         lines = [sorted((c for c in body if round(c["top"], 1) == t), key=lambda c: c["x0"]) for t in tops]
-        pitches = [b["x0"] - a["x0"] for line in lines for a, b in zip(line, line[1:])
+        pitches = [b["x0"] - a["x0"] for line in lines for a, b in itertools.pairwise(line)
                    if "\u4e00" <= a["text"] <= "\u9fff" and "\u4e00" <= b["text"] <= "\u9fff"]
         pitch = max(set(pitches), key=pitches.count)
         assert 28 * pitch <= 156 * mm < 29 * pitch
@@ -121,7 +122,7 @@ def test_gbt9704_page(pdfs):
 
 
 def test_tables_are_ruled_text_not_images(pdfs):
-    data, fmt, path = pdfs["南岭镇人民政府-2024"]
+    _data, _fmt, path = pdfs["南岭镇人民政府-2024"]
     with pdfplumber.open(path) as pdf:
         assert all(not p.images for p in pdf.pages)
         found = [t.extract() for p in pdf.pages for t in p.find_tables()]
@@ -143,9 +144,9 @@ def _table3_pages(pdf_path) -> tuple[set[int], set[int]]:
 
 
 def test_table_header_rows_repeat_on_the_next_page(tmp_path):
-    name, data, fmt = next(s for s in SAMPLES if s[2].id == "2021")
+    _name, data, fmt = next(s for s in SAMPLES if s[2].id == "2021")
     # lengthen the preface a line at a time until table 三 breaks across a page
-    for lines in range(0, 60):
+    for lines in range(60):
         d = copy.deepcopy(data)
         d["fields"]["preface"] = "\n".join(["这是为测试分页而加的一整行文字，共二十八个字符长度的一行啊。"] * (lines + 1))
         path = tmp_path / "long.pdf"
@@ -159,7 +160,7 @@ def test_table_header_rows_repeat_on_the_next_page(tmp_path):
 
 
 def test_typst_syntax_in_a_units_text_is_printed_as_is(tmp_path):
-    name, data, fmt = SAMPLES[0]
+    _name, data, fmt = SAMPLES[0]
     d = copy.deepcopy(data)
     nasty = '#set page(width: 1cm) "quote" \\ back $x^2$ *bold* _em_ [c] <label> @ref // not a comment = no heading'
     d["fields"]["preface"] = nasty
@@ -187,8 +188,8 @@ def _renamed_font(src, dst, family: str) -> None:
     """Copy a TrueType font (or collection) giving it another family name: a font that exists only
     in `dst`'s folder, not among the system fonts."""
     blob = bytearray(src.read_bytes())
-    u16 = lambda at: struct.unpack_from(">H", blob, at)[0]        # noqa: E731
-    u32 = lambda at: struct.unpack_from(">I", blob, at)[0]        # noqa: E731
+    u16 = lambda at: struct.unpack_from(">H", blob, at)[0]
+    u32 = lambda at: struct.unpack_from(">I", blob, at)[0]
     starts = ([u32(12 + 4 * i) for i in range(u32(8))] if blob[:4] == b"ttcf" else [0])
     for start in starts:
         for i in range(u16(start + 4)):
@@ -221,7 +222,7 @@ def test_an_extra_font_folder_is_searched(tmp_path):
     assert "楷体_GB2312" in font_substitutions()
     assert "楷体_GB2312" not in font_substitutions(folder)
     assert font_plan((str(folder),)).families["kai"] == "KaiTi"
-    name, data, fmt = SAMPLES[0]
+    _name, data, fmt = SAMPLES[0]
     path = tmp_path / "kaiti.pdf"
     path.write_bytes(render_pdf(data, fmt, fonts=folder))
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
