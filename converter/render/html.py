@@ -60,7 +60,8 @@ _PRINT_CSS = f"""
 @page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
   @bottom-center {{ content: "— " counter(page) " —"; font-family: {_SONG}; font-size: 14pt;
     vertical-align: top; padding-top: 7mm; }} }}
-@media screen {{ body {{ margin: 2em 1em; }} .scroll {{ overflow-x: auto; }} }}
+@media screen {{ body {{ margin: 2em 1em; }} }}
+@media screen and (max-width: 620px) {{ .scroll {{ overflow-x: auto; }} }}
 @media print {{
   body {{ margin: 0; }}
   article {{ max-width: none; }}
