@@ -39,7 +39,7 @@ _CSS: dict[str, str] = {
           "text-indent: 2em; margin: 0",
     "h3": f"font-family: {_KAI}; font-size: 16pt; font-weight: normal; line-height: 28.95pt; "
           "text-indent: 2em; margin: 0",
-    "p": "text-indent: 2em; margin: 0; text-align: justify",
+    "p": "text-indent: 2em; margin: 0; text-align: justify; word-break: break-all",
     "table": f"font-family: {_SONG}; font-size: 10.5pt; line-height: 1.3; width: 100%; "
              "table-layout: fixed; border-collapse: collapse; margin: 6pt 0 14pt 0",
     "table.small": f"font-family: {_SONG}; font-size: 9pt; line-height: 1.25; width: 100%; "
