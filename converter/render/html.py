@@ -41,10 +41,11 @@ _CSS: dict[str, str] = {
           "text-indent: 2em; margin: 0",
     "p": "text-indent: 2em; margin: 0; text-align: justify; word-break: break-all",
     "table": f"font-family: {_SONG}; font-size: 10.5pt; line-height: 1.3; width: 100%; "
-             "table-layout: fixed; border-collapse: collapse; margin: 6pt 0 14pt 0",
+             "table-layout: fixed; border-collapse: collapse; margin: 0 0 14pt 0",
     "table.small": f"font-family: {_SONG}; font-size: 9pt; line-height: 1.25; width: 100%; "
-                   "table-layout: fixed; border-collapse: collapse; margin: 6pt 0 14pt 0",
-    "caption": "font-size: 1px; line-height: 1px; height: 1px; overflow: hidden; color: transparent; "
+                   "table-layout: fixed; border-collapse: collapse; margin: 0 0 14pt 0",
+    "caption": "caption-side: top; text-align: left; padding: 0 0 6pt 0",
+    "caption.hidden": "font-size: 1px; line-height: 1px; height: 1px; overflow: hidden; color: transparent; "
                "caption-side: top",
     "th": "border: 0.5pt solid #000; padding: 2pt 3pt; font-weight: bold; text-align: center; "
           "vertical-align: middle; word-break: break-all",
@@ -127,17 +128,25 @@ def _article(data: dict, fmt: Format, attrs: _Attrs) -> str:
                 out.append(f"<p{attrs('p')}>{t}</p>")
         else:
             _, grid, texts, widths, style = block
-            out.append(_table(grid, texts, widths, style, heading, attrs))
+            # A heading right above its table goes into the table's <caption>: the caption is part of
+            # the table box, so a printed page never ends with the heading and the table on the next.
+            head = out.pop() if out and out[-1].startswith("<h2") and heading else None
+            out.append(_table(grid, texts, widths, style, heading, head, attrs))
     lead = f' class="nianbao" style="{escape(_CSS["article"])}"' if attrs.inline else ' class="nianbao"'
     return f"<article{lead}>\n" + "\n".join(out) + "\n</article>"
 
 
-def _table(grid: Grid, texts: dict, widths: list[int], style: str, caption: str, attrs: _Attrs) -> str:
+def _table(grid: Grid, texts: dict, widths: list[int], style: str, caption: str, head_html: str | None,
+           attrs: _Attrs) -> str:
     total = sum(widths)
     kind = "table.small" if style == TABLE_SMALL_STYLE else "table"
     cols = "".join(f'<col style="width: {w / total * 100:.2f}%">' for w in widths)
-    # the caption names the table for screen readers; the report's own heading above it is what shows
-    cap = f"<caption{attrs('caption')}>{escape(caption.split('、', 1)[-1], quote=False)}</caption>" if caption else ""
+    if head_html:
+        cap = f"<caption{attrs('caption')}>{head_html}</caption>"
+    elif caption:     # names the table for screen readers only: the heading shows further up
+        cap = f"<caption{attrs('caption.hidden')}>{escape(caption.split('、', 1)[-1], quote=False)}</caption>"
+    else:
+        cap = ""
     rows: list[list[str]] = [[] for _ in range(grid.height)]
     for c in sorted(grid.cells, key=lambda c: (c.row, c.col)):
         span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
