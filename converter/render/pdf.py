@@ -148,9 +148,14 @@ def font_substitutions(fonts: str | os.PathLike | None = None) -> dict[str, str]
 def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None) -> bytes:
     """The PDF of valid report data in format `fmt`, as bytes: fonts embedded (subset), title, author
     (the unit) and language zh-CN in the metadata, tagged so text extracts in reading order.
-    `fonts` is an extra folder searched for fonts. Raises RuntimeError when typst fails."""
+    `fonts` is an extra folder searched for fonts. Raises RuntimeError (a Chinese message) when no
+    CJK font is installed for some role or typst fails."""
     dirs = font_dirs(fonts)
     plan = font_plan(dirs)
+    if plan.missing():
+        # typst would print boxes for every Chinese character: refuse rather than publish that
+        raise RuntimeError(f"找不到中文字体（{'、'.join(plan.missing())}）：请安装方正小标宋简体、仿宋_GB2312、"
+                           "黑体、楷体_GB2312，或免费的 Noto CJK / Fandol 字体，或用 --fonts 指定字体文件夹")
     source = typst_source(data, fmt, plan)
     compiler = _compiler(dirs, plan)
     try:
