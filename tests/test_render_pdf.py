@@ -215,7 +215,8 @@ def test_an_extra_font_folder_is_searched(tmp_path):
     ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
     if not ukai.exists():
         pytest.skip("fonts-arphic-ukai missing (make fonts)")
-    assert "KaiTi".casefold() not in {f.casefold() for f in font_plan(()).fonts.families()}
+    if font_plan(()).official["kai"] or "kaiti" in {f.casefold() for f in font_plan(()).fonts.families()}:
+        pytest.skip("a 楷体 is installed: nothing to find in the folder")
     folder = tmp_path / "fonts"
     folder.mkdir()
     _renamed_font(ukai, folder / "kaiti.ttc", "KaiTi")
