@@ -153,12 +153,12 @@ def _table(grid: Grid, texts: dict, widths: list[int], style: str, caption: str,
         if c.path is not None:
             rows[c.row].append(f"<td{span}{attrs('td')}>{escape(texts.get((c.row, c.col), ''), quote=False)}</td>")
             continue
+        # "row" and "col" cover every row or column the cell spans; "rowgroup"/"colgroup" would
+        # stretch a header over the whole <tbody> or the one <colgroup>
         if c.role == LABEL:
-            scope, k = ("rowgroup" if c.rowspan > 1 else "row"), "th.label"
-        elif c.role == TITLE:
+            scope, k = "row", "th.label"
+        elif c.role == TITLE:           # a block title across the whole width, over the rows below it
             scope, k = "colgroup", "th.title"
-        elif c.role in (HEADER, CORNER):
-            scope, k = ("colgroup" if c.colspan > 1 and c.role == HEADER else "col"), "th"
         else:
             scope, k = "col", "th"
         rows[c.row].append(f'<th scope="{scope}"{span}{attrs(k)}>{escape(c.text, quote=False)}</th>')
