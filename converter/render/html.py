@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from ..layout import CORNER, HEADER, LABEL, TITLE, Grid
+from ..layout import LABEL, TITLE, Grid
 from ..model import Format
 from ..render_docx import (
     H1_STYLE,
