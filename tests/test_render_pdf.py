@@ -2,10 +2,12 @@
 embedded; metadata; real ruled tables with repeated headers; as long as LibreOffice's PDF of our .docx."""
 import copy
 import itertools
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import office
@@ -238,3 +240,34 @@ def test_page_count_within_one_of_libreoffice(pdfs, tmp_path):
         docx.write_bytes(render_report(data, fmt))
         lo = office.convert(docx, tmp_path / "lo", "pdf", tmp_path / "profile")
         assert abs(pdf_pages(path) - pdf_pages(lo)) <= 1, name
+
+
+_FORK_SCRIPT = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from publishing import valid_samples
+from converter.render.pdf import render_pdf, warm_up
+_, data, fmt = valid_samples()[0]
+
+def child(expect_error):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = render_pdf(data, fmt).startswith(b"%PDF")
+            os._exit(0 if ok and not expect_error else 3)
+        except RuntimeError as e:
+            os._exit(4 if expect_error and "fork" in str(e) else 5)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+warm_up()
+print(child(expect_error=False))       # warmed, not compiled: the worker renders
+render_pdf(data, fmt)
+print(child(expect_error=True))        # compiled before the fork: a clear error, not a hang
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_forked_workers_render_after_warm_up_and_refuse_after_a_compile():
+    proc = subprocess.run([sys.executable, "-c", _FORK_SCRIPT, str(Path(__file__).parent)],
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.split() == ["0", "4"], proc.stderr

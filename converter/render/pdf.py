@@ -58,6 +58,9 @@ _PREAMBLE = """\
 
 _COMPILER_LOCK = threading.Lock()
 _COMPILERS: dict[tuple[str, ...], typst.Compiler] = {}
+# typst compiles on a thread pool: a process forked after its first compile hangs in its own first
+# compile (the pool's threads are not in the child). The pid that compiled first tells.
+_COMPILED_IN: int | None = None
 
 
 def quote(text: str) -> str:
@@ -139,6 +142,13 @@ def _compiler(dirs: tuple[str, ...], plan: FontPlan) -> typst.Compiler:
         return compiler
 
 
+def warm_up(fonts: str | os.PathLike | None = None) -> None:
+    """Scan the fonts and create the compiler, without compiling: safe before forking workers (a
+    compile is not: see render_pdf)."""
+    dirs = font_dirs(fonts)
+    _compiler(dirs, font_plan(dirs))
+
+
 def font_substitutions(fonts: str | os.PathLike | None = None) -> dict[str, str]:
     """Official font name -> the free font `render_pdf` uses instead, on this machine (with `fonts`,
     an extra font folder). Empty when every official font is installed."""
@@ -149,7 +159,8 @@ def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None) 
     """The PDF of valid report data in format `fmt`, as bytes: fonts embedded (subset), title, author
     (the unit) and language zh-CN in the metadata, tagged so text extracts in reading order.
     `fonts` is an extra folder searched for fonts. Raises RuntimeError (a Chinese message) when no
-    CJK font is installed for some role or typst fails."""
+    CJK font is installed for some role, when typst fails, or in a process forked after this one
+    compiled (it would hang there: fork after `warm_up`, or spawn)."""
     dirs = font_dirs(fonts)
     plan = font_plan(dirs)
     if plan.missing():
@@ -157,11 +168,15 @@ def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None) 
         raise RuntimeError(f"找不到中文字体（{'、'.join(plan.missing())}）：请安装方正小标宋简体、仿宋_GB2312、"
                            "黑体、楷体_GB2312，或免费的 Noto CJK / Fandol 字体，或用 --fonts 指定字体文件夹")
     source = typst_source(data, fmt, plan)
+    global _COMPILED_IN
+    if _COMPILED_IN is not None and _COMPILED_IN != os.getpid():
+        raise RuntimeError("PDF 排版引擎不能在 fork 出的子进程中使用：父进程已经排版过（请在 fork 前只调用 warm_up）")
     compiler = _compiler(dirs, plan)
     try:
         with _COMPILER_LOCK:      # one compiler object is not meant to run two documents at once
             pdf = compiler.compile(input=source.encode("utf-8"), format="pdf",
                                    timestamp=_timestamp())
+            _COMPILED_IN = _COMPILED_IN or os.getpid()
     except typst.TypstError as e:
         raise RuntimeError(f"PDF 排版失败：{e.message}") from e
     assert isinstance(pdf, bytes)
