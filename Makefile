@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 NIANBAO := $(VENV)/bin/nianbao
 
-.PHONY: setup demo mail-demo test generate bench office clean
+.PHONY: setup demo mail-demo test generate bench office fonts clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ office:
 	    libreoffice-calc-nogui libreoffice-writer-nogui openssl >/dev/null; \
 	fi
 
+# What the publishing tests use: free CJK fonts for the PDF (when the official fonts are absent),
+# Chromium (headless) to print the HTML pages, and poppler-utils (pdffonts, pdftotext, pdftoppm).
+fonts:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
+	    || ! fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+	  echo "Installing CJK fonts, Chromium (headless) and poppler-utils for the tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming chromium poppler-utils >/dev/null; \
+	fi
+
 # Build every bundled sample into out/. Some samples are wrong on purpose, so exit 1 (rejected) is expected.
 demo: setup
 	$(NIANBAO) build samples -o out || test $$? -eq 1
@@ -33,7 +44,7 @@ demo: setup
 mail-demo: setup office
 	$(PY) scripts/mail_demo.py
 
-test: setup office
+test: setup office fonts
 	$(PY) -m pytest -q
 
 # Regenerate the committed artefacts derived from the format definitions.

@@ -263,10 +263,10 @@ def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     from converter.batch import run as batch
     real = batch.process_file
 
-    def crashing(path, render=False):
+    def crashing(path, outputs=None):
         if path.endswith("007.xlsx"):
             os._exit(1)            # what a crash in a C library looks like from outside
-        return real(path, render)
+        return real(path, outputs)
     monkeypatch.setattr(batch, "process_file", crashing)     # forked workers inherit the patch
     inbox = tmp_path / "inbox"
     inbox.mkdir()

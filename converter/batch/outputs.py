@@ -50,9 +50,9 @@ class Placer:
         self.taken: dict[int, int] = {}
 
     def place(self, t: Task) -> None:
-        """Write a task's document under its final name (or record why it could not be written)."""
+        """Write a task's documents under their final name (or record why one could not be written)."""
         self.position += 1
-        if not t.document:
+        if not t.documents:
             return
         base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year, t.format_id)
         name, n = base, 1
@@ -63,17 +63,20 @@ class Placer:
             first = self.paths[self.taken[hash(base)]]
             t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
         self.taken[hash(name)] = self.position
-        final = os.path.join(self.outdir, f"{name}.docx")
-        try:
-            if not _same_content(final, t.document):
-                write_bytes_atomic(final, t.document, make_dirs=False)
-        except OSError as e:       # e.g. the old report is open in Word (Windows locks it): this file only
-            t.findings.append(make("OUTPUT_FAILED", detail=f"{name}.docx", actual=_reason(e)).with_file(t.file))
-            t.status = Status.FAILED
-            return
-        finally:
-            t.document = None
-        t.output = final
+        documents, t.documents = t.documents, None
+        t.outputs = []
+        for suffix, content in documents.items():
+            final = os.path.join(self.outdir, name + suffix)
+            try:
+                if not _same_content(final, content):
+                    write_bytes_atomic(final, content, make_dirs=False)
+            except OSError as e:   # e.g. the old report is open in Word (Windows locks it): this file only
+                t.findings.append(make("OUTPUT_FAILED", detail=name + suffix, actual=_reason(e)).with_file(t.file))
+                t.status = Status.FAILED
+                continue
+            t.outputs.append(final)
+            if suffix == ".docx":
+                t.output = final
 
 
 def _reason(e: OSError) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import traceback
+from dataclasses import dataclass
+from typing import Any
 
 from converter.batch.report import Task
 from converter.batch.status import Status
@@ -11,15 +13,40 @@ from converter.checks import Context, run_checks
 from converter.checks.findings import has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
-from converter.definition.plan import compile
+from converter.definition.plan import Plan, compile
 from converter.intake.reader import read_report
+from converter.render import html, pdf
 from converter.render.docx import render_report
 from converter.render.docx import warm_up as warm_up_renderer
 
+FRAGMENT_SUFFIX = "-正文.html"       # the article body alone, for a CMS that strips <style>
 
-def process_file(path: str, render: bool = False) -> Task:
-    """Read and check one input (a workbook, or a Word file, web page or PDF of a report); with
-    `render`, a valid one is also rendered into `task.document`.
+
+@dataclass(frozen=True)
+class Outputs:
+    """Which documents a valid report becomes: the Word report always; the PDF, the web page and the
+    page's article body on request. `fonts` is a folder of fonts for the PDF besides the system's."""
+    pdf: bool = False
+    html: bool = False
+    fragment: bool = False
+    fonts: str | None = None
+
+    def render(self, data: dict[str, Any], plan: Plan) -> dict[str, bytes]:
+        """suffix -> document bytes, for valid report data."""
+        out = {".docx": render_report(data, plan)}
+        fmt = plan.fmt
+        if self.pdf:
+            out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts)
+        if self.html:
+            out[".html"] = html.render_html(data, fmt).encode("utf-8")
+        if self.fragment:
+            out[FRAGMENT_SUFFIX] = html.render_html_fragment(data, fmt).encode("utf-8")
+        return out
+
+
+def process_file(path: str, outputs: Outputs | None = None) -> Task:
+    """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
+    `outputs`, a valid one is also rendered into `task.documents`.
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -35,12 +62,12 @@ def process_file(path: str, render: bool = False) -> Task:
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if has_errors(task.findings):
             task.status = Status.REJECTED
-        elif not render:
+        elif outputs is None:
             task.status = Status.PASSED
         else:
-            # The document goes back to the main process, which does all file writing: workers
+            # The documents go back to the main process, which does all file writing: workers
             # creating files in one directory contend for it, while the main process is idle.
-            task.document = render_report(result.data, plan)
+            task.documents = outputs.render(result.data, plan)
             task.status = Status.CONVERTED
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
@@ -62,11 +89,14 @@ def _with_file(task: Task) -> Task:
     return task
 
 
-def warm_up(render: bool) -> None:
-    """Build now what every file needs (plans, validators, the Word package), so that forked workers
-    inherit it instead of each building it again."""
+def warm_up(outputs: Outputs | None) -> None:
+    """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
+    so that forked workers inherit it instead of each building it again. (The PDF engine must not
+    have compiled a document before a fork: its threads do not survive one.)"""
     for fmt in FORMATS.values():
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)
-    if render:
+    if outputs is not None:
         warm_up_renderer()
+        if outputs.pdf:
+            pdf.warm_up(outputs.fonts)

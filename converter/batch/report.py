@@ -10,15 +10,16 @@ from converter.checks.findings import ERROR, WARNING, Finding
 @dataclass(slots=True)
 class Task:
     """One input: its status, findings, the unit and year it reports on, and where its report went.
-    `document` holds the rendered report between the worker and the main process, which writes it."""
+    `documents` hold the rendered reports between the worker and the main process, which writes them."""
     file: str
     status: Status
     findings: list[Finding] = field(default_factory=list)
     unit: str | None = None
     year: int | None = None
     format_id: str | None = None
-    output: str | None = None
-    document: bytes | None = None
+    output: str | None = None                    # the Word report, where it was written
+    documents: dict[str, bytes] | None = None     # file suffix -> rendered document, until written
+    outputs: list[str] | None = None             # every file written for it
 
     @property
     def errors(self) -> int:

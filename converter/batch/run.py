@@ -13,13 +13,17 @@ from typing import Any, Callable, Generator, Iterable
 
 from converter.batch.inputs import collect_inputs
 from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
-from converter.batch.pipeline import process_file, warm_up, worker_died
+from converter.batch.pipeline import FRAGMENT_SUFFIX, Outputs, process_file, warm_up, worker_died
 from converter.batch.report import BatchReport, Task
 from converter.batch.results_xlsx import ResultsWriter
+from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
+from converter.files import write_bytes_atomic
+from converter.render.html import IndexRow, index_html
 
 Inputs = Iterable[str | os.PathLike[str]]
+INDEX_NAME = "index.html"
 OnTask = Callable[[Task], Any]
 
 
@@ -38,7 +42,7 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
         for task in fetched.failed:
             done(task)
         paths = collect_inputs(inputs) + fetched.paths
-        for task in _iter_run(paths, False, jobs, progress, "校验"):
+        for task in _iter_run(paths, None, jobs, progress, "校验"):
             url = fetched.url_of.get(task.file)
             if url:              # findings name the URL, not the temporary file
                 task.file = url
@@ -48,33 +52,47 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
 
 
 def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progress: bool = False,
-          on_task: OnTask | None = None, keep_tasks: bool = True) -> BatchReport:
+          on_task: OnTask | None = None, keep_tasks: bool = True, outputs: Outputs | None = None) -> BatchReport:
     """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx.
 
     Each report gets its final name as soon as it is done, and each file's row goes into the check
     report as it arrives; if the run is interrupted, what was finished is in place and listed.
-    `on_task(task)` is called for each file as it completes."""
+    `on_task(task)` is called for each file as it completes. `outputs` asks for PDF and web pages
+    besides the Word reports; with web pages, OUTDIR/index.html lists every report."""
+    outputs = outputs or Outputs()
     outdir = os.fspath(outdir)
     os.makedirs(outdir, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
     writer = ResultsWriter(os.path.join(outdir, RESULTS_NAME))
     placer = Placer(outdir, paths)
     report = BatchReport(keep_tasks=keep_tasks)
-    results = _iter_run(paths, True, jobs, progress, "转换")
+    index: list[IndexRow] = []
+    results = _iter_run(paths, outputs, jobs, progress, "转换")
     try:
         for task in results:
             with _InterruptsDeferred():
                 placer.place(task)
                 writer.add(task)
                 report.add(task)
+            if outputs.html:
+                index.append(_index_row(task, outdir))
             if on_task:
                 on_task(task)
     finally:
         results.close()
         writer.close(report)
         report.results_file = writer.path
+        if outputs.html:
+            write_bytes_atomic(os.path.join(outdir, INDEX_NAME), index_html(index).encode("utf-8"))
         remove_leftovers(outdir)
     return report
+
+
+def _index_row(t: Task, outdir: str) -> IndexRow:
+    """A task's line in index.html: unit, year, status, and its files relative to the output folder."""
+    files = {os.path.splitext(p)[1]: os.path.relpath(p, outdir) for p in t.outputs or [] if not p.endswith(FRAGMENT_SUFFIX)}
+    return IndexRow(unit=t.unit or os.path.basename(t.file), year=t.year or "", status=Status(t.status).label,
+                    ok=Status(t.status).ok, docx=files.get(".docx"), pdf=files.get(".pdf"), html=files.get(".html"))
 
 
 SMALL_BATCH = 16      # below this, starting worker processes costs more than it saves
@@ -87,7 +105,7 @@ def _jobs(jobs: int, n: int) -> int:
     return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
 
 
-def _iter_run(paths: list[str], render: bool, jobs: int, progress: bool, desc: str) -> Generator[Task, None, None]:
+def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: bool, desc: str) -> Generator[Task, None, None]:
     """Tasks in input order, each as soon as it and those before it are done."""
     jobs = _jobs(jobs, len(paths))
     bar = None
@@ -118,7 +136,7 @@ def _iter_run(paths: list[str], render: bool, jobs: int, progress: bool, desc: s
             bar.close()
 
 
-def _in_process(paths: list[str], render: bool) -> Generator[Task, None, None]:
+def _in_process(paths: list[str], render: Outputs | None) -> Generator[Task, None, None]:
     """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
     stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
     try:
@@ -130,7 +148,7 @@ def _in_process(paths: list[str], render: bool) -> Generator[Task, None, None]:
         gc.unfreeze()
 
 
-def _process_chunk(paths: list[str], render: bool) -> list[Task]:
+def _process_chunk(paths: list[str], render: Outputs | None) -> list[Task]:
     return [process_file(p, render) for p in paths]
 
 

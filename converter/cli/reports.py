@@ -137,6 +137,10 @@ def add_build(sub: SubParsers) -> None:
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿文件或文件夹")
     b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     add_jobs_option(b)
+    b.add_argument("--pdf", action="store_true", help="同时生成 PDF（无需安装办公软件）")
+    b.add_argument("--html", action="store_true", help="同时生成网页（.html），并写出列出全部报告的 index.html")
+    b.add_argument("--html-fragment", action="store_true", help="同时生成只含正文、样式内联的网页片段（-正文.html），供网站后台粘贴")
+    b.add_argument("--fonts", metavar="DIR", help="PDF 另外使用的字体文件夹（如放有方正小标宋简体、仿宋_GB2312）")
     b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
     b.set_defaults(handler=cmd_build)
 
@@ -144,17 +148,26 @@ def add_build(sub: SubParsers) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build reports; exit 1 when any input was not converted."""
     from converter.batch.outputs import RESULTS_NAME
+    from converter.batch.pipeline import Outputs
     from converter.batch.run import build
-    require_existing(args.inputs)
+    require_existing(args.inputs + ([args.fonts] if args.fonts else []))
+    outputs = Outputs(pdf=args.pdf, html=args.html, fragment=args.html_fragment, fonts=args.fonts)
     progress = sys.stderr.isatty() and not args.quiet
     show = None if args.quiet else (lambda t: print_task(t, show_ok=False, bar=progress))
-    report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False)
+    report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False,
+                   outputs=outputs)
     print_summary(report)
+    if args.pdf:
+        from converter.render.pdf import font_substitutions
+        swapped = font_substitutions(args.fonts)
+        if swapped:
+            print("PDF 字体：本机未安装 " + "、".join(f"{a}（以 {b} 代替）" for a, b in swapped.items()))
     written = os.path.basename(report.results_file or RESULTS_NAME)
     if written != RESULTS_NAME:
         print(f"提示：{RESULTS_NAME} 无法覆盖（可能正在 Excel 或 WPS 中打开），本次校验结果另存为 {written}",
               file=sys.stderr)
-    print(f"Word 年报和 {written} 已写入：{args.output}")
+    kinds = "Word" + ("、PDF" if args.pdf else "") + ("、网页" if args.html or args.html_fragment else "")
+    print(f"{kinds} 年报和 {written} 已写入：{args.output}" + ("（总目录 index.html）" if args.html else ""))
     return 0 if report.valid else 1
 
 
