@@ -22,6 +22,9 @@ from lxml import etree
 from dataclasses import dataclass, field
 
 from converter.intake import clean
+from converter.intake.limits import MAX_PART, MarkupBudget
+from converter.intake.safe_zip import (MemberDamaged, MemberEncrypted, MemberTooLarge, ZipMemberError,
+                                       check_entry, duplicate_member, read_member)
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
 from converter.definition.model import ITEMS, META_NAMES, TEMPLATE_ID, Format, Path, defined_name
@@ -29,6 +32,7 @@ from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
+_PARSED = (".xml", ".rels", ".vml")      # the parts a reader may parse (pictures are never read)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
@@ -47,21 +51,34 @@ class ReadResult:
 
 
 def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
+    """Read one workbook with the given engine ("xml" or "openpyxl"): the report data, or findings
+    saying why it cannot be read. Every zip member is inflated under a cap (safe_zip) and every parsed
+    part counted against limits.py, so no workbook takes more than a few hundred MB."""
     result = ReadResult(file=str(path))
     problem = sniff(path)
     if problem:
         result.findings.append(problem)
         return result
-    from converter.intake.xlsx_xml import main_part
+    from converter.intake.xlsx_xml import package_main
     try:
         z = zipfile.ZipFile(path)
+    except PermissionError:
+        result.findings.append(make("FILE_NO_PERMISSION"))
+        return result
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         result.findings.append(make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}"[:200]))
         return result
     wb = None
     try:
-        main = main_part(z)
-        problem = package_problem(set(z.namelist()), main) or _oversized(z)
+        problem = _zip_problem(z)
+        if problem:
+            result.findings.append(problem)
+            return result
+        main, strict = package_main(z)
+        if strict:
+            result.findings.append(make("FILE_STRICT_XML"))
+            return result
+        problem = package_problem(set(z.namelist()), main)
         if problem:
             result.findings.append(problem)
             return result
@@ -69,8 +86,13 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
             from converter.intake.xlsx_xml import XmlWorkbook
             wb = XmlWorkbook(z, main or "xl/workbook.xml")
         else:
+            _prescan(z)
             wb = _OpenpyxlBook(path)
         return _read_open(wb, result)
+    except ZipMemberError as e:
+        result.data = None
+        result.findings.append(_member_finding(e))
+        return result
     except _DAMAGED as e:      # a part missing, unreadable or failing its CRC
         result.data = None
         result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
@@ -87,17 +109,40 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
         z.close()
 
 
-MAX_PART = 64 << 20     # a filled template's largest part is about 100 KB
-
-
-def _oversized(z: zipfile.ZipFile) -> Finding | None:
-    """A part that would unpack to an absurd size (damage, or a "zip bomb") is refused before it is
-    read: it would take a worker's memory, and with it the batch. The sizes are the ones the package
-    declares, which zipfile also enforces when reading. Pictures are never read, so not counted."""
+def _zip_problem(z: zipfile.ZipFile) -> Finding | None:
+    """What the zip directory alone shows: two parts of one name (OPC forbids it, and readers differ on
+    which one wins), an encrypted member, a compression method no office program writes, or a part
+    declaring an absurd size (damage, or a "zip bomb"; one that lies about its size is caught while
+    inflating, see safe_zip). Pictures are never read, so their sizes do not count."""
+    duplicate = duplicate_member(z)
+    if duplicate:
+        return make("FILE_CORRUPT", detail=f"压缩包中有两个同名部件 {duplicate}"[:200])
     for info in z.infolist():
-        if info.file_size > MAX_PART and info.filename.endswith((".xml", ".rels")):
-            return make("FILE_TOO_LARGE", detail=f"{info.filename} 解压后 {info.file_size / (1 << 20):.0f} MB")
+        try:
+            check_entry(info, MAX_PART if info.filename.lower().endswith(_PARSED) else 1 << 62)
+        except ZipMemberError as e:
+            return _member_finding(e)
     return None
+
+
+def _member_finding(e: ZipMemberError) -> Finding:
+    if isinstance(e, MemberTooLarge):
+        return make("FILE_TOO_LARGE", detail=f"{e.member} {e.reason}"[:200])
+    if isinstance(e, MemberEncrypted):
+        return make("FILE_ENCRYPTED")
+    return make("FILE_CORRUPT", detail=f"{e.member}：{e.reason}"[:200])
+
+
+def _prescan(z: zipfile.ZipFile) -> None:
+    """For the openpyxl engine, which reads members with zipfile: inflate every part it may parse under
+    the cap first, and count its markup against the same budget the fast engine uses."""
+    budget = MarkupBudget()
+    for info in z.infolist():
+        if info.filename.lower().endswith(_PARSED):
+            raw = read_member(z, info, MAX_PART)
+            budget.spend(info.filename, raw)
+            if b"<!DOCTYPE" in raw:
+                raise MemberDamaged(info.filename, "含有 DOCTYPE 声明（Office 文件不允许）")
 
 
 class _OpenpyxlBook:
