@@ -35,6 +35,8 @@ _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[bytes, frozenset[int]] = {}
 _WORKBOOKS: dict[tuple, tuple] = {}     # shared, never mutated by readers
+_CACHED_PART = 1 << 20       # parts above this are not kept as cache keys: a batch of hostile files
+                             # would otherwise keep 64 of them
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_comments=True, remove_pis=True)
 # The shortcut of _sheet_root: an optional BOM and XML declaration, then the root's start tag (attribute
@@ -143,9 +145,10 @@ class XmlWorkbook:
         if hit is None:
             self._parse_workbook(raw_main, raw_rels)
             hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts)
-            if len(_WORKBOOKS) > 64:
-                _WORKBOOKS.clear()
-            _WORKBOOKS[key] = hit
+            if len(raw_main) + len(raw_rels or b"") <= _CACHED_PART:
+                if len(_WORKBOOKS) > 64:
+                    _WORKBOOKS.clear()
+                _WORKBOOKS[key] = hit
         self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts = hit
 
     def _parse_workbook(self, raw_main: bytes, raw_rels: bytes | None) -> None:
@@ -205,9 +208,10 @@ class XmlWorkbook:
             cached = _DATE_STYLES.get(raw)
             if cached is None:
                 cached = self._parse_date_styles(raw)
-                if len(_DATE_STYLES) > 64:
-                    _DATE_STYLES.clear()
-                _DATE_STYLES[raw] = cached
+                if len(raw) <= _CACHED_PART:
+                    if len(_DATE_STYLES) > 64:
+                        _DATE_STYLES.clear()
+                    _DATE_STYLES[raw] = cached
             self._date_styles = cached
         return self._date_styles
 
