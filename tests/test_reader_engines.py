@@ -62,3 +62,36 @@ def test_odd_cell_types(tmp_path):
 ])
 def test_date_format_detection(code, is_date):
     assert looks_like_date(code) is is_date
+
+
+# Markup a byte search can mistake for the sheet (issue 12): a fake <sheetData> in a comment or a
+# processing instruction, "</sheetData>" inside CDATA, a comment inside a number. Both engines must
+# read what a conforming XML parser reads, and read it alike.
+@pytest.mark.parametrize("name", ["comment_with_fake_sheet", "pi_with_fake_sheet", "cdata_closing_sheet_data",
+                                  "comment_inside_number"])
+def test_markup_a_byte_search_could_mistake(tmp_path, name):
+    import sys
+    from conftest import FIXTURES
+    sys.path.insert(0, str(FIXTURES / "hostile"))
+    import make_hostile
+    r = same(make_hostile.build(name, tmp_path))
+    assert r.data["fields"]["unit"] in ("青山镇人民政府", "青山</sheetData>镇")
+
+
+@pytest.mark.parametrize("prefix", [
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!-- <sheetData/> -->',
+    b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?><?pi <sheetData></sheetData>?>',
+])
+def test_sheet_starting_with_a_comment_or_pi_before_the_root(tmp_path, prefix):
+    """The shortcut that parses only <sheetData> is not taken; the sheet is read in full, alike."""
+    import re
+    import zipfile
+    src = SAMPLES / "青山镇人民政府-2024.xlsx"
+    out = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = prefix + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
+            zout.writestr(info.filename, data)
+    assert same(out).data == same(src).data
