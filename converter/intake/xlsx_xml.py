@@ -158,7 +158,7 @@ class XmlWorkbook:
         rels = {}
         if raw_rels is not None:
             for rel in etree.fromstring(raw_rels, _PARSER).iter(PKG_REL + "Relationship"):
-                rels[rel.get("Id")] = rel.get("Target")
+                rels[rel.get("Id")] = rel.get("Target") or ""
                 kind = rel.get("Type", "").rsplit("/", 1)[-1]
                 if kind in ("sharedStrings", "styles"):
                     target = rel.get("Target", "")
