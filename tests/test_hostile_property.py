@@ -7,11 +7,11 @@ NIANBAO_FUZZ=N to try N random examples per property instead."""
 import os
 import zipfile
 
+from conftest import SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from converter.intake.workbook import read_workbook
-from conftest import SAMPLES
 
 GOOD = SAMPLES / "青山镇人民政府-2024.xlsx"
 BLOB = GOOD.read_bytes()
@@ -26,8 +26,8 @@ PROPERTY = settings(max_examples=_FUZZ or 40, deadline=None, derandomize=not _FU
 # Snippets an edit may put in: markup a byte search or a careless parser gets wrong, and values of
 # every cell type.
 SNIPPETS = [b"<!--", b"-->", b"<![CDATA[", b"]]>", b"<?pi x?>", b"<sheetData>", b"</sheetData>", b"<row>",
-            b"</row>", b'<c r="B5" t="s"><v>7</v></c>', b'<c r="D8"><v>5</v></c>', b'<c r="D8" t="inlineStr">'
-            b"<is><t>x</t></is></c>", b' t="s"', b' t="b"', b' t="e"', b' t="str"', b' t="d"', b' s="3"',
+            b"</row>", b'<c r="B5" t="s"><v>7</v></c>', b'<c r="D8"><v>5</v></c>', (b'<c r="D8" t="inlineStr">'
+            b"<is><t>x</t></is></c>"), b' t="s"', b' t="b"', b' t="e"', b' t="str"', b' t="d"', b' s="3"',
             b' r="D8"', b' r="d8"', b' r="D08"', b"<v>", b"</v>", b"<v>1E+400</v>", b"<v>-1</v>",
             b"<v>99999999999999999999</v>", b"&amp;", b"&lt;", b"&#0;", b"&#x4e00;", b"\x00", b"\xff",
             b'"', b"'", b"<", b">", b"=", b"/", b" ", b"9", b"0.5", b"\xe4\xb8\x80", b"<!DOCTYPE x>",
