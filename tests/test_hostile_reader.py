@@ -109,6 +109,11 @@ def test_parts_that_would_take_gigabytes_are_refused_naming_the_part(hostile, na
     assert f"{part} " in found.message and what in found.message
 
 
+def test_costliest_cells_just_under_the_budget_are_read(hostile):
+    for r in both(hostile("cells_just_under_budget")):
+        assert r.ok and r.data["fields"]["unit"] == UNIT
+
+
 def test_nesting_past_the_parsers_depth_limit_is_a_damaged_file(hostile):
     r = read_workbook(hostile("deep_nesting"))
     assert [f.code for f in r.findings] == ["FILE_CORRUPT"]

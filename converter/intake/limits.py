@@ -1,7 +1,7 @@
 """What intake is willing to unpack and parse, so that no workbook takes a process past a few hundred MB.
 
 Two bounds, both far above any filled template (its largest part is about 40 KB and the whole workbook
-has about 10,000 tags and attributes):
+has about 30,000 tags and attributes):
 
 - MAX_PART: bytes one part may inflate to, counted while inflating (see safe_zip).
 - MAX_MARKUP: tags plus attributes ('<' and '=' bytes, an upper bound of both) over all the parts one
@@ -15,7 +15,8 @@ from __future__ import annotations
 from converter.intake.safe_zip import MemberTooLarge
 
 MAX_PART = 32 << 20
-MAX_MARKUP = 1_000_000
+MAX_MARKUP = 800_000
+SMALL_PART = 256 << 10
 
 
 def markup(raw: bytes) -> int:
@@ -32,6 +33,8 @@ class MarkupBudget:
         self.limit = limit
 
     def spend(self, part: str, raw: bytes) -> None:
-        self.left -= markup(raw)
+        # A tag or an attribute takes at least 3 bytes ("<a>", ' a=""'), so a small part is charged a
+        # third of its size without counting; large ones are counted.
+        self.left -= len(raw) // 3 if len(raw) <= SMALL_PART else markup(raw)
         if self.left < 0:
             raise MemberTooLarge(part, f"XML 标记（单元格、样式、字符串等）合计超过 {self.limit:,} 个")

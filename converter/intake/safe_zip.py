@@ -67,20 +67,7 @@ def iter_member(z: zipfile.ZipFile, name: str | zipfile.ZipInfo, cap: int) -> It
     ZipMemberError kinds for encrypted, unsupported or damaged members."""
     info = name if isinstance(name, zipfile.ZipInfo) else z.getinfo(name)
     check_entry(info, cap)
-    fp = z.fp
-    if fp is None:
-        raise ValueError("zip file closed")
-    fp.seek(info.header_offset)
-    head = fp.read(_LOCAL_HEADER.size)
-    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
-        raise MemberDamaged(info.filename, "本地文件头损坏")
-    fields = _LOCAL_HEADER.unpack(head)
-    flags, name_len, extra_len = fields[3], fields[10], fields[11]
-    raw_name = fp.read(name_len)
-    local_name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-    if local_name != info.orig_filename:
-        raise MemberDamaged(info.filename, "目录与文件头中的名称不一致")
-    fp.seek(extra_len, 1)
+    fp = _seek_data(z, info)
     left = info.compress_size
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     total = crc = 0
@@ -116,6 +103,36 @@ def iter_member(z: zipfile.ZipFile, name: str | zipfile.ZipInfo, cap: int) -> It
         raise MemberDamaged(info.filename, "压缩数据不完整")
     if total != info.file_size or crc != info.CRC:
         raise MemberDamaged(info.filename, "大小或校验值与目录不符")
+
+
+def _seek_data(z: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The archive's file, positioned at the member's data, once its local header was checked."""
+    fp = z.fp
+    if fp is None:
+        raise ValueError("zip file closed")
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise MemberDamaged(info.filename, "本地文件头损坏")
+    fields = _LOCAL_HEADER.unpack(head)
+    flags, name_len, extra_len = fields[3], fields[10], fields[11]
+    local_name = fp.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+    if local_name != info.orig_filename:
+        raise MemberDamaged(info.filename, "目录与文件头中的名称不一致")
+    fp.seek(extra_len, 1)
+    return fp
+
+
+def stored_member(z: zipfile.ZipFile, name: str | zipfile.ZipInfo, cap: int) -> bytes:
+    """The member's bytes as stored (compressed), not inflated: equal stored bytes mean equal content,
+    so they serve as a cache key without inflating. MemberTooLarge when more than `cap` are stored."""
+    info = name if isinstance(name, zipfile.ZipInfo) else z.getinfo(name)
+    if info.compress_size > cap:
+        raise MemberTooLarge(info.filename, f"压缩后超过 {_mb(cap)}")
+    data = _seek_data(z, info).read(info.compress_size)
+    if len(data) != info.compress_size:
+        raise MemberDamaged(info.filename, "数据不完整")
+    return data
 
 
 def _read(fp, left: int, info: zipfile.ZipInfo) -> bytes:

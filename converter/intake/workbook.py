@@ -65,7 +65,8 @@ def read_workbook(path: str | os.PathLike, engine: str = "xml") -> ReadResult:
     except PermissionError:
         result.findings.append(make("FILE_NO_PERMISSION"))
         return result
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        # NotImplementedError: a damaged directory entry claiming a zip version zipfile does not know
         result.findings.append(make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}"[:200]))
         return result
     wb = None

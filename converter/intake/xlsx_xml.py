@@ -21,7 +21,7 @@ from lxml import etree
 
 from converter.cell_ref import col_letter
 from converter.intake.limits import MAX_PART, MarkupBudget
-from converter.intake.safe_zip import MemberDamaged, read_member
+from converter.intake.safe_zip import MemberDamaged, MemberTooLarge, read_member, stored_member
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -31,11 +31,12 @@ _COORD = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")       # what openpyxl accep
 _CANONICAL_REFS = re.compile(r"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )*")
 _LONG_INT = re.compile(r"\s*[+-]?\d+\s*")
 STRICT = "http://purl.oclc.org/ooxml/"
+_ROW_CELLS = etree.XPath("//m:row/m:c", namespaces={"m": NS[1:-1]})
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
-_DATE_STYLES: dict[bytes, frozenset[int]] = {}
+_DATE_STYLES: dict[bytes, frozenset[int]] = {}    # by the styles part's stored bytes
 _WORKBOOKS: dict[tuple, tuple] = {}     # shared, never mutated by readers
-_CACHED_PART = 1 << 20       # parts above this are not kept as cache keys: a batch of hostile files
+_CACHED_PART = 256 << 10      # parts above this are not kept as cache keys: a batch of hostile files
                              # would otherwise keep 64 of them
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_comments=True, remove_pis=True)
@@ -119,45 +120,51 @@ class XmlWorkbook:
         self._zip.close()
 
     def _raw(self, name: str) -> bytes:
-        """A part's bytes, inflated under the size cap and counted against the workbook's markup budget.
-        A DOCTYPE is refused: OPC forbids it, and its entities would be read differently by each engine."""
+        """A part's bytes, inflated under the size cap and counted against the workbook's markup budget."""
         raw = read_member(self._zip, name, MAX_PART)
         self._budget.spend(name, raw)
-        if b"<!DOCTYPE" in raw:
-            raise MemberDamaged(name, "含有 DOCTYPE 声明（Office 文件不允许）")
         return raw
 
     def _xml(self, name: str):
-        return etree.fromstring(self._raw(name), _PARSER)
+        return _parse(name, self._raw(name))
+
+    def _cache_key(self, name: str) -> bytes | None:
+        """The part's stored bytes when it is small enough to serve as a cache key; None when it is
+        missing or larger."""
+        try:
+            return stored_member(self._zip, name, _CACHED_PART)
+        except (KeyError, MemberTooLarge):
+            return None
 
     def _load_workbook(self) -> None:
         """Sheets, defined names and related parts. Workbooks made from one template share this part
         byte for byte, so the result is cached by the bytes of the part and its relationships (by
         bytes, not by the CRCs the zip declares: a CRC is easily forged to match another part's)."""
         rels_part = posixpath.join(posixpath.dirname(self._main), "_rels", posixpath.basename(self._main) + ".rels")
-        raw_main = self._raw(self._main)
-        try:
-            raw_rels: bytes | None = self._raw(rels_part)
-        except KeyError:
-            raw_rels = None
-        key = (self._main, raw_main, raw_rels)
-        hit = _WORKBOOKS.get(key)
+        main_key, rels_key = self._cache_key(self._main), self._cache_key(rels_part)
+        key = (self._main, main_key, rels_key) if main_key and rels_key else None
+        hit = _WORKBOOKS.get(key) if key else None
         if hit is None:
+            raw_main = self._raw(self._main)
+            try:
+                raw_rels: bytes | None = self._raw(rels_part)
+            except KeyError:
+                raw_rels = None
             self._parse_workbook(raw_main, raw_rels)
             hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts)
-            if len(raw_main) + len(raw_rels or b"") <= _CACHED_PART:
+            if key:
                 if len(_WORKBOOKS) > 64:
                     _WORKBOOKS.clear()
                 _WORKBOOKS[key] = hit
         self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts = hit
 
     def _parse_workbook(self, raw_main: bytes, raw_rels: bytes | None) -> None:
-        root = etree.fromstring(raw_main, _PARSER)
+        root = _parse(self._main, raw_main)
         base = posixpath.dirname(self._main)
         self._parts: dict[str, str] = {}
         rels = {}
         if raw_rels is not None:
-            for rel in etree.fromstring(raw_rels, _PARSER).iter(PKG_REL + "Relationship"):
+            for rel in _parse("rels", raw_rels).iter(PKG_REL + "Relationship"):
                 rels[rel.get("Id")] = rel.get("Target") or ""
                 kind = rel.get("Type", "").rsplit("/", 1)[-1]
                 if kind in ("sharedStrings", "styles"):
@@ -201,27 +208,29 @@ class XmlWorkbook:
 
     def _dates(self) -> frozenset[int]:
         if self._date_styles is None:
-            try:
-                raw = self._raw(self._related("styles", "xl/styles.xml"))
-            except KeyError:
-                raw = b""
-            cached = _DATE_STYLES.get(raw)
+            part = self._related("styles", "xl/styles.xml")
+            key = self._cache_key(part)
+            cached = _DATE_STYLES.get(key) if key else None
             if cached is None:
-                cached = self._parse_date_styles(raw)
-                if len(raw) <= _CACHED_PART:
+                try:
+                    raw = self._raw(part)
+                except KeyError:
+                    raw = b""
+                cached = self._parse_date_styles(part, raw)
+                if key:
                     if len(_DATE_STYLES) > 64:
                         _DATE_STYLES.clear()
-                    _DATE_STYLES[raw] = cached
+                    _DATE_STYLES[key] = cached
             self._date_styles = cached
         return self._date_styles
 
     @staticmethod
-    def _parse_date_styles(raw: bytes) -> frozenset[int]:
+    def _parse_date_styles(part: str, raw: bytes) -> frozenset[int]:
         """Style indexes whose number format shows a date; a batch shares one styles part, so the
-        result is cached by the part's bytes."""
+        result is cached by the part's stored bytes."""
         if not raw:
             return frozenset()
-        root = etree.fromstring(raw, _PARSER)
+        root = _parse(part, raw)
         found = set()
         custom = {int(n.get("numFmtId")): n.get("formatCode") for n in root.iter(NS + "numFmt")}
         xfs = root.find(NS + "cellXfs")
@@ -241,30 +250,23 @@ class XmlWorkbook:
         """The sheet's cells. Only <sheetData> is parsed when it can be cut out safely: conditional
         formats and validations are most of a template sheet's XML and intake needs none of them."""
         raw = self._raw(path)
-        cut = _cut_sheet_data(raw)
-        return etree.fromstring(raw if cut is None else cut, _PARSER)
+        cut = _cut_sheet_data(raw)      # never holds a DOCTYPE: it has no "<!" before <sheetData> ends
+        return _parse(path, raw) if cut is None else etree.fromstring(cut, _PARSER)
 
     def _parse_sheet(self, path: str) -> dict:
-        """canonical coordinate ("D6") -> cell element, for the cells that hold something (a cell
-        without children is blank; leaving it out keeps a sheet of a million blank cells small).
-        Values are converted only for the cells asked for. Cells are read from <row> elements, as
-        openpyxl reads them; a later cell of one coordinate replaces an earlier one."""
+        """canonical coordinate ("D6") -> cell element; values are converted only for the cells asked
+        for. Cells are the children of <row> elements, as openpyxl reads them (a stray <c> elsewhere
+        is not a cell); a later cell of one coordinate replaces an earlier one."""
         root = self._sheet_root(path)
+        cells = _ROW_CELLS(root)
         out = {}
-        for row in root.iter(_ROW):       # the common case: every cell carries its reference
-            for c in row.iterchildren(_C):
-                ref = c.get("r")
-                if ref is None:
-                    break
-                if len(c):
-                    out[ref] = c
-                else:
-                    out.pop(ref, None)
-            else:
-                continue
-            break
+        for c in cells:                 # the common case: every cell carries its canonical reference
+            ref = c.get("r")
+            if ref is None:
+                break
+            out[ref] = c
         else:
-            if _CANONICAL_REFS.fullmatch(" ".join(out) + " " if out else ""):
+            if not out or _CANONICAL_REFS.fullmatch(" ".join(out) + " "):
                 return out
         out = {}
         row_no = 0
@@ -283,10 +285,7 @@ class XmlWorkbook:
                 else:
                     col_no += 1
                     ref = f"{col_letter(col_no - 1)}{row_no}"
-                if len(c):
-                    out[ref] = c
-                else:
-                    out.pop(ref, None)
+                out[ref] = c
         return out
 
     def _cell(self, c):
@@ -330,6 +329,15 @@ class XmlWorkbook:
         return [self.get(sheet, f"{col}{r}") for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
 
 
+def _parse(part: str, raw: bytes):
+    """The root element of a part. A DOCTYPE is refused: OPC forbids it, and the entities it may
+    declare would be read differently by each engine."""
+    root = etree.fromstring(raw, _PARSER)
+    if root.getroottree().docinfo.doctype:
+        raise MemberDamaged(part, "含有 DOCTYPE 声明（Office 文件不允许）")
+    return root
+
+
 def _cut_sheet_data(raw: bytes) -> bytes | None:
     """The sheet's XML cut down to its declaration, the root's start tag, <sheetData>…</sheetData> and
     the root's end tag; None when a byte search could be fooled and the whole part must be parsed: a
@@ -345,8 +353,12 @@ def _cut_sheet_data(raw: bytes) -> bytes | None:
     if a < 0 or raw[a + 10:a + 11] not in (b">", b" ", b"\t", b"\r", b"\n"):
         return None
     b = raw.find(b"</sheetData>", a)
-    if (b < 0 or raw.find(b"<!", begin, b) >= 0 or raw.find(b"<?", begin, b) >= 0
-            or raw.find(b"xmlns", head.end(), a) >= 0 or raw.find(b"<sheetData", a + 10) >= 0):
+    if b < 0 or raw.find(b"xmlns", head.end(), a) >= 0 or raw.find(b"<sheetData", a + 10) >= 0:
+        return None
+    # "<!" (comment, CDATA, DOCTYPE) or "<?": looked for only where "!" or "?" occurs at all, since a
+    # one-byte search is many times faster than a two-byte one in markup full of "<"
+    if (raw.find(b"!", begin, b) >= 0 and raw.find(b"<!", begin, b) >= 0) or (
+            raw.find(b"?", begin, b) >= 0 and raw.find(b"<?", begin, b) >= 0):
         return None
     return raw[:begin] + head.group() + raw[a:b + 12] + b"</worksheet>"
 
