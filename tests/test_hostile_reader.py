@@ -193,6 +193,18 @@ def test_five_thousand_digit_number_is_a_finding_on_its_cell(hostile):
     assert "共 5000 位数字" in bad[0].message and len(bad[0].message) < 200
 
 
+def test_five_thousand_digit_number_in_a_date_styled_cell(hostile, tmp_path):
+    """The same number in a cell whose style shows dates: still its text, not a crash."""
+    src = hostile("five_thousand_digits")
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/styles.xml":         # cell format 0 shows dates
+            return data.replace(b'<cellXfs count="13"><xf numFmtId="0"', b'<cellXfs count="13"><xf numFmtId="14"')
+        return data.replace(b'<c r="D8"><v>9', b'<c r="D8" s="0"><v>9')
+    dst = make_hostile.rezip(tmp_path / "dated.xlsx", edit, src=src)
+    r = read_workbook(dst)
+    assert r.ok and "共 5000 位数字" in r.data["tables"]["p3"]["new"]["natural"]
+
+
 def test_strict_open_xml_says_how_to_save_again(hostile):
     found = only_finding(hostile("strict_open_xml"), "FILE_STRICT_XML")
     assert "Strict" in found.message and "另存为“Excel 工作簿(*.xlsx)”" in found.message

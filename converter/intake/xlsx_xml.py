@@ -306,7 +306,7 @@ class XmlWorkbook:
         if t == "n":
             value = _number(v)
             style = c.get("s")
-            if style and int(style) in self._dates():
+            if style and not isinstance(value, str) and int(style) in self._dates():
                 try:
                     value = serial_to_datetime(value, self.date1904)
                 except (OverflowError, ValueError):
