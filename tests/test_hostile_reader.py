@@ -103,6 +103,7 @@ def test_read_member_gives_what_zipfile_gives_for_every_sample_part():
     ("empty_cells_within_cap", "xl/worksheets/sheet5.xml", "XML 标记"),
     ("styles_bomb", "xl/styles.xml", "XML 标记"),
     ("shared_strings_bomb", "xl/sharedStrings.xml", "XML 标记"),
+    ("package_rels_bomb", "_rels/.rels", "XML 标记"),
 ])
 def test_parts_that_would_take_gigabytes_are_refused_naming_the_part(hostile, name, part, what):
     found = only_finding(hostile(name), "FILE_TOO_LARGE")

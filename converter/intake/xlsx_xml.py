@@ -96,7 +96,9 @@ def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     """(the main document part or None, whether the package is Strict Open XML), from _rels/.rels.
     Raises safe_zip's errors for a relationships part that cannot be read safely."""
     try:
-        rels = etree.fromstring(read_member(z, "_rels/.rels", MAX_PART), _PARSER)
+        raw = read_member(z, "_rels/.rels", MAX_PART)
+        MarkupBudget().spend("_rels/.rels", raw)
+        rels = _parse("_rels/.rels", raw)
     except (KeyError, etree.LxmlError):
         return None, False
     for rel in rels.iter(PKG_REL + "Relationship"):
