@@ -64,17 +64,23 @@ def test_date_format_detection(code, is_date):
     assert looks_like_date(code) is is_date
 
 
+def _hostile():
+    """tests/fixtures/hostile/make_hostile.py: the builders of the hostile workbooks of issue 12."""
+    import sys
+
+    from conftest import FIXTURES
+    sys.path.insert(0, str(FIXTURES / "hostile"))
+    import make_hostile
+    return make_hostile
+
+
 # Markup a byte search can mistake for the sheet (issue 12): a fake <sheetData> in a comment or a
 # processing instruction, "</sheetData>" inside CDATA, a comment inside a number. Both engines must
 # read what a conforming XML parser reads, and read it alike.
 @pytest.mark.parametrize("name", ["comment_with_fake_sheet", "pi_with_fake_sheet", "cdata_closing_sheet_data",
                                   "comment_inside_number"])
 def test_markup_a_byte_search_could_mistake(tmp_path, name):
-    import sys
-    from conftest import FIXTURES
-    sys.path.insert(0, str(FIXTURES / "hostile"))
-    import make_hostile
-    r = same(make_hostile.build(name, tmp_path))
+    r = same(_hostile().build(name, tmp_path))
     assert r.data["fields"]["unit"] in ("青山镇人民政府", "青山</sheetData>镇")
 
 
@@ -99,10 +105,7 @@ def test_sheet_starting_with_a_comment_or_pi_before_the_root(tmp_path, prefix):
 
 def _edit_unit_sheet(tmp_path, edit) -> "object":
     """The sample with its 基本信息 sheet's XML passed through edit(bytes) -> bytes."""
-    import sys
-    from conftest import FIXTURES
-    sys.path.insert(0, str(FIXTURES / "hostile"))
-    import make_hostile
+    make_hostile = _hostile()
     part = make_hostile.sheet_part("基本信息")
     return make_hostile.rezip(tmp_path / "edited.xlsx", lambda n, d: edit(d) if n == part else d)
 
