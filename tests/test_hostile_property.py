@@ -49,7 +49,17 @@ def _check(path) -> None:
 _BYTE_OPS = st.lists(st.tuples(st.sampled_from(["flip", "overwrite", "truncate", "delete"]),
                                st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=16)),
                      min_size=1, max_size=4)
-_XML_OPS = st.lists(st.tuples(st.sampled_from(_XML_TARGETS), st.sampled_from(["insert", "replace", "delete", "duplicate"]),
+# Most edits keep the XML well-formed (at a tag boundary, inside a value or an attribute), so that
+# both engines read the result and their data can be compared; the rest damage it anywhere.
+_READ_PARTS = sorted(n for n in _XML_TARGETS if n.startswith("xl/"))
+VALUES = [b"", b"0", b"7", b"-3", b"1.5", b"1E+400", b"2.5e-3", b" 12 ", b"0x10", b"NaN", b"99999999999999999999",
+          b"\xe4\xb8\x80", b"&amp;", b"&#x31;", b"<![CDATA[42]]>", b"4<!-- -->2", b"4<?p?>2", b"TRUE", b"#N/A"]
+ATTRS = [(b' t="', [b"s", b"n", b"b", b"e", b"str", b"inlineStr", b"d", b"x", b""]),
+         (b' s="', [b"0", b"1", b"3", b"12", b"13", b"-1", b"x", b""]),
+         (b' r="', [b"B5", b"b5", b"B05", b"$B$5", b"D8", b"A0", b"ZZZ9", b"5B", b""])]
+_XML_OPS = st.lists(st.tuples(st.sampled_from(_READ_PARTS + _XML_TARGETS),
+                              st.sampled_from(["at_tag", "at_tag", "value", "value", "attr", "attr", "insert",
+                                               "replace", "delete", "duplicate"]),
                               st.floats(0, 1), st.sampled_from(SNIPPETS), st.integers(1, 200)),
                     min_size=1, max_size=3)
 
@@ -76,7 +86,21 @@ def damaged_xml(ops) -> dict[str, bytes]:
     for name, kind, where, snippet, n in ops:
         data = bytearray(parts[name])
         at = int(where * len(data))
-        if kind == "insert":
+        if kind == "at_tag":
+            at = data.find(b"<", at)
+            data[at:at] = snippet if at >= 0 else b""
+        elif kind == "value":
+            at = data.find(b"<v>", at)
+            end = data.find(b"</v>", at)
+            if at >= 0 and end >= 0:
+                data[at + 3:end] = VALUES[n % len(VALUES)]
+        elif kind == "attr":
+            prefix, choices = ATTRS[n % len(ATTRS)]
+            at = data.find(prefix, at)
+            end = data.find(b'"', at + len(prefix)) if at >= 0 else -1
+            if end >= 0:
+                data[at + len(prefix):end] = choices[n // len(ATTRS) % len(choices)]
+        elif kind == "insert":
             data[at:at] = snippet
         elif kind == "replace":
             data[at:at + n % 12 + 1] = snippet
