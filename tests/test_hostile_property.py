@@ -20,7 +20,7 @@ with zipfile.ZipFile(GOOD) as _z:
 _XML_TARGETS = sorted(n for n in PARTS if n.endswith((".xml", ".rels")))
 
 _FUZZ = int(os.environ.get("NIANBAO_FUZZ", "0"))
-PROPERTY = settings(max_examples=_FUZZ or 40, deadline=None, derandomize=not _FUZZ, database=None,
+PROPERTY = settings(max_examples=_FUZZ or 200, deadline=None, derandomize=not _FUZZ, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Snippets an edit may put in: markup a byte search or a careless parser gets wrong, and values of
