@@ -97,6 +97,19 @@ def test_read_member_gives_what_zipfile_gives_for_every_sample_part():
                 assert read_member(z, info, 1 << 25) == z.read(info)
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_read_member_streams_large_members_exactly_and_stops_at_the_cap(tmp_path, method):
+    """8 MB that compress to a few KB: zlib hands the output out in pieces after all input is in."""
+    data = (b"\0" * (1 << 20) + bytes(range(256)) * 64) * 8
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", method) as z:
+        z.writestr("big.xml", data)
+    with zipfile.ZipFile(path) as z:
+        assert read_member(z, "big.xml", len(data)) == data
+        with pytest.raises(MemberTooLarge):
+            read_member(z, "big.xml", len(data) - 1)
+
+
 # -- serious 3: memory within the size cap --------------------------------------------------------------
 @pytest.mark.parametrize("name, part, what", [
     ("empty_cells_sheet", "xl/worksheets/sheet5.xml", "解压后 58 MB"),
