@@ -58,7 +58,7 @@ lint: setup
 	$(VENV)/bin/ruff check converter tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup office fonts browser
+test: setup office fonts browser lint
 	$(PY) -m pytest -q
 
 # Regenerate the committed artefacts derived from the format definitions.

@@ -50,7 +50,8 @@ def test_reports_take_the_house_style(reference, tmp_path, lo_profile):
     report = next((tmp_path / "out").glob("*.docx"))
     import re
     with zipfile.ZipFile(reference) as z:
-        theirs = dict(re.findall(r'w:(top|left|right|bottom)="(\d+)"', re.search(r"<w:pgMar[^>]*>", z.read("word/document.xml").decode()).group(0)))
+        margins = re.search(r"<w:pgMar[^>]*>", z.read("word/document.xml").decode()).group(0)
+    theirs = dict(re.findall(r'w:(top|left|right|bottom)="(\d+)"', margins))
     with zipfile.ZipFile(report) as z:
         document = z.read("word/document.xml").decode()
         styles = z.read("word/styles.xml").decode()
