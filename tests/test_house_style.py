@@ -74,3 +74,21 @@ def test_a_reference_that_is_not_a_word_file(tmp_path):
     assert r.returncode == 2 and "样式参考文档" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     assert io
+
+
+def test_the_pdf_takes_the_reference_margins(reference, tmp_path):
+    """As far as a house style maps onto the PDF: the page's margins."""
+    import pdfplumber
+
+    from converter.definition.formats import get
+    from converter.intake import read_workbook
+    from converter.render.pdf import render_pdf
+    r = read_workbook(SAMPLES / "青山镇人民政府-2024.xlsx")
+    plain, styled = tmp_path / "plain.pdf", tmp_path / "styled.pdf"
+    plain.write_bytes(render_pdf(r.data, get(r.format_id)))
+    styled.write_bytes(render_pdf(r.data, get(r.format_id), style=str(reference)))
+    with pdfplumber.open(plain) as a, pdfplumber.open(styled) as b:
+        left_a = min(w["x0"] for w in a.pages[0].extract_words())
+        left_b = min(w["x0"] for w in b.pages[0].extract_words())
+    mm = 72 / 25.4
+    assert abs(left_a - 28 * mm) < 3 * mm and abs(left_b - 30 * mm) < 3 * mm and left_b > left_a

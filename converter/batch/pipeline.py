@@ -37,7 +37,7 @@ class Outputs:
         out = {".docx": render_report(data, plan, style=self.style)}
         fmt = plan.fmt
         if self.pdf:
-            out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts)
+            out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts, style=self.style)
         if self.html:
             out[".html"] = html.render_html(data, fmt).encode("utf-8")
         if self.fragment:
