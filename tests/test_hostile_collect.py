@@ -233,3 +233,15 @@ def test_manifest_rebuild_from_versions_alone(tmp_path):
     records = manifest.load(inbox, notices)
     assert [(r.unit, r.newest, r.filename, r.date[:4]) for r in records] == [("青山镇人民政府", True, GOOD_NAME, "2025")]
     assert len(notices) == 1 and "收件记录已损坏" in notices[0]
+
+
+def test_two_long_unit_names_cut_to_the_same_name_keep_both_newest(tmp_path):
+    stem = "云溪县" + "人民政府办公室政务公开科" * 7
+    units = [stem + "甲局", stem + "乙局"]
+    msgs = [(u, mailers.rfc2231("年报.xlsx", _unit_workbook(u), sender=f"{i}@units.test", msgid=f"<{i}@x>"))
+            for i, u in enumerate(units)]
+    report = collect(msgs, tmp_path / "inbox")
+    assert sorted(r.unit for r in report.added) == sorted(units) and not report.notices
+    newest = sorted((tmp_path / "inbox" / "最新").iterdir())
+    assert len(newest) == 2 and all(len(p.name.encode()) <= 255 for p in newest)
+    assert {p.read_bytes() for p in newest} == {_unit_workbook(u) for u in units}

@@ -83,11 +83,12 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
                 on_task(task)
     finally:
         results.close()
-        writer.close(report)
-        report.results_file = writer.path
-        if outputs.html:
-            write_bytes_atomic(os.path.join(outdir, INDEX_NAME), index_html(index).encode("utf-8"))
-        remove_leftovers(outdir)
+        with _InterruptsDeferred():       # a second Ctrl-C or SIGTERM does not cost the check report
+            writer.close(report)
+            report.results_file = writer.path
+            if outputs.html:
+                write_bytes_atomic(os.path.join(outdir, INDEX_NAME), index_html(index).encode("utf-8"))
+            remove_leftovers(outdir)
     return report
 
 

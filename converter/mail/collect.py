@@ -178,11 +178,16 @@ def _store(inbox: Path, meta: MessageInfo, att: Attachment, digest: str, key: st
 def _refresh_newest(inbox: Path, records: list[Record], notices: list[str]) -> None:
     folder = inbox / NEWEST_DIR
     folder.mkdir(exist_ok=True)
-    wanted = {}
+    wanted: dict[str, tuple[str, Path]] = {}
     for r in records:
         if r.newest and r.unit:
             suffix = Path(r.stored).suffix or ".xlsx"
-            wanted[safe(r.unit) + suffix] = (r.unit, inbox / r.stored)
+            base = name = safe(r.unit)
+            n = 1
+            while name + suffix in wanted:     # two long unit names cut to the same name
+                n += 1
+                name = fit_bytes(base, NAME_BYTES - 8) + f"（{n}）"
+            wanted[name + suffix] = (r.unit, inbox / r.stored)
     for name, (unit, src) in wanted.items():
         dst = folder / name
         tmp = dst.with_name("." + dst.name + ".part")
