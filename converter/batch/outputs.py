@@ -52,9 +52,7 @@ def process_running(pid: int) -> bool:
         os.kill(pid, 0)           # signal 0: nothing is sent, only whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:       # it exists, under another user
-        return True
-    except OSError:
+    except OSError:               # PermissionError: it exists, under another user
         return True
     return True
 
@@ -63,6 +61,10 @@ def _windows_process_running(pid: int) -> bool:
     # os.kill(pid, 0) would terminate the process on Windows: ask the kernel instead
     import ctypes
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)     # type: ignore[attr-defined,unused-ignore]
+    kernel32.OpenProcess.restype = ctypes.c_void_p        # a handle is pointer-sized, not an int
+    kernel32.OpenProcess.argtypes = (ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong)
+    kernel32.GetExitCodeProcess.argtypes = (ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong))
+    kernel32.CloseHandle.argtypes = (ctypes.c_void_p,)
     handle = kernel32.OpenProcess(0x1000, False, pid)     # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
         denied = ctypes.get_last_error() == 5     # type: ignore[attr-defined,unused-ignore]

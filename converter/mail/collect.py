@@ -200,4 +200,7 @@ def _refresh_newest(inbox: Path, records: list[Record], notices: list[str]) -> N
             notices.append(f"无法更新 {NEWEST_DIR}/{name}（{unit}）：{e.strerror or type(e).__name__}")
     for old in folder.iterdir():          # a unit's newest may have changed suffix or unit name
         if old.is_file() and old.name not in wanted and not old.name.startswith("."):
-            old.unlink()
+            try:
+                old.unlink()
+            except OSError as e:
+                notices.append(f"无法删除过时的 {NEWEST_DIR}/{old.name}：{e.strerror or type(e).__name__}")
