@@ -93,7 +93,23 @@ def test_zip_of_many_large_members_stops_at_the_total_cap():
     zip_bytes = _bomb_zip({f"{i}.xlsx": 30 << 20 for i in range(4)} | {"z.xlsx": 0})
     found = workbooks_in(parse(_zip_mail(zip_bytes)), refused)
     assert sum(len(a.data) for a in found) <= 64 << 20 and len(found) == 2
-    assert len(refused) == 1 and "2.xlsx 及以后的文件未收取" in refused[0]
+    assert len(refused) == 1 and "2.xlsx 起，其余文件均未收取" in refused[0]
+
+
+def test_many_zip_attachments_in_one_message_share_one_cap():
+    """Ten small zips, each under the caps on its own: one message still inflates to 64 MB at most."""
+    from urllib.parse import quote
+    b = b"----=_NextPart_many"
+    zip_bytes = _bomb_zip({"a.xlsx": 20 << 20})
+    parts = b"".join(b"--" + b + (f"\r\nContent-Type: application/zip\r\nContent-Disposition: attachment;"
+                                   f" filename*=UTF-8''{quote(f'{i}.zip')}\r\nContent-Transfer-Encoding: base64\r\n\r\n").encode()
+                     + mailers._b64(zip_bytes) + b"\r\n" for i in range(10))
+    raw = (b"From: a@units.test\r\nMessage-ID: <many@x>\r\nMIME-Version: 1.0\r\n"
+           b'Content-Type: multipart/mixed; boundary="' + b + b'"\r\n\r\n' + parts + b"--" + b + b"--\r\n")
+    refused: list[str] = []
+    found = workbooks_in(parse(raw), refused)
+    assert len(found) == 3 and sum(len(a.data) for a in found) <= 64 << 20
+    assert len(refused) == 1 and "合计超过 64 MB" in refused[0]
 
 
 def _unit_workbook(unit: str) -> bytes:

@@ -25,7 +25,14 @@ _ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-
 # caps counted as the bytes come out (the sizes a zip declares can lie): a "zip bomb" of 1 MB would
 # otherwise fill memory and the inbox with gigabytes.
 MAX_MEMBER = 32 << 20
-MAX_ZIP_TOTAL = 64 << 20
+MAX_INFLATED = 64 << 20     # all zip members of one message together
+
+
+@dataclass
+class _Inflated:
+    """What the zips of one message have given so far, and what was refused (Chinese, for the log)."""
+    refused: list[str]
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,18 +94,18 @@ def workbooks_in(msg: Message, refused: list[str] | None = None) -> list[Attachm
     report, its PDF or its web page); beside a workbook, such files are notes and are left alone.
     Zip members that inflate beyond the caps are not taken; why goes into `refused` (Chinese)."""
     found: list[Attachment] = []
-    _walk(msg, found, "", [] if refused is None else refused)
+    _walk(msg, found, "", _Inflated([] if refused is None else refused))
     workbooks = [a for a in found if a.filename.lower().endswith(WORKBOOK_SUFFIXES)]
     return workbooks or found
 
 
-def _walk(part: Message, found: list[Attachment], via: str, refused: list[str]) -> None:
+def _walk(part: Message, found: list[Attachment], via: str, inflated: _Inflated) -> None:
     ctype = part.get_content_type()
     if part.is_multipart():
         inner_via = "转发邮件" if ctype == "message/rfc822" else via
         for sub in part.get_payload():
             if isinstance(sub, Message):
-                _walk(sub, found, inner_via, refused)
+                _walk(sub, found, inner_via, inflated)
         return
     disposition = raw_header(part, "Content-Disposition")
     if part.get_content_maintype() == "text" and not disposition:
@@ -106,22 +113,23 @@ def _walk(part: Message, found: list[Attachment], via: str, refused: list[str]) 
     name = filename_from_headers(disposition, raw_header(part, "Content-Type"))
     data = part.get_payload(decode=True)
     if isinstance(data, bytes):
-        _take(found, name, ctype, data, via, refused)
+        _take(found, name, ctype, data, via, inflated)
 
 
-def _take(found: list[Attachment], name: str | None, ctype: str, data: bytes, via: str, refused: list[str]) -> None:
+def _take(found: list[Attachment], name: str | None, ctype: str, data: bytes, via: str, inflated: _Inflated) -> None:
     lower = (name or "").lower()
     if lower.endswith(".zip") or (not name and ctype in _ZIP_TYPES):
-        found += _from_zip(data, name or "附件.zip", refused)
+        found += _from_zip(data, name or "附件.zip", inflated)
     elif lower.endswith(REPORT_SUFFIXES):
         found.append(Attachment(name or "附件", data, via))
     elif not name and ctype in _SPREADSHEET_TYPES:
         found.append(Attachment("附件" + _SPREADSHEET_TYPES[ctype], data, via))
 
 
-def _from_zip(data: bytes, zip_name: str, refused: list[str]) -> list[Attachment]:
-    out = []
-    total = 0
+def _from_zip(data: bytes, zip_name: str, inflated: _Inflated) -> list[Attachment]:
+    out: list[Attachment] = []
+    if inflated.total >= MAX_INFLATED:       # the message's cap is used up, and that was logged
+        return out
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             for item in z.infolist():
@@ -131,18 +139,19 @@ def _from_zip(data: bytes, zip_name: str, refused: list[str]) -> list[Attachment
                     continue
                 if not base.lower().endswith(REPORT_SUFFIXES):
                     continue
-                cap = min(MAX_MEMBER, MAX_ZIP_TOTAL - total)
+                cap = min(MAX_MEMBER, MAX_INFLATED - inflated.total)
                 try:
                     content = read_part(z, item.filename, cap)
                 except PartTooLarge:
                     if cap < MAX_MEMBER:
-                        refused.append(f"压缩包 {zip_name} 解压后超过 {MAX_ZIP_TOTAL >> 20} MB，"
-                                       f"其中 {base} 及以后的文件未收取（可能是恶意文件）")
+                        inflated.refused.append(f"邮件中的压缩包解压后合计超过 {MAX_INFLATED >> 20} MB：自压缩包 "
+                                                f"{zip_name} 中的 {base} 起，其余文件均未收取（可能是恶意文件）")
+                        inflated.total = MAX_INFLATED
                         break
-                    refused.append(f"压缩包 {zip_name} 中的 {base} 解压后超过 {MAX_MEMBER >> 20} MB，"
-                                   "未收取（可能是恶意文件）")
+                    inflated.refused.append(f"压缩包 {zip_name} 中的 {base} 解压后超过 {MAX_MEMBER >> 20} MB，"
+                                            "未收取（可能是恶意文件）")
                     continue
-                total += len(content)
+                inflated.total += len(content)
                 out.append(Attachment(base, content, f"压缩包 {zip_name}"))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         pass      # a damaged or encrypted zip holds nothing we can take
