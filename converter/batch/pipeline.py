@@ -30,10 +30,11 @@ class Outputs:
     html: bool = False
     fragment: bool = False
     fonts: str | None = None
+    style: str | None = None        # a reference .docx: the coordinator's page, header, footer and fonts
 
     def render(self, data: dict[str, Any], plan: Plan) -> dict[str, bytes]:
         """suffix -> document bytes, for valid report data."""
-        out = {".docx": render_report(data, plan)}
+        out = {".docx": render_report(data, plan, style=self.style)}
         fmt = plan.fmt
         if self.pdf:
             out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts)
@@ -97,6 +98,6 @@ def warm_up(outputs: Outputs | None) -> None:
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)
     if outputs is not None:
-        warm_up_renderer()
+        warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)
