@@ -68,8 +68,18 @@ def test_zip_bomb_attachment_is_refused_logged_and_the_run_goes_on(tmp_path):
 def test_zip_bomb_lying_about_its_size_is_refused_as_it_inflates():
     refused: list[str] = []
     found = workbooks_in(parse(_zip_mail(bomb_zip({"年报.xlsx": (MAX_MEMBER >> 20) + 8}, declared=4096))), refused)
-    assert all(len(a.data) <= 4096 for a in found)
-    assert found == [] or refused == []
+    assert found == []
+    assert len(refused) == 1 and "年报.xlsx 解压后超过 32 MB" in refused[0]
+
+
+def test_encrypted_zip_member_is_logged_not_taken():
+    data = bytearray(bomb_zip({"加密.xlsx": 1, "年报.xlsx": 0}))
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[local + 6], data[central + 8] = 0x01, 0x01          # the first member flagged encrypted
+    refused: list[str] = []
+    found = workbooks_in(parse(_zip_mail(bytes(data))), refused)
+    assert [a.filename for a in found] == ["年报.xlsx"]
+    assert len(refused) == 1 and "加密.xlsx 无法解压（已加密）" in refused[0]
 
 
 def test_zip_of_many_large_members_stops_at_the_total_cap():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import Message
 
-from converter.intake.published.safezip import PartTooLarge, read_part
+from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, read_member
 from converter.mail.filenames import decode_words, filename_from_headers, raw_to_text, zip_member_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
@@ -141,8 +141,8 @@ def _from_zip(data: bytes, zip_name: str, inflated: _Inflated) -> list[Attachmen
                     continue
                 cap = min(MAX_MEMBER, MAX_INFLATED - inflated.total)
                 try:
-                    content = read_part(z, item.filename, cap)
-                except PartTooLarge:
+                    content = read_member(z, item, cap)
+                except MemberTooLarge:
                     if cap < MAX_MEMBER:
                         inflated.refused.append(f"邮件中的压缩包解压后合计超过 {MAX_INFLATED >> 20} MB：自压缩包 "
                                                 f"{zip_name} 中的 {base} 起，其余文件均未收取（可能是恶意文件）")
@@ -150,6 +150,9 @@ def _from_zip(data: bytes, zip_name: str, inflated: _Inflated) -> list[Attachmen
                         break
                     inflated.refused.append(f"压缩包 {zip_name} 中的 {base} 解压后超过 {MAX_MEMBER >> 20} MB，"
                                             "未收取（可能是恶意文件）")
+                    continue
+                except ZipMemberError as e:       # encrypted, an unusual compression, damaged
+                    inflated.refused.append(f"压缩包 {zip_name} 中的 {base} 无法解压（{e.reason}），未收取")
                     continue
                 inflated.total += len(content)
                 out.append(Attachment(base, content, f"压缩包 {zip_name}"))
