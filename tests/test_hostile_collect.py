@@ -36,10 +36,6 @@ def _zip_mail(zip_bytes: bytes, zip_name: str = "年报材料.zip", msgid: str =
     return mailers.with_part_headers(ph, zip_bytes, sender="a@units.test", msgid=msgid)
 
 
-def _inbox_files(inbox):
-    return sorted(str(p.relative_to(inbox)) for p in inbox.rglob("*") if p.is_file())
-
-
 def test_zip_bomb_attachment_is_refused_logged_and_the_run_goes_on(tmp_path):
     bomb = _zip_mail(bomb_zip({"年报.xlsx": 1024}))          # 1 GB inside ...
     assert len(bomb) < 2 << 20                                # ... a mail of 1.4 MB
