@@ -59,3 +59,19 @@ def write_bytes_atomic(path: P, data: bytes, make_dirs: bool = True) -> P:
     with atomic_writer(path) as fh:
         fh.write(data)
     return path
+
+
+_TEMP_NAME = re.compile(r"\.~(\d+)-\w+\.part")
+
+
+def temp_prefix() -> str:
+    """The start of this process's temporary names (".~<pid>-"): every temporary file nianbao makes
+    in an output folder starts with it, so that a leftover can be told from another run's file in flight."""
+    return f".~{os.getpid()}-"
+
+
+def temp_owner(name: str) -> int | None:
+    """The pid of the process that writes the temporary file `name`, or None when it is not one of
+    ours (only names made by _open_temp or with temp_prefix() count as leftovers)."""
+    m = _TEMP_NAME.fullmatch(name)
+    return int(m.group(1)) if m else None

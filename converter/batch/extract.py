@@ -8,7 +8,7 @@ import json
 import os
 from typing import Any, Callable, Iterable
 
-from converter.batch.inputs import collect_inputs
+from converter.batch.inputs import collect_inputs, refuse_overlap
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
 from converter.checks import Context, run_checks
@@ -28,6 +28,8 @@ def extract(inputs: Iterable[str | os.PathLike[str]], out: str, single_file: boo
             on_task: Callable[[Task], Any] | None = None) -> BatchReport:
     """Read every input and write its data to OUT/<input stem>.json (or to OUT itself when
     `single_file`). Inputs that could not be read get no file; every input gets a task."""
+    inputs = list(inputs)
+    refuse_overlap(inputs, out)
     paths = collect_inputs(inputs, exclude=None if single_file else out)
     report = BatchReport()
     used: set[str] = set()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 
 from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.checks.findings import make
 from converter.definition.formats import get as get_format
-from converter.files import safe_filename, write_bytes_atomic
+from converter.files import safe_filename, temp_owner, write_bytes_atomic
 
 RESULTS_NAME = "校验结果.xlsx"
 NAME_LIMIT = 150
@@ -23,15 +24,58 @@ def output_name(unit: str, year: int | None, format_id: str | None) -> str:
 
 
 def remove_leftovers(outdir: str) -> None:
-    """Temporary files of unfinished work (an interrupted run). Streamed: pathlib's glob would first
-    list the whole folder, tens of thousands of reports, in memory."""
+    """Temporary files of unfinished work (an interrupted run), and only those: a temporary file's name
+    carries the pid of the process writing it (files._open_temp), and a file of a process that is still
+    running (another build into the same folder) is its file in flight, left alone. Streamed: pathlib's
+    glob would first list the whole folder, tens of thousands of reports, in memory."""
     with os.scandir(outdir) as entries:
         for e in entries:
-            if e.name.startswith(".~") and e.name.endswith(".part"):
-                try:
-                    os.unlink(e.path)
-                except FileNotFoundError:
-                    pass
+            pid = temp_owner(e.name)
+            if pid is None or (pid != os.getpid() and process_running(pid)):
+                continue
+            try:
+                os.unlink(e.path)
+            except FileNotFoundError:
+                pass
+            except PermissionError:      # Windows: a file another process holds open cannot be removed
+                pass
+
+
+def process_running(pid: int) -> bool:
+    """Whether a process with this pid is running now (a pid reused by another program counts as
+    running: its file is then kept, which is the safe way to be wrong)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        return _windows_process_running(pid)
+    try:
+        os.kill(pid, 0)           # signal 0: nothing is sent, only whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:               # PermissionError: it exists, under another user
+        return True
+    return True
+
+
+def _windows_process_running(pid: int) -> bool:
+    # os.kill(pid, 0) would terminate the process on Windows: ask the kernel instead
+    import ctypes
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)     # type: ignore[attr-defined,unused-ignore]
+    kernel32.OpenProcess.restype = ctypes.c_void_p        # a handle is pointer-sized, not an int
+    kernel32.OpenProcess.argtypes = (ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong)
+    kernel32.GetExitCodeProcess.argtypes = (ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong))
+    kernel32.CloseHandle.argtypes = (ctypes.c_void_p,)
+    handle = kernel32.OpenProcess(0x1000, False, pid)     # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        denied = ctypes.get_last_error() == 5     # type: ignore[attr-defined,unused-ignore]
+        return bool(denied)                       # access denied: it exists, under another user
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259         # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 class Placer:

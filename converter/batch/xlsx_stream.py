@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Sequence
 
 from converter.cell_ref import a1, col_letter
+from converter.files import temp_prefix
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -70,7 +71,8 @@ class Sheet:
         self.rows = 0
         self.autofilter: tuple[int, int] | None = None     # (last row, last column), set before close
         # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
-        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=".~", suffix=".part")
+        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=temp_prefix(),
+                                            suffix=".part")
 
     def append(self, values: Sequence[Any], styles: Sequence[int], wrap: bool = False) -> None:
         """One row below the last; `styles[i]` is the style number of cell i. Numbers stay numbers,

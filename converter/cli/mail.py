@@ -6,7 +6,7 @@ import argparse
 import datetime as _dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from converter.cli.common import UserError, add_format_option
 
@@ -131,6 +131,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             since = _dt.date.fromisoformat(args.since)
         except ValueError:
             raise UserError(f"--since 应为 YYYY-MM-DD，实为 {args.since}") from None
+    messages: Iterator[tuple[str, bytes | str]]
     if args.imap:
         messages = sources.from_imap(args.imap, since, insecure=args.insecure)
     elif args.mbox:
@@ -155,9 +156,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
         print(f"  新收到：{r.unit or '（未识别单位）'} 第 {r.version} 版 《{r.filename}》 {Status.parse(r.status).label}"
               + (f"（{notes}）" if notes else ""))
     for s in report.skipped:
-        print(f"  跳过无法解析的邮件：{s['source']}：{s['reason']}", file=sys.stderr)
+        print(f"  跳过：{s['source']}：{s['reason']}", file=sys.stderr)
+    for note in report.notices:
+        print(f"  注意：{note}", file=sys.stderr)
     print(f"读取邮件 {report.messages} 封：新收到工作簿 {len(report.added)} 份，重复 {report.duplicates} 份，"
-          f"无工作簿附件 {report.without_workbook} 封，无法解析 {len(report.skipped)} 封。收件记录：{args.output}")
+          f"无工作簿附件 {report.without_workbook} 封，未能处理 {len(report.skipped)} 项。收件记录：{args.output}")
     return 0
 
 
@@ -168,7 +171,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
-    rows = status(roster, args.inbox)
+    notices: list[str] = []
+    rows = status(roster, args.inbox, notices)
+    for note in notices:
+        print(f"注意：{note}", file=sys.stderr)
     width = max(len(r.unit) for r in rows) if rows else 4
     for r in rows:
         extra = f"第 {r.versions} 版，{r.last_date}" if r.versions else ""

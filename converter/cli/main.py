@@ -1,10 +1,14 @@
 """The `nianbao` command: a thin layer over the library. Each command group is a module with its
 parsers beside their handlers (reports.py, mail.py). A NianbaoError becomes one Chinese line and exit
-status 2."""
+status 2; Ctrl-C and SIGTERM stop a command the same tidy way (exit status 130, 143)."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from converter import __version__
 from converter.cli import mail, reports
@@ -25,6 +29,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager stopping us, `kill`): handled exactly like Ctrl-C, so a batch stops
+    the same tidy way, with what was finished in place and listed."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM raises Terminated (main thread only: signals are delivered there)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     p = parser()
@@ -33,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         p.print_help()
         return 2
     try:
-        return int(args.handler(args))
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
-        return 130
+        with _terminate_as_interrupt():
+            return int(args.handler(args))
+    except KeyboardInterrupt as e:
+        print("已中断。" if not isinstance(e, Terminated) else "已中断（收到终止信号）。", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     except NianbaoError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2

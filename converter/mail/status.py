@@ -30,10 +30,11 @@ class StatusRow:
     findings: list[Finding] = field(default_factory=list)
 
 
-def status(roster: Roster, inbox: str | Path) -> list[StatusRow]:
-    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now."""
+def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None) -> list[StatusRow]:
+    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now.
+    A damaged 收件记录.json is set aside and rebuilt (see manifest.load); `notices` says so."""
     inbox = Path(inbox)
-    records = manifest.load(inbox)
+    records = manifest.load(inbox, notices)
     newest = {unit_key(r.unit): r for r in records if r.newest and r.unit}
     counts: dict[str, int] = {}
     for r in records:
