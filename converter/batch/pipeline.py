@@ -14,6 +14,7 @@ from converter.checks.findings import has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
+from converter.files import readable
 from converter.intake.reader import read_report
 from converter.render import html, pdf
 from converter.render.docx import render_report
@@ -50,7 +51,7 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
-        task = Task(file=str(path), status=Status.UNREADABLE, findings=list(result.findings))
+        task = Task(file=readable(str(path)), status=Status.UNREADABLE, findings=list(result.findings))
         if result.data is None or result.format_id is None:
             return _with_file(task)
         plan = compile(get_format(result.format_id))
@@ -72,7 +73,7 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
         detail = f"{type(e).__name__}: {e}"[:300]
-        task = Task(file=str(path), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
+        task = Task(file=readable(str(path)), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
@@ -80,11 +81,12 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
 
 def worker_died(path: str) -> Task:
     """The result for an input whose worker process died twice while holding it."""
-    return _with_file(Task(path, Status.FAILED, [make(
+    return _with_file(Task(readable(path), Status.FAILED, [make(
         "INTERNAL_ERROR", detail="处理进程意外退出（可能是内存不足，或文件触发了程序缺陷）")]))
 
 
 def _with_file(task: Task) -> Task:
+    # task.file is for people (a name that is not UTF-8 shown decoded); the path is the caller's
     task.findings = [f.with_file(task.file) for f in task.findings]
     return task
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from converter.batch.pipeline import process_file
-from converter.files import safe_filename, write_bytes_atomic
+from converter.files import NAME_BYTES, safe_filename, write_bytes_atomic
 from converter.mail import manifest
 from converter.mail.attachments import Attachment, MessageInfo, info, parse, workbooks_in
 from converter.mail.manifest import NEWEST_DIR, VERSIONS_DIR, Record
@@ -32,8 +33,12 @@ class CollectReport:
 
 
 def safe(name: str) -> str:
-    """A received file's or a unit's name made safe as a file name."""
-    return safe_filename(name, 120, "附件")
+    """A received file's or a unit's name made safe as a file name (files.safe_filename, with room
+    left for the date and digest that stored names start with); an extension is kept."""
+    stem, ext = os.path.splitext(name)
+    if not ext.isascii() or len(ext) > 8:
+        stem, ext = name, ""
+    return safe_filename(stem, NAME_BYTES - 40, "附件", suffix=ext)
 
 
 def collect(messages: Iterable[tuple[str, bytes]], inbox: str | Path, roster: Roster | None = None,
