@@ -84,13 +84,17 @@ def safe_filename(name: str, limit: int = NAME_BYTES, fallback: str = "未命名
     dots and spaces removed (Windows strips them: 「单位.」 would be 「单位」), a device name (CON,
     NUL, COM1…, with or without extension) prefixed with "_", and the name cut (at its end, the
     suffix kept) to `limit` UTF-8 bytes. An empty result becomes `fallback`."""
-    stem = unicodedata.normalize("NFC", _INVISIBLE.sub("", readable(name)))
-    stem = _UNSAFE.sub("_", stem).strip(" ").rstrip(". ")
-    suffix = _UNSAFE.sub("_", suffix)
-    stem = cut_bytes(stem, limit - len(suffix.encode("utf-8"))).rstrip(". ") or fallback
+    suffix = _UNSAFE.sub("_", suffix).rstrip(". ")
+    stem = cut_bytes(clean_name(name), limit - len(suffix.encode("utf-8"))).rstrip(". ") or fallback
     if _RESERVED.fullmatch(stem.split(".")[0].rstrip(" ")):
         stem = "_" + stem
     return stem + suffix
+
+
+def clean_name(name: str) -> str:
+    """safe_filename's cleaning alone (no cut, no device names): for a part of a name."""
+    stem = unicodedata.normalize("NFC", _INVISIBLE.sub("", readable(name)))
+    return _UNSAFE.sub("_", stem).strip(" ").rstrip(". ")
 
 
 def fit_path(folder: str, stem: str, longest_suffix: str, fallback: str = "未命名") -> str:

@@ -9,7 +9,7 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.checks.findings import make
 from converter.definition.formats import get as get_format
-from converter.files import NAME_BYTES, PATH_CHARS, cut_bytes, fit_path, name_key, readable, safe_filename, write_bytes_atomic
+from converter.files import NAME_BYTES, PATH_CHARS, clean_name, cut_bytes, fit_path, name_key, readable, safe_filename, write_bytes_atomic
 
 RESULTS_NAME = "校验结果.xlsx"
 # What may follow a report's name: a number for a second report of a unit (（12345）) and the longest
@@ -26,8 +26,7 @@ def output_name(unit: str, year: int | None, format_id: str | None, folder: str 
     before, after = "", ""
     if fmt is not None and year:
         before, _, after = fmt.report_title("\0", year).partition("\0")
-    unit = safe_filename(unit, fallback="未命名单位")
-    unit = cut_bytes(unit, NAME_BYTES - len((before + after + SUFFIX_ROOM).encode("utf-8")))
+    unit = cut_bytes(clean_name(unit) or "未命名单位", NAME_BYTES - len((before + after + SUFFIX_ROOM).encode("utf-8")))
     if folder is not None:
         unit = fit_path(folder, unit, before + after + SUFFIX_ROOM, fallback="未命名单位")
     return safe_filename(before + unit + after, fallback="未命名单位")

@@ -36,7 +36,7 @@ def safe(name: str) -> str:
     """A received file's or a unit's name made safe as a file name (files.safe_filename, with room
     left for the date and digest that stored names start with); an extension is kept."""
     stem, ext = os.path.splitext(name)
-    if not ext.isascii() or len(ext) > 8:
+    if not ext.isascii() or not 1 < len(ext) <= 8:
         stem, ext = name, ""
     return safe_filename(stem, NAME_BYTES - 40, "附件", suffix=ext)
 
