@@ -9,6 +9,7 @@ from typing import Any
 
 from converter.batch.report import Task
 from converter.batch.status import Status
+from converter.batch.workers import start_method
 from converter.checks import Context, run_checks
 from converter.checks.findings import has_errors, make
 from converter.definition.formats import FORMATS
@@ -94,7 +95,11 @@ def _with_file(task: Task) -> Task:
 def warm_up(outputs: Outputs | None) -> None:
     """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
     so that forked workers inherit it instead of each building it again. (The PDF engine must not
-    have compiled a document before a fork: its threads do not survive one.)"""
+    have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
+    macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
+    first file, and this does nothing."""
+    if start_method() != "fork":
+        return
     for fmt in FORMATS.values():
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)
