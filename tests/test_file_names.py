@@ -159,3 +159,31 @@ def test_input_names_that_are_not_utf8_are_listed_and_converted(undecodable, env
     r = subprocess.run([sys.executable, "-m", "converter", "check", "in", "--json"], cwd=undecodable,
                        capture_output=True, env=full)
     assert r.returncode == 0 and r.stdout.decode("utf-8").strip().startswith("[")
+
+
+def test_collect_names_device_units_and_attachments_safely(tmp_path):
+    """Issue 12 point 12: a unit named CON became 最新/CON.xlsx; an attachment name keeps its extension."""
+    import mailers
+
+    from converter.mail.collect import collect
+    fmt = get("2021")
+    wb = make_template(fmt, values=zero_values(fmt, unit="CON"))
+    msgs = [("m1", mailers.rfc2231("CON\u202e.xlsx", wb, sender="a@units.test", msgid="<1@x>"))]
+    report = collect(msgs, tmp_path / "inbox")
+    assert len(report.added) == 1
+    newest = [p.name for p in (tmp_path / "inbox" / "最新").iterdir()]
+    stored = [p.name for p in (tmp_path / "inbox" / "历次版本").iterdir()]
+    assert newest == ["_CON.xlsx"]
+    assert all(windows_accepts(n) and n.endswith("_CON.xlsx") for n in stored), stored
+
+
+def test_output_paths_fit_windows_260_characters(tmp_path):
+    """A deep output folder and a long unit name: the name is cut so the path fits, year kept."""
+    (tmp_path / "in").mkdir()
+    _unit_workbook(tmp_path / "in" / "a.xlsx", "很长的单位名称" * 12)
+    out = tmp_path / ("输出" * 40)
+    report = build([tmp_path / "in"], out)
+    assert report.tasks[0].status == "converted", report.tasks[0].findings
+    (doc,) = out.glob("*.docx")
+    assert len(str(doc.resolve()).encode("utf-16-le")) // 2 <= 259
+    assert doc.name.startswith("很长的单位名称") and doc.name.endswith("2024年政府信息公开工作年度报告.docx")
