@@ -48,3 +48,17 @@ def test_cover_emails_declare_their_encoding(tmp_path):
         assert o.unit in body.get_content()
     names = sorted(p.name for p in (tmp_path / "out").glob("*.eml"))
     assert names == sorted(["喆山镇人民政府.eml", "𠮷野家镇.eml"])
+
+
+def test_units_differing_only_by_case_or_normalization_are_one_unit(tmp_path):
+    import unicodedata
+
+    from converter.mail.roster import RosterError
+    path = tmp_path / "名单.csv"
+    path.write_text("单位名称,邮箱\nABC局,a@units.test\nabc局,b@units.test\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="与第 2 行重复"):
+        read_roster(path)
+    path.write_text(f"单位名称,邮箱\nCafé局,a@units.test\n{unicodedata.normalize('NFD', 'Café局')},b@units.test\n",
+                    encoding="utf-8")
+    with pytest.raises(RosterError, match="与第 2 行重复"):
+        read_roster(path)

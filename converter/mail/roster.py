@@ -52,8 +52,9 @@ class Roster:
 
 
 def unit_key(name: str) -> str:
-    """Names compare without spaces and with full-width forms folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Names compare without spaces, with full-width forms folded and case-folded (ABC局 is abc局:
+    one file name on Windows and macOS, so one unit)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 def read_roster(source: str | Path) -> Roster:
