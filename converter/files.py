@@ -44,8 +44,8 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 def readable(name: str) -> str:
     """A file name (or a path, or a message quoting one) as a person should see it. A name that is
     not valid UTF-8 (a Windows zip's GBK names, as unzip leaves them) reaches Python with its bytes
-    as lone surrogates: each run of non-ASCII characters holding them is decoded as GBK (GB 18030) where it decodes, otherwise
-    shown as escapes (\\xb5); the rest of the text is left as it is."""
+    as lone surrogates: each run of non-ASCII characters holding them is decoded as GBK (GB 18030)
+    where it decodes, otherwise shown as escapes (\\xb5); the rest of the text is left as it is."""
     if not _SURROGATE.search(name):
         return name
     return _NON_ASCII.sub(_decode_run, name)
