@@ -10,17 +10,38 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.checks.findings import make
 from converter.definition.formats import get as get_format
-from converter.files import safe_filename, temp_owner, write_bytes_atomic
+from converter.files import (
+    NAME_BYTES,
+    PATH_CHARS,
+    clean_name,
+    cut_bytes,
+    fit_path,
+    name_key,
+    readable,
+    safe_filename,
+    temp_owner,
+    write_bytes_atomic,
+)
 
 RESULTS_NAME = "校验结果.xlsx"
-NAME_LIMIT = 150
+# What may follow a report's name: a number for a second report of a unit (（12345）) and the longest
+# suffix (-正文.html).
+SUFFIX_ROOM = "（12345）-正文.html"
 
 
-def output_name(unit: str, year: int | None, format_id: str | None) -> str:
-    """A report's file name (without extension): its title, made safe for any file system."""
+def output_name(unit: str, year: int | None, format_id: str | None, folder: str | None = None) -> str:
+    """A report's file name (without extension): its title, made safe for any file system. A long
+    unit name is cut (by UTF-8 bytes, to the file system's 255) so that the year and the rest of
+    the title stay; given the output `folder`, also so that the whole path stays within Windows'
+    260 characters."""
     fmt = get_format(format_id) if format_id else None
-    base = fmt.report_title(unit, year) if fmt is not None and year else unit
-    return safe_filename(base, NAME_LIMIT, "未命名单位")
+    before, after = "", ""
+    if fmt is not None and year:
+        before, _, after = fmt.report_title("\0", year).partition("\0")
+    unit = cut_bytes(clean_name(unit) or "未命名单位", NAME_BYTES - len((before + after + SUFFIX_ROOM).encode("utf-8")))
+    if folder is not None:
+        unit = fit_path(folder, unit, before + after + SUFFIX_ROOM, fallback="未命名单位")
+    return safe_filename(before + unit + after, fallback="未命名单位")
 
 
 def remove_leftovers(outdir: str) -> None:
@@ -98,15 +119,17 @@ class Placer:
         self.position += 1
         if not t.documents:
             return
-        base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year, t.format_id)
+        base = output_name(t.unit or os.path.splitext(os.path.basename(t.file))[0], t.year, t.format_id,
+                           folder=self.outdir)
+        # names one file system would take for one file (ABC局 and abc局, NFC and NFD) are one name
         name, n = base, 1
-        while hash(name) in self.taken:
+        while hash(name_key(name)) in self.taken:
             n += 1
             name = f"{base}（{n}）"
         if n > 1:
-            first = self.paths[self.taken[hash(base)]]
-            t.findings.append(make("DUPLICATE_UNIT", detail=os.path.basename(first)).with_file(t.file))
-        self.taken[hash(name)] = self.position
+            first = self.paths[self.taken[hash(name_key(base))]]
+            t.findings.append(make("DUPLICATE_UNIT", detail=readable(os.path.basename(first))).with_file(t.file))
+        self.taken[hash(name_key(name))] = self.position
         documents, t.documents = t.documents, None
         t.outputs = []
         for suffix, content in documents.items():
@@ -115,7 +138,7 @@ class Placer:
                 if not _same_content(final, content):
                     write_bytes_atomic(final, content, make_dirs=False)
             except OSError as e:   # e.g. the old report is open in Word (Windows locks it): this file only
-                t.findings.append(make("OUTPUT_FAILED", detail=name + suffix, actual=_reason(e)).with_file(t.file))
+                t.findings.append(make("OUTPUT_FAILED", detail=name + suffix, actual=_reason(e, final)).with_file(t.file))
                 t.status = Status.FAILED
                 continue
             t.outputs.append(final)
@@ -123,7 +146,11 @@ class Placer:
                 t.output = final
 
 
-def _reason(e: OSError) -> str:
+def _reason(e: OSError, path: str = "") -> str:
+    if e.errno == errno.ENAMETOOLONG:
+        return "文件名或路径过长，请换一个较短的输出文件夹"
+    if os.name == "nt" and len(os.path.abspath(path)) > PATH_CHARS:
+        return f"路径超过 Windows 的 {PATH_CHARS + 1} 个字符限制，请换一个较短的输出文件夹"
     if isinstance(e, PermissionError):
         return "没有写入权限，或文件正被其他程序占用"
     if isinstance(e, IsADirectoryError):

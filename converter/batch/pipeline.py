@@ -9,11 +9,13 @@ from typing import Any
 
 from converter.batch.report import Task
 from converter.batch.status import Status
+from converter.batch.workers import start_method
 from converter.checks import Context, run_checks
 from converter.checks.findings import has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
+from converter.files import readable
 from converter.intake.reader import read_report
 from converter.render import html, pdf
 from converter.render.docx import render_report
@@ -51,7 +53,7 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
-        task = Task(file=str(path), status=Status.UNREADABLE, findings=list(result.findings))
+        task = Task(file=readable(str(path)), status=Status.UNREADABLE, findings=list(result.findings))
         if result.data is None or result.format_id is None:
             return _with_file(task)
         plan = compile(get_format(result.format_id))
@@ -73,7 +75,7 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
         detail = f"{type(e).__name__}: {e}"[:300]
-        task = Task(file=str(path), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
+        task = Task(file=readable(str(path)), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
@@ -81,11 +83,12 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
 
 def worker_died(path: str) -> Task:
     """The result for an input whose worker process died twice while holding it."""
-    return _with_file(Task(path, Status.FAILED, [make(
+    return _with_file(Task(readable(path), Status.FAILED, [make(
         "INTERNAL_ERROR", detail="处理进程意外退出（可能是内存不足，或文件触发了程序缺陷）")]))
 
 
 def _with_file(task: Task) -> Task:
+    # task.file is for people (a name that is not UTF-8 shown decoded); the path is the caller's
     task.findings = [f.with_file(task.file) for f in task.findings]
     return task
 
@@ -93,7 +96,11 @@ def _with_file(task: Task) -> Task:
 def warm_up(outputs: Outputs | None) -> None:
     """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
     so that forked workers inherit it instead of each building it again. (The PDF engine must not
-    have compiled a document before a fork: its threads do not survive one.)"""
+    have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
+    macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
+    first file, and this does nothing."""
+    if start_method() != "fork":
+        return
     for fmt in FORMATS.values():
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)

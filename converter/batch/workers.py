@@ -17,16 +17,34 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, Callable, Generator
 
+from converter.errors import NianbaoError
+
 Job = Callable[[list[Any], Any], list[Any]]
 Key = tuple[int, int | None]     # (chunk, None) for a whole chunk, (chunk, item) once split
 
 
-def _context() -> BaseContext:
-    # fork on Linux: workers start warm, with everything the main process loaded (Python 3.14 made
-    # forkserver the default there); elsewhere the platform's default, and workers import what they need
+START_METHOD_ENV = "NIANBAO_START_METHOD"
+
+
+def start_method() -> str:
+    """How worker processes start: NIANBAO_START_METHOD (spawn, fork or forkserver) when set, which
+    lets the tests run Windows' and macOS's model (spawn: a fresh interpreter that imports what it
+    needs) on Linux; otherwise fork on Linux, where workers start warm with everything the main
+    process loaded (Python 3.14 made forkserver the default there), and the platform's default
+    elsewhere. NianbaoError for a method this platform does not have."""
+    wanted = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    if wanted:
+        available = multiprocessing.get_all_start_methods()
+        if wanted not in available:
+            raise NianbaoError(f"环境变量 {START_METHOD_ENV}={wanted} 无效，本机可用：{'、'.join(available)}")
+        return wanted
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+        return "fork"
+    return multiprocessing.get_start_method()
+
+
+def _context() -> BaseContext:
+    return multiprocessing.get_context(start_method())
 
 
 def _serve(conn: Connection, inherited: list[Connection], func: Job, arg: Any, parent: int) -> None:

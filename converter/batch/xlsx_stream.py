@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Sequence
 
 from converter.cell_ref import a1, col_letter
-from converter.files import temp_prefix
+from converter.files import readable, temp_prefix
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -44,7 +44,8 @@ def text_lines(value: str, width: float) -> int:
 
 
 def text(value: str) -> str:
-    """A value made safe for XML content and attributes."""
+    """A value made safe for XML content and attributes (a file name that is not UTF-8 made readable)."""
+    value = readable(value)
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("\ufffd", value)
     return value.translate(_ESCAPE)

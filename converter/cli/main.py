@@ -51,8 +51,22 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+def safe_streams() -> None:
+    """Make stdout and stderr unable to fail on a character: a Windows console redirected to a file
+    writes in the ANSI code page (GBK), which has no emoji nor CJK Extension B characters, and
+    LANG=C gives ASCII. Such characters are written as escapes (\\U00020bb7), visibly, never raised."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):     # a stream already in use in a way that forbids it
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
+    safe_streams()
     p = parser()
     args = p.parse_args(argv)
     if args.command is None:

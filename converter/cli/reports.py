@@ -12,6 +12,7 @@ from typing import Any
 from converter.cli.common import (
     JsonList,
     UserError,
+    Utf8Out,
     add_format_option,
     add_jobs_option,
     print_summary,
@@ -118,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty() and not args.json
     options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private)
     if args.json:
-        stream = JsonList(sys.stdout)
+        stream = JsonList()
         report = check_files(paths, on_task=stream.add, **options)
         stream.close()
     else:
@@ -188,8 +189,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print a format's JSON Schema."""
     from converter.definition.formats import get
     from converter.definition.schema import build_schema
-    json.dump(build_schema(get(args.format)), sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    Utf8Out().write(json.dumps(build_schema(get(args.format)), ensure_ascii=False, indent=2) + "\n")
     return 0
 
 

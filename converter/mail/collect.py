@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from converter.batch.pipeline import process_file
-from converter.files import safe_filename, write_bytes_atomic
+from converter.files import NAME_BYTES, cut_bytes, safe_filename, write_bytes_atomic
 from converter.mail import manifest
 from converter.mail.attachments import Attachment, MessageInfo, info, parse, workbooks_in
 from converter.mail.manifest import CHINA, NEWEST_DIR, VERSIONS_DIR, Record
@@ -33,26 +34,17 @@ class CollectReport:
     notices: list[str] = field(default_factory=list)
 
 
-# File systems hold 255 bytes per name (ext4, NTFS counts 255 UTF-16 units): a stored version's name is
-# "<date>_<hash>_<name>", 25 bytes before the name, so names are cut to 200 UTF-8 bytes, extension kept.
-NAME_BYTES = 200
+# A stored version's name is "<date>_<hash>_<name>": room is left for what comes before the name
+STORED_PREFIX_BYTES = 40
 
 
 def safe(name: str) -> str:
-    """A received file's or a unit's name made safe as a file name, short enough for any file system."""
-    return fit_bytes(safe_filename(name, len(name.encode("utf-8")), "附件"), NAME_BYTES)
-
-
-def fit_bytes(name: str, limit: int) -> str:
-    """`name` cut to at most `limit` UTF-8 bytes, its extension (if short) kept whole."""
-    if len(name.encode("utf-8")) <= limit:
-        return name
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 8:
+    """A received file's or a unit's name made safe as a file name (files.safe_filename, with room
+    left for the date and digest that stored names start with); an extension is kept."""
+    stem, ext = os.path.splitext(name)
+    if not ext.isascii() or not 1 < len(ext) <= 8:
         stem, ext = name, ""
-    tail = ("." + ext) if ext else ""
-    room = limit - len(tail.encode("utf-8"))
-    return stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .") + tail
+    return safe_filename(stem, NAME_BYTES - STORED_PREFIX_BYTES, "附件", suffix=ext)
 
 
 def collect(messages: Iterable[tuple[str, bytes | str]], inbox: str | Path, roster: Roster | None = None,
@@ -186,7 +178,7 @@ def _refresh_newest(inbox: Path, records: list[Record], notices: list[str]) -> N
             n = 1
             while name + suffix in wanted:     # two long unit names cut to the same name
                 n += 1
-                name = fit_bytes(base, NAME_BYTES - 8) + f"（{n}）"
+                name = cut_bytes(base, NAME_BYTES - STORED_PREFIX_BYTES - 12) + f"（{n}）"
             wanted[name + suffix] = (r.unit, inbox / r.stored)
     for name, (unit, src) in wanted.items():
         dst = folder / name

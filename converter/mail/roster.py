@@ -52,8 +52,9 @@ class Roster:
 
 
 def unit_key(name: str) -> str:
-    """Names compare without spaces and with full-width forms folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Names compare without spaces, with full-width forms folded and case-folded (ABC局 is abc局:
+    one file name on Windows and macOS, so one unit)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 def read_roster(source: str | Path) -> Roster:
@@ -70,15 +71,27 @@ def read_roster(source: str | Path) -> Roster:
     return _parse(rows, str(path))
 
 
+def csv_text(raw: bytes) -> str:
+    """A roster file's text, in whatever Excel or a text editor saved it as: UTF-16 with its byte
+    order mark (Excel's 「Unicode 文本」), UTF-8 with or without BOM, or GBK (Excel's 「CSV（逗号分隔）」
+    on Chinese Windows), read as GB 18030, which holds every GBK character. Line endings of any kind."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if odd + even > len(raw) // 10:      # UTF-16 without BOM: the ASCII (tabs, addresses) has NUL halves
+        return raw.decode("utf-16-le" if odd >= even else "utf-16-be", "replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", "replace")
+
+
 def _csv_rows(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):     # Excel on Chinese Windows saves CSV as GBK
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    return [row for row in csv.reader(io.StringIO(text))]
+    text = csv_text(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    # 「Unicode 文本」 and 「文本文件（制表符分隔）」 separate columns by tabs
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
