@@ -1,0 +1,55 @@
+"""The summary as a report: 「<title><year>年政府信息公开工作年度报告汇总数据」, a short generated account
+and the region's tables 二, 三, 四 in the official layout (the format's own grids), other formats' own
+rows apart — as report blocks, drawn by the report's Word and web-page renderers."""
+from __future__ import annotations
+
+import datetime
+
+from converter.render.blocks import H1_STYLE, TITLE_STYLE, Block, Paragraph, TableBlock, column_widths, number_text, table_style
+from converter.summary import text
+from converter.summary.aggregate import specific_paths
+from converter.summary.collect import Summary
+from converter.summary.workbook import specific_grid
+
+
+def summary_blocks(s: Summary) -> list[Block]:
+    """What the summary report says, in order: title, scope and account, then each part's table."""
+    plan, lv = s.primary, s.region
+    blocks: list[Block] = [Paragraph(TITLE_STYLE, text.title(s))]
+    blocks += [Paragraph(None, line) for line in text.scope_lines(s) + text.account(s)[1:]]
+    for sec in plan.fmt.sections:
+        if not sec.group:
+            continue
+        blocks.append(Paragraph(H1_STYLE, sec.heading or sec.title))
+        grid = plan.grid(sec.group)
+        texts = {(c.row, c.col): number_text(lv.cell(plan, c.path)) for c in grid.data_cells() if c.path}
+        blocks.append(TableBlock(sec.key, grid, texts, column_widths(grid), table_style(grid)))
+        blocks.append(Paragraph(None, ""))
+    for other in s.plans()[1:]:
+        sums = lv.by_format.get(other.id)
+        if sums is None:
+            continue
+        paths = set(specific_paths(plan, other))
+        blocks.append(Paragraph(H1_STYLE, f"附：仅见于{other.fmt.name}的项目（{sums.units} 个单位之和）"))
+        for t in other.fmt.tables():
+            grid = specific_grid(other, t, paths)
+            if grid is None:
+                continue
+            blocks.append(Paragraph(None, f"{t.short}{t.title or ''}"))
+            texts = {(c.row, c.col): number_text(sums.get(c.path)) for c in grid.data_cells() if c.path}
+            blocks.append(TableBlock(t.key, grid, texts, column_widths(grid), table_style(grid)))
+            blocks.append(Paragraph(None, ""))
+    return blocks
+
+
+def render_summary_docx(s: Summary) -> bytes:
+    """The Word summary report, as .docx bytes."""
+    from converter.render.docx import render_blocks
+    year = s.year or datetime.date.today().year
+    return render_blocks(summary_blocks(s), text.title(s), s.title, f"{year}-12-31T00:00:00Z")
+
+
+def render_summary_html(s: Summary) -> str:
+    """The summary report as one self-contained web page."""
+    from converter.render.html import render_blocks_html
+    return render_blocks_html(summary_blocks(s), text.title(s), s.title)
