@@ -135,9 +135,9 @@ def _parse(rows: list[list[str]], source: str) -> Roster:
             continue
         seen_names[key], seen_emails[email.lower()] = n, n
         units.append(Unit(name, email, get("contact"), get("code"), get("parent")))
-    names = {unit_key(u.name) for u in units}
+    listed = {unit_key(u.name) for u in units}
     for u in units:
-        if u.parent and unit_key(u.parent) not in names:
+        if u.parent and unit_key(u.parent) not in listed:
             problems.append(f"{source}：“{u.name}”的上级单位“{u.parent}”不在名单中")
         elif u.parent and unit_key(u.parent) == unit_key(u.name):
             problems.append(f"{source}：“{u.name}”的上级单位不能是它自己")

@@ -162,9 +162,9 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     order += [(k, "", newest[k][1]) for k in arrival if k not in names]
     # pass 1: which format the tables are drawn in
     counts_by_format: dict[str, int] = {}
-    for _, _, at in order:
-        if at is not None:
-            m = spool.get(at)
+    for _, _, where in order:
+        if where is not None:
+            m = spool.get(where)
             if included(m, include_invalid) and level_of.get(m.key, 1) == 1 and m.format_id:
                 counts_by_format[m.format_id] = counts_by_format.get(m.format_id, 0) + 1
     primary = compile(get_format(primary_format(counts_by_format, list(FORMATS))))
@@ -172,8 +172,8 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     levels: dict[int, LevelSums] = {}
     children: dict[str, LevelSums] = {}
     states: dict[Status, int] = {}
-    for key, _, at in order:
-        m = spool.get(at) if at is not None else Member(names.get(key, key), key)
+    for key, _, where in order:
+        m = spool.get(where) if where is not None else Member(names.get(key, key), key)
         if key in names:
             states[m.status] = states.get(m.status, 0) + 1
         if not included(m, include_invalid) or m.figures is None or m.format_id is None:

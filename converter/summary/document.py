@@ -15,7 +15,7 @@ from converter.summary.workbook import specific_grid
 def summary_blocks(s: Summary) -> list[Block]:
     """What the summary report says, in order: title, scope and account, then each part's table."""
     plan, lv = s.primary, s.region
-    blocks: list[Block] = [Paragraph(TITLE_STYLE, text.title(s))]
+    blocks: list[Block] = [Paragraph(TITLE_STYLE, text.title_lines(s))]
     blocks += [Paragraph(None, line) for line in text.scope_lines(s) + text.account(s)[1:]]
     for sec in plan.fmt.sections:
         if not sec.group:
@@ -32,9 +32,10 @@ def summary_blocks(s: Summary) -> list[Block]:
         paths = set(specific_paths(plan, other))
         blocks.append(Paragraph(H1_STYLE, f"附：仅见于{other.fmt.name}的项目（{sums.units} 个单位之和）"))
         for t in other.fmt.tables():
-            grid = specific_grid(other, t, paths)
-            if grid is None:
+            part = specific_grid(other, t, paths)
+            if part is None:
                 continue
+            grid = part
             blocks.append(Paragraph(None, f"{t.short}{t.title or ''}"))
             texts = {(c.row, c.col): number_text(sums.get(c.path)) for c in grid.data_cells() if c.path}
             blocks.append(TableBlock(t.key, grid, texts, column_widths(grid), table_style(grid)))

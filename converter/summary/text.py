@@ -22,6 +22,14 @@ def title(s: Summary) -> str:
     return TITLE.format(title=s.title, year=s.year if s.year else "")
 
 
+def title_lines(s: Summary) -> str:
+    """The title as printed: one too long for a line (20 characters of the 22-point title) is broken
+    after 「…年」, never inside a word."""
+    t = title(s)
+    cut = t.find("年", len(s.title)) + 1
+    return t if len(t) <= 20 or not 0 < cut < len(t) else t[:cut] + "\n" + t[cut:]
+
+
 def names(units: list[str]) -> str:
     """Names joined with 、, at most MAX_NAMES of them."""
     shown = "、".join(units[:MAX_NAMES])
@@ -73,14 +81,13 @@ def account(s: Summary) -> list[str]:
     out = [f"本汇总共汇总 {lv.units} 个单位的政府信息公开工作年度报告数据。"]
     if h is None or not lv.units:
         return out
-    table = plan.fmt.table(h.table)
+    total, main = h.total, h.table
 
-    def v(row: str, col: str = h.total, t: str = h.table) -> str:
+    def v(row: str, col: str = total, t: str = main) -> str:
         return _num(lv.cell(plan, ("tables", t, row, col)))
     handled = "，".join(f"{label} {_num(n)} 件" for label, n in results_by_kind(s))
     out.append(f"本年度共新收政府信息公开申请 {v(h.received)} 件，上年结转 {v(h.carried)} 件。"
-               f"办理结果：{handled}；结转下年度继续办理 {v(h.carryover)} 件。"
-               if table else "")
+               f"办理结果：{handled}；结转下年度继续办理 {v(h.carryover)} 件。")
     review = plan.fmt.table(h.review_table)
     parts = []
     for total, corrected in zip(h.review_totals, h.review_corrected):

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from converter.batch.status import Status
 from converter.checks.findings import catalogue
-from converter.definition.layout import CORNER, HEADER, LABEL, TITLE, Grid, layout_group
+from converter.definition.layout import CORNER, HEADER, TITLE, Grid, layout_group
 from converter.definition.model import DataPath, Table, TableGroup
 from converter.definition.plan import Plan
 from converter.files import atomic_writer
@@ -23,6 +23,8 @@ from converter.summary.collect import Summary
 
 SUMMARY_SHEET, UNITS_SHEET, FINDINGS_SHEET, CHART_SHEET = "汇总表", "分单位数据", "问题汇总", "图表"
 TOP_UNITS = 30          # the per-unit chart shows the units with the most applications, at most this many
+SUMMARY_WIDTHS = [14.0, 14.0, 34.0]     # 汇总表's label columns (table 三 has three); then data columns
+DATA_WIDTH = 10.0
 INFO_HEAD = ("序号", "单位名称", "上级单位", "报表格式", "状态", "错误数", "提示数", "问题代码", "文件")
 
 
@@ -66,6 +68,15 @@ class Cells:
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], tuple[Any, Any]] = {}
         self.merges: list[tuple[int, int, int, int]] = []
+        self.heights: dict[int, float] = {}
+
+    def fit(self, r: int, c: int, text: str, widths: list[float], rowspan: int = 1, colspan: int = 1) -> None:
+        """Make rows r.. tall enough for `text` wrapped in columns c.. of these widths (characters)."""
+        room = max(sum(widths[c:c + colspan]) - 1, 2)
+        lines = -(-_width(text) // room)
+        need = (lines * LINE_HEIGHT + 3) / rowspan
+        for i in range(rowspan):
+            self.heights[r + i] = max(self.heights.get(r + i, 15), need)
 
     def put(self, r: int, c: int, value: Any, style: Any, rowspan: int = 1, colspan: int = 1) -> None:
         """A value (str, number or None) at (r, c), over `rowspan` x `colspan` cells."""
@@ -77,6 +88,9 @@ class Cells:
 
     def write(self, ws: Any) -> None:
         """Write everything gathered, row by row, and declare the merges."""
+        # a row's height is set before the row is touched: in constant-memory mode setting it moves on
+        for r, h in sorted(self.heights.items()):
+            ws.set_row(r, h)
         for (r, c), (v, style) in sorted(self.cells.items()):
             if v is None:
                 ws.write_blank(r, c, None, style)
@@ -88,16 +102,27 @@ class Cells:
         ws.merge.extend([list(m) for m in self.merges])
         self.cells.clear()
         self.merges.clear()
+        self.heights.clear()
+
+
+LINE_HEIGHT = 13.5      # points per wrapped line of 10-point text
+
+
+def _width(text: str) -> int:
+    """Width in Excel character units: a CJK character takes about two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def draw_grid(out: Cells, st: _Styles, top: int, grid: Grid, value: Callable[[DataPath], Any], plan: Plan,
-              partial: set[DataPath] | frozenset[DataPath] = frozenset()) -> int:
+              partial: set[DataPath] | frozenset[DataPath] = frozenset(), widths: list[float] | None = None) -> int:
     """Draw a table grid at row `top`: labels and headers as the format lays them out, each data cell
     `value(path)` as a number. Returns the row after it."""
     for c in grid.cells:
         if c.path is None:
             style = st.head if c.role in (HEADER, CORNER, TITLE) else st.label
             out.put(top + c.row, c.col, c.text, style, c.rowspan, c.colspan)
+            if widths:
+                out.fit(top + c.row, c.col, c.text, widths, c.rowspan, c.colspan)
             continue
         style = (st.partial if c.path in partial else st.total if c.role != "input"
                  else st.money if plan.kinds[c.path].unit else st.count)
@@ -119,16 +144,19 @@ def _summary_sheet(wb: Any, st: _Styles, s: Summary) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     plan = s.primary
     width = max(plan.grid(sec.group).width for sec in plan.fmt.sections if sec.group)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, width, 10)
+    widths = SUMMARY_WIDTHS + [DATA_WIDTH] * (width - len(SUMMARY_WIDTHS))
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     out = Cells()
     out.put(0, 0, text.title(s), st.title, 1, width)
     r = 1
     for line in text.scope_lines(s):
-        ws.set_row(r, 15 * (1 + len(line) // 80))
         out.put(r, 0, line, st.note, 1, width)
+        out.fit(r, 0, line, widths, 1, width)
         r += 1
     others = s.plans()[1:]
     partial = partial_paths(plan, others)
@@ -137,25 +165,27 @@ def _summary_sheet(wb: Any, st: _Styles, s: Summary) -> None:
         if len(s.levels) > 1:
             out.put(r, 0, text.level_line(lv), st.heading)
             r += 1
-        r = _level_tables(out, st, r, lv, plan, partial)
+        r = _level_tables(out, st, r, lv, plan, partial, widths)
         for other in others:
             if other.id not in lv.by_format:
                 continue
-            r = _specific_tables(out, st, r, lv, plan, other)
+            r = _specific_tables(out, st, r, lv, plan, other, widths)
     out.write(ws)
     ws.freeze_panes(1, 0)
 
 
-def _level_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, plan: Plan, partial: set[DataPath]) -> int:
+def _level_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, plan: Plan, partial: set[DataPath],
+                  widths: list[float]) -> int:
     for sec in plan.fmt.sections:
         if not sec.group:
             continue
         out.put(r, 0, sec.heading or sec.title, st.heading)
-        r = draw_grid(out, st, r + 1, plan.grid(sec.group), lambda p: lv.cell(plan, p), plan, partial) + 1
+        r = draw_grid(out, st, r + 1, plan.grid(sec.group), lambda p: lv.cell(plan, p), plan, partial, widths) + 1
     return r
 
 
-def _specific_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, primary: Plan, other: Plan) -> int:
+def _specific_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, primary: Plan, other: Plan,
+                     widths: list[float]) -> int:
     paths = set(specific_paths(primary, other))
     sums = lv.by_format[other.id]
     out.put(r, 0, f"仅见于{other.fmt.name}的项目（{sums.units} 个单位之和，{primary.fmt.name}无此项，未计入上表）",
@@ -166,7 +196,7 @@ def _specific_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, primary: Pl
         if grid is None:
             continue
         out.put(r, 0, f"{t.short}{t.title or ''}", st.text)
-        r = draw_grid(out, st, r + 1, grid, sums.get, other) + 1
+        r = draw_grid(out, st, r + 1, grid, sums.get, other, widths=widths) + 1
     return r
 
 
@@ -209,16 +239,15 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary) -> list[tuple[str, float]]:
         c = end + 1
     for c, (_, leaf) in enumerate(labels):
         head.put(1, first + c, leaf, st.head)
-    ws.set_row(0, 60)
-    ws.set_row(1, 45)
+    head.heights.update({0: 75, 1: 45})
     head.write(ws)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 2, 24)
     ws.set_column(3, 7, 9)
     ws.set_column(8, 8, 30)
     ws.set_column(first, first + len(cols), 11)
-    h = primary.fmt.highlights
-    received = ("tables", h.table, h.received, h.total) if h else None
+    hl = primary.fmt.highlights
+    received = ("tables", hl.table, hl.received, hl.total) if hl else None
     chart: list[tuple[str, float]] = []
     index: dict[str, dict[DataPath, int]] = {}
     n = 0

@@ -3,7 +3,7 @@ table 四, and the 勾稽 rules on them. Labels are verbatim from the official f
 from __future__ import annotations
 
 from converter.definition.kinds import AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR
-from converter.definition.model import CarryOver, Column, Field, Format, Highlights, Row, Rule, RowSum, Section, Table, TableGroup
+from converter.definition.model import CarryOver, Column, Field, Format, Highlights, Row, RowSum, Rule, Section, Table, TableGroup
 
 BASIC = Section(
     key="basic", sheet="基本信息", title="基本信息",
