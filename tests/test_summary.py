@@ -284,3 +284,55 @@ def test_cli_summary(tmp_path):
     names = [r[1] for r in openpyxl.load_workbook(out)[UNITS_SHEET].iter_rows(min_row=3, values_only=True)]
     assert names[:3] == ["南岭镇人民政府", "青山镇人民政府", "未报单位"]      # roster order, then the rest
     assert (tmp_path / "汇总.docx").stat().st_size > 0
+
+
+def test_inbox_newest_per_unit_and_the_status_page(tmp_path):
+    """An inbox made by `collect`: the summary counts each unit's newest workbook (as `status` does);
+    `status --html` writes one page that links each unit's workbook and reports, with no scripts and
+    nothing fetched from elsewhere."""
+    import re
+    from urllib.parse import unquote
+
+    import mailers
+    fmt = get("2021")
+    rnd = random.Random(11)
+    old = _random_values(fmt, rnd, "甲镇人民政府", 2024)
+    new = _random_values(fmt, rnd, "甲镇人民政府", 2024)
+    bad = _random_values(fmt, rnd, "乙镇人民政府", 2024)
+    bad[("tables", "p3", "carryover", "natural")] += 1
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    for i, (values, sender, date) in enumerate(((old, "a@x.cn", 1737000000), (new, "a@x.cn", 1737100000),
+                                                (bad, "b@x.cn", 1737000000))):
+        raw = mailers.rfc2231(f"年报{i}.xlsx", make_template(fmt, values=values), sender=sender, date=date,
+                              msgid=f"<m{i}@x>")
+        (mails / f"{i}.eml").write_bytes(raw)
+    roster = tmp_path / "名单.csv"
+    roster.write_text("单位名称,邮箱\n甲镇人民政府,a@x.cn\n乙镇人民政府,b@x.cn\n丙镇人民政府,c@x.cn\n", encoding="utf-8")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "converter", *args], capture_output=True, text=True, timeout=180,
+                              cwd=tmp_path)
+    assert run("collect", "--eml", "mails", "--roster", str(roster), "-o", "收件箱").returncode == 0
+    r = run("summary", "收件箱", "-o", "汇总.xlsx", "--roster", str(roster), "--title", "测试县", "--year", "2024")
+    assert r.returncode == 0, r.stderr
+    assert "本表汇总 1 个单位，未报送 1 个：丙镇人民政府" in r.stdout and "乙镇人民政府" in r.stdout
+    units = {"2021": [{t: {row: dict(cols) for row, cols in rows.items()} for t, rows in
+                       read_report(str(next((tmp_path / "收件箱" / "最新").rglob("*甲镇*")))).data["tables"].items()}]}
+    assert _check_sheet_against(tmp_path / "汇总.xlsx", "2021", units) == len(compile(fmt).cell_paths)
+    path = ("tables", "p3", "new", "natural")
+    assert _expected(units, "2021", path) == new[path]          # the newer version, not the older one
+
+    assert run("build", "收件箱/最新", "-o", "年报").returncode == 1     # 乙镇 has errors
+    r = run("status", "--roster", str(roster), "收件箱", "--html", "--reports", "年报")
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "收件箱" / "报送情况.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    for unit, state in (("甲镇人民政府", "通过"), ("乙镇人民政府", "有错误"), ("丙镇人民政府", "未报送")):
+        assert re.search(f"{unit}</th><td>{state}</td>", page), unit
+    assert "第一项加第二项之和" in page                     # 乙镇's finding, in words
+    hrefs = [unquote(h) for h in re.findall(r'href="([^"]+)"', page)]
+    assert len(hrefs) == 3          # 甲's and 乙's workbooks, 甲's Word report
+    for h in hrefs:
+        assert (tmp_path / "收件箱" / h).resolve().is_file(), h
+    assert any(h.endswith(".docx") for h in hrefs)
