@@ -24,7 +24,8 @@ th, td { border: 1px solid #888; padding: 3pt 6pt; text-align: left; vertical-al
 thead th { background: #e8eef7; position: sticky; top: 0; }
 .missing { background: #fff3c4; } .bad { background: #ffd9dd; } .good { background: #d9f2dc; }
 ul { margin: 0; padding-left: 1.2em; } li.error { color: #a00000; } li.warning { color: #6a5000; }
-details summary { cursor: pointer; } tbody th, tbody td:nth-child(3), tbody td:nth-child(5) { white-space: nowrap; } .count { text-align: right; }
+details summary { cursor: pointer; } .count { text-align: right; }
+tbody th, tbody td:nth-child(3), tbody td:nth-child(5) { white-space: nowrap; }
 p.counts span { margin-right: 1.5em; }
 """
 
