@@ -336,3 +336,19 @@ def test_inbox_newest_per_unit_and_the_status_page(tmp_path):
     for h in hrefs:
         assert (tmp_path / "收件箱" / h).resolve().is_file(), h
     assert any(h.endswith(".docx") for h in hrefs)
+
+
+def test_summary_pdf_and_web_page(tmp_path):
+    import pypdfium2
+
+    from converter.summary.document import render_summary_pdf
+    s = summarize([str(SAMPLES)], title="云溪县", year=2024)
+    try:
+        pdf = render_summary_pdf(s)
+        page = render_summary_html(s)
+    finally:
+        s.close()
+    doc = pypdfium2.PdfDocument(pdf)
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r\n", "")
+    assert "汇总数据" in text and "本年度共新收政府信息公开申请" in text
+    assert page.count("<table") >= 3 and "http" not in page.split("<body>")[1]

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from converter.cli.common import add_jobs_option
+from converter.cli.common import UserError, add_jobs_option
 
 
 def add_summary(sub: Any) -> None:
@@ -24,6 +24,7 @@ def add_summary(sub: Any) -> None:
     s.add_argument("--include-invalid", action="store_true", help="有错误的报表也计入汇总")
     s.add_argument("--docx", metavar="FILE.docx", help="另写 Word 版汇总数据报告")
     s.add_argument("--html", metavar="FILE.html", help="另写网页版汇总数据报告")
+    s.add_argument("--pdf", metavar="FILE.pdf", help="另写 PDF 版汇总数据报告")
     add_jobs_option(s)
     s.set_defaults(handler=cmd_summary)
 
@@ -34,7 +35,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from converter.mail.roster import read_roster
     from converter.summary import text
     from converter.summary.collect import summarize
-    from converter.summary.document import render_summary_docx, render_summary_html
+    from converter.summary.document import render_summary_docx, render_summary_html, render_summary_pdf
     from converter.summary.workbook import write_summary_xlsx
     roster = read_roster(args.roster) if args.roster else None
     s = summarize(args.inputs, roster, title=args.title, year=args.year, include_invalid=args.include_invalid,
@@ -45,6 +46,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
         if args.docx:
             write_bytes_atomic(Path(args.docx), render_summary_docx(s))
             written.append(args.docx)
+        if args.pdf:
+            try:
+                write_bytes_atomic(Path(args.pdf), render_summary_pdf(s))
+            except RuntimeError as e:
+                raise UserError(str(e)) from None
+            written.append(args.pdf)
         if args.html:
             write_bytes_atomic(Path(args.html), render_summary_html(s).encode("utf-8"))
             written.append(args.html)

@@ -10,6 +10,7 @@ _EXPORTS = {
     "write_summary_xlsx": "converter.summary.workbook",
     "render_summary_docx": "converter.summary.document",
     "render_summary_html": "converter.summary.document",
+    "render_summary_pdf": "converter.summary.document",
 }
 __all__ = sorted(_EXPORTS)
 

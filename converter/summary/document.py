@@ -50,6 +50,12 @@ def render_summary_docx(s: Summary) -> bytes:
     return render_blocks(summary_blocks(s), text.title(s), s.title, f"{year}-12-31T00:00:00Z")
 
 
+def render_summary_pdf(s: Summary, fonts: str | None = None) -> bytes:
+    """The summary report as PDF, typeset as a report is (RuntimeError when no CJK font is installed)."""
+    from converter.render.pdf import render_blocks_pdf
+    return render_blocks_pdf(summary_blocks(s), text.title(s), s.title, fonts)
+
+
 def render_summary_html(s: Summary) -> str:
     """The summary report as one self-contained web page."""
     from converter.render.html import render_blocks_html

@@ -49,8 +49,10 @@ def write_summary_xlsx(s: Summary, path: str | os.PathLike[str]) -> None:
             chart_rows, n = _units_sheet(wb, st, s, rows)
             _findings_sheet(wb, st, s)
             _chart_sheet(wb, st, s, chart_rows)
+            # XlsxWriter names each sheet's part by its position: sheet1.xml, sheet2.xml…
+            part = f"xl/worksheets/sheet{[w.name for w in wb.worksheets()].index(UNITS_SHEET) + 1}.xml"
             wb.close()
-            _splice(draft, "xl/worksheets/sheet2.xml", rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
+            _splice(draft, part, rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
         with open(draft, "rb") as src, atomic_writer(path) as fh:
             shutil.copyfileobj(src, fh)
     finally:
