@@ -243,6 +243,11 @@ def test_hierarchy_parent_against_children(tmp_path):
         write_summary_xlsx(s, out)
         ws = openpyxl.load_workbook(out)[SUMMARY_SHEET]
         assert sum(1 for row in ws.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("第 ")) == 2
+        import io
+
+        import docx
+        paragraphs = [p.text for p in docx.Document(io.BytesIO(render_summary_docx(s))).paragraphs]
+        assert "第 1 级单位之和（1 个单位）" in paragraphs and "第 2 级单位之和（2 个单位）" in paragraphs
     finally:
         s.close()
 

@@ -5,22 +5,33 @@ from __future__ import annotations
 
 import datetime
 
-from converter.render.blocks import H1_STYLE, TITLE_STYLE, Block, Paragraph, TableBlock, column_widths, number_text, table_style
+from converter.render.blocks import H1_STYLE, H2_STYLE, TITLE_STYLE, Block, Paragraph, TableBlock, column_widths, number_text, table_style
 from converter.summary import text
-from converter.summary.aggregate import specific_paths
+from converter.summary.aggregate import LevelSums, specific_paths
 from converter.summary.collect import Summary
 from converter.summary.workbook import specific_grid
 
 
 def summary_blocks(s: Summary) -> list[Block]:
     """What the summary report says, in order: title, scope and account, then each part's table."""
-    plan, lv = s.primary, s.region
     blocks: list[Block] = [Paragraph(TITLE_STYLE, text.title_lines(s))]
     blocks += [Paragraph(None, line) for line in text.scope_lines(s) + text.account(s)[1:]]
+    for lv in s.levels:
+        if len(s.levels) > 1:
+            blocks.append(Paragraph(H1_STYLE, text.level_line(lv)))
+        blocks += _level_blocks(s, lv)
+    return blocks
+
+
+def _level_blocks(s: Summary, lv: LevelSums) -> list[Block]:
+    """One level's tables: the primary format's, then other formats' own rows apart."""
+    plan = s.primary
+    blocks: list[Block] = []
+    heading = H2_STYLE if len(s.levels) > 1 else H1_STYLE
     for sec in plan.fmt.sections:
         if not sec.group:
             continue
-        blocks.append(Paragraph(H1_STYLE, sec.heading or sec.title))
+        blocks.append(Paragraph(heading, sec.heading or sec.title))
         grid = plan.grid(sec.group)
         texts = {(c.row, c.col): number_text(lv.cell(plan, c.path)) for c in grid.data_cells() if c.path}
         blocks.append(TableBlock(sec.key, grid, texts, column_widths(grid), table_style(grid)))
@@ -30,7 +41,7 @@ def summary_blocks(s: Summary) -> list[Block]:
         if sums is None:
             continue
         paths = set(specific_paths(plan, other))
-        blocks.append(Paragraph(H1_STYLE, f"附：仅见于{other.fmt.name}的项目（{sums.units} 个单位之和）"))
+        blocks.append(Paragraph(heading, f"附：仅见于{other.fmt.name}的项目（{sums.units} 个单位之和）"))
         for t in other.fmt.tables():
             part = specific_grid(other, t, paths)
             if part is None:
