@@ -38,12 +38,14 @@ def names(units: list[str]) -> str:
 
 def scope_lines(s: Summary) -> list[str]:
     """Who the tables add up and who they leave out, one sentence each."""
-    missing, rejected, unread, counted = [], [], [], 0
+    missing: list[str] = []
+    rejected: list[str] = []
+    unread: list[str] = []
     for m in s.members():
         if m.status is Status.MISSING:
             missing.append(m.unit)
         elif included(m, s.include_invalid):
-            counted += 1 if m.level == 1 else 0
+            continue
         elif m.status is Status.REJECTED:
             rejected.append(m.unit)
         else:
