@@ -47,9 +47,10 @@ class Outputs:
         return out
 
 
-def process_file(path: str, outputs: Outputs | None = None) -> Task:
+def process_file(path: str, outputs: Outputs | None = None, figures: bool = False) -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
-    `outputs`, a valid one is also rendered into `task.documents`.
+    `outputs`, a valid one is also rendered into `task.documents`; with `figures`, every table cell
+    (None where unread) goes into `task.figures`, in the order of the plan's `cell_paths` (a summary's input).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -63,6 +64,9 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
         unit = fields.get("unit")
         task.unit = unit if isinstance(unit, str) and unit else None
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
+        if figures:
+            tables = result.data["tables"]
+            task.figures = tuple(_cell(tables, p) for p in plan.cell_paths)
         if has_errors(task.findings):
             task.status = Status.REJECTED
         elif outputs is None:
@@ -79,6 +83,14 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
+
+
+def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:
+    try:
+        v = tables[path[1]][path[2]][path[3]]
+    except (KeyError, TypeError):
+        return None
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def worker_died(path: str) -> Task:

@@ -70,6 +70,10 @@ CATALOGUE: dict[str, Code] = {
     "INTERNAL_ERROR": Code(ERROR, "处理出错", "处理该文件时出错：{detail}"),
     "OUTPUT_FAILED": Code(ERROR, "年报无法写入",
                           "年报已生成，但无法写入 {detail}（{actual}）。如该文件正在 Word 或 WPS 中打开，请关闭后重新运行"),
+    # summaries (issue 14): a parent's own report against its children's
+    "SUMMARY_CHILDREN_DIFFER": Code(WARNING, "上级单位数据与下级之和不符",
+                                    "{unit}{what}为 {actual}，其下级单位（{children} 个）之和为 {expected}，请核实"),
+    "SUMMARY_DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表（汇总）", "同一单位另有较新的报表 {detail}，汇总只计较新的一份"),
     # published reports (issue 10): Word files, web pages and PDFs read by their labels
     "PUB_KIND_UNKNOWN": Code(ERROR, "无法识别的文件类型", "不是可读取的年报文件{detail}，支持 Excel 填报模板（.xlsx）、Word（.docx）、网页（.html/.htm）和 PDF"),
     "PUB_DOC_OLD": Code(ERROR, "旧版 Word 格式", "这是旧版 Word（.doc/.wps）文件{detail}，请在 Word 或 WPS 中另存为“Word 文档（*.docx）”后重新提交"),

@@ -58,6 +58,9 @@ def add_status(sub: Any) -> None:
     stt.add_argument("--roster", required=True, metavar="名单.xlsx")
     stt.add_argument("inbox", metavar="收件箱")
     stt.add_argument("-o", "--output", metavar="FILE.xlsx", help="报送情况表（默认 收件箱/报送情况.xlsx）")
+    stt.add_argument("--html", nargs="?", const="", metavar="FILE.html",
+                     help="另写一页报送情况网页（默认 收件箱/报送情况.html）：各单位状态、问题、工作簿和年报链接，浏览器直接打开")
+    stt.add_argument("--reports", metavar="年报/", help="nianbao build 的输出文件夹：网页中链接各单位的年报")
     stt.set_defaults(handler=cmd_status)
 
 
@@ -185,6 +188,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{r.unit}{'　' * (width - len(r.unit))}  {r.state.label}  {extra}")
     out = Path(args.output) if args.output else Path(args.inbox) / "报送情况.xlsx"
     write_bytes_atomic(out, status_xlsx(rows))
+    if args.html is not None:
+        from converter.mail.status_page import PAGE_NAME, status_html
+        page = Path(args.html) if args.html else Path(args.inbox) / PAGE_NAME
+        write_bytes_atomic(page, status_html(rows, args.inbox, page, args.reports).encode("utf-8"))
+        print(f"报送情况网页：{page}")
     counts = summary(rows)
     print(f"名单共 {len([r for r in rows if r.on_roster])} 个单位：" + "，".join(f"{k} {v}" for k, v in counts.items())
           + f"。报送情况表：{out}")

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from converter import __version__
-from converter.cli import mail, reports
+from converter.cli import mail, reports, summary
 from converter.errors import NianbaoError
 
 
@@ -24,7 +24,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令")
     for add in (reports.add_template, reports.add_check, reports.add_build, reports.add_extract, mail.add_distribute, mail.add_collect,
-                mail.add_status, mail.add_feedback, reports.add_schema):
+                mail.add_status, mail.add_feedback, summary.add_summary, reports.add_schema):
         add(sub)
     return p
 

@@ -157,6 +157,33 @@ class CarryOver:
     from_row: str
 
 
+@dataclass(frozen=True)
+class RowSum:
+    """Row `row` of table `table` holds what formats with a finer breakdown split over rows `parts`
+    (2019's （六）其他处理 is 2021's （六）1–3 added up): a summary may add those rows into it, never
+    split it."""
+    table: str
+    row: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """The figures a summary's account and charts speak of, named by keys of the format's tables:
+    applications received and carried over, the results rows and the column that totals them,
+    the carry-over row, and the total column of each review / lawsuit block."""
+    table: str
+    received: str
+    carried: str
+    results: tuple[str, ...]
+    total: str
+    carryover: str
+    review_table: str
+    review_row: str
+    review_totals: tuple[str, ...]
+    review_corrected: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Format:
     """A national format as data. Compared by identity: a compiled plan is kept per format object."""
@@ -174,6 +201,8 @@ class Format:
     superseded_by: str | None = None     # …this one (a format id)
     carry_over: tuple[CarryOver, ...] = ()
     example_year: int = 2024    # a year this format is meant for (tests, samples, the benchmark)
+    row_sums: tuple[RowSum, ...] = ()      # rows that are the sum of another format's finer rows
+    highlights: Highlights | None = None   # what a summary's account and charts show
 
     # -- plain walks over the data (everything derived lives in the compiled plan) ----------------
     def tables(self) -> Iterator[Table]:

@@ -12,7 +12,7 @@ from converter.definition.values import text as clean_text
 from converter.errors import NianbaoError
 
 COLUMNS = {"unit": ("单位名称", "单位"), "email": ("邮箱", "电子邮箱", "邮件地址", "Email", "E-mail"),
-           "contact": ("联系人",), "code": ("单位代码", "代码")}
+           "contact": ("联系人",), "code": ("单位代码", "代码"), "parent": ("上级单位",)}
 REQUIRED = ("unit", "email")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -32,6 +32,7 @@ class Unit:
     email: str
     contact: str = ""
     code: str = ""
+    parent: str = ""          # 上级单位: the unit whose own report should equal the sum of its children's
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,13 @@ def _parse(rows: list[list[str]], source: str) -> Roster:
             problems.append(f"{where}：邮箱“{email}”与第 {seen_emails[email.lower()]} 行重复")
             continue
         seen_names[key], seen_emails[email.lower()] = n, n
-        units.append(Unit(name, email, get("contact"), get("code")))
+        units.append(Unit(name, email, get("contact"), get("code"), get("parent")))
+    listed = {unit_key(u.name) for u in units}
+    for u in units:
+        if u.parent and unit_key(u.parent) not in listed:
+            problems.append(f"{source}：“{u.name}”的上级单位“{u.parent}”不在名单中")
+        elif u.parent and unit_key(u.parent) == unit_key(u.name):
+            problems.append(f"{source}：“{u.name}”的上级单位不能是它自己")
     if problems:
         raise RosterError(problems)
     if not units:

@@ -28,6 +28,8 @@ class StatusRow:
     on_roster: bool = True
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
+    year: int | None = None
+    format_id: str | None = None
 
 
 def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None) -> list[StatusRow]:
@@ -58,7 +60,7 @@ def _row(name: str, email: str, contact: str, record: Record | None, versions: i
         return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
     task = process_file(str(inbox / record.stored))
     return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
-                     task.warnings, on_roster, record, task.findings)
+                     task.warnings, on_roster, record, task.findings, task.year, task.format_id)
 
 
 def summary(rows: list[StatusRow]) -> dict[str, int]:

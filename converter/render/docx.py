@@ -29,6 +29,7 @@ from converter.render.blocks import (
     TABLE_SMALL_STYLE,
     TABLE_STYLE,
     TITLE_STYLE,
+    Block,
     Paragraph,
     TableBlock,
     column_widths,
@@ -58,8 +59,26 @@ def render_report(data: dict[str, Any], fmt: Format | Plan | None = None, style:
             body.append(docx_xml.paragraph_xml(block.text, ids[block.style] if block.style else None))
         else:
             body.append(docx_xml.fill_table(tables[block.section], block.texts))
-    document = shell.prefix + "".join(body) + shell.suffix
-    core = _core(data, plan)
+    return _package(shell, "".join(body), _core(data, plan))
+
+
+def render_blocks(blocks: list[Block], title: str, author: str, date: str) -> bytes:
+    """A Word document of any report blocks (a summary's, say) in the report's page set-up and styles;
+    `date` is ISO 8601 (the document's date property)."""
+    shell = _shell()
+    ids = shell.style_ids
+    body = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            body.append(docx_xml.paragraph_xml(block.text, ids[block.style] if block.style else None))
+        else:
+            compiled = docx_xml.compile_table(block.grid, block.widths, ids[block.style])
+            body.append(docx_xml.fill_table(compiled, block.texts))
+    return _package(shell, "".join(body), docx_xml.core_xml(title, author, date))
+
+
+def _package(shell: _Shell, body: str, core: bytes) -> bytes:
+    document = shell.prefix + body + shell.suffix
     # level 1: a tenth of level 6's time for about 1 KB more per report
     entries = [entry if entry is not None else
                zip_writer.deflate(name, core, 1) if name == docx_xml.CORE_PART else

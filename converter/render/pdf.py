@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import threading
+from typing import Callable
 
 import typst
 
@@ -20,6 +21,7 @@ from converter.render.blocks import (
     H2_STYLE,
     TABLE_SMALL_STYLE,
     TITLE_STYLE,
+    Block,
     Paragraph,
     report_blocks,
     report_title,
@@ -85,11 +87,15 @@ GB_MARGINS = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}     # mm
 
 def typst_source(data: dict, fmt: Format, plan: FontPlan, margins: dict[str, float] | None = None) -> str:
     """The typst document of the report (exposed for debugging and for tests of the markup)."""
-    fields = data["fields"]
-    blocks = report_blocks(data, fmt)
-    title = report_title(data, fmt)
+    return blocks_source(report_blocks(data, fmt), report_title(data, fmt), str(data["fields"].get("unit") or ""), plan,
+                         margins)
+
+
+def blocks_source(blocks: list[Block], title: str, author: str, plan: FontPlan,
+                  margins: dict[str, float] | None = None) -> str:
+    """The typst document of any report blocks (a report's, a summary's)."""
     out = [_PREAMBLE.format(
-        title=quote(title), author=quote(str(fields.get("unit") or "")),
+        title=quote(title), author=quote(author),
         body_fonts=_fonts(plan.families["body"], plan), song_fonts=_fonts(plan.families["song"], plan),
         title_fonts=_fonts(plan.families["title"], plan), hei_fonts=_fonts(plan.families["hei"], plan),
         kai_fonts=_fonts(plan.families["kai"], plan),
@@ -178,13 +184,23 @@ def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None, 
     takes (as far as a house style maps onto the PDF). Raises RuntimeError (a Chinese message) when no
     CJK font is installed for some role, when typst fails, or in a process forked after this one
     compiled (it would hang there: fork after `warm_up`, or spawn)."""
+    return _compile(lambda plan: typst_source(data, fmt, plan, _margins(style)), fonts)
+
+
+def render_blocks_pdf(blocks: list[Block], title: str, author: str = "",
+                      fonts: str | os.PathLike | None = None) -> bytes:
+    """The PDF of any report blocks (a summary's, say), typeset as a report is; raises as render_pdf."""
+    return _compile(lambda plan: blocks_source(blocks, title, author, plan), fonts)
+
+
+def _compile(make_source: Callable[[FontPlan], str], fonts: str | os.PathLike | None) -> bytes:
     dirs = font_dirs(fonts)
     plan = font_plan(dirs)
     if plan.missing():
         # typst would print boxes for every Chinese character: refuse rather than publish that
         raise RuntimeError(f"找不到中文字体（{'、'.join(plan.missing())}）：请安装方正小标宋简体、仿宋_GB2312、"
                            "黑体、楷体_GB2312，或免费的 Noto CJK / Fandol 字体，或用 --fonts 指定字体文件夹")
-    source = typst_source(data, fmt, plan, _margins(style))
+    source = make_source(plan)
     global _COMPILED_IN
     if _COMPILED_IN is not None and _COMPILED_IN != os.getpid():
         raise RuntimeError("PDF 排版引擎不能在 fork 出的子进程中使用：父进程已经排版过（请在 fork 前只调用 warm_up）")

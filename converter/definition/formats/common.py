@@ -3,7 +3,7 @@ table 四, and the 勾稽 rules on them. Labels are verbatim from the official f
 from __future__ import annotations
 
 from converter.definition.kinds import AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR
-from converter.definition.model import CarryOver, Column, Field, Format, Row, Rule, Section, Table, TableGroup
+from converter.definition.model import CarryOver, Column, Field, Format, Highlights, Row, RowSum, Rule, Section, Table, TableGroup
 
 BASIC = Section(
     key="basic", sheet="基本信息", title="基本信息",
@@ -110,6 +110,9 @@ P3_TAIL_ROWS = (
     Row("total", (_R, "（七）总计")),
     Row("carryover", ("四、结转下年度继续办理",)),
 )
+# the 2019 （六）其他处理 is the 2021 （六）1–3 added up: a summary over both formats may add the finer rows
+# into the coarse one, never split it
+P3_OTHER_2019_SUMS = (RowSum("p3", "other", tuple(r.key for r in P3_OTHER_2021)),)
 P3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
@@ -191,13 +194,23 @@ def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[
                  short="表二", optional=optional)
 
 
+def highlights(other_rows: tuple[Row, ...]) -> Highlights:
+    """What a summary's account and charts speak of: applications received, results, reviews and suits."""
+    results = tuple(r.key for r in P3_HEAD_ROWS[2:] + other_rows)
+    return Highlights(table="p3", received="new", carried="carried", results=results, total="total",
+                      carryover="carryover", review_table="p4", review_row="main",
+                      review_totals=tuple(prefix + "total" for prefix, _ in _BLOCKS),
+                      review_corrected=tuple(prefix + "corrected" for prefix, _ in _BLOCKS))
+
+
 # This year's 上年结转 is last year's 结转下年度继续办理, column by column (the same in both formats).
 CARRY_OVER = (CarryOver("p3", "carried", "carryover"),)
 
 
 def national_format(id: str, name: str, document: str, version: str, accepted_versions: tuple[str, ...],
                     active_tables: tuple[Table, ...], other_rows: tuple[Row, ...], example_year: int,
-                    superseded_from: int | None = None, superseded_by: str | None = None) -> Format:
+                    superseded_from: int | None = None, superseded_by: str | None = None,
+                    row_sums: tuple[RowSum, ...] = ()) -> Format:
     """A national format: what differs between versions is table 二 and part 三's （六）其他处理 rows."""
     applications_section, p3_rules = applications(other_rows)
     return Format(id=id, name=name, document=document, template_version=version,
@@ -205,4 +218,4 @@ def national_format(id: str, name: str, document: str, version: str, accepted_ve
                   sections=(BASIC, OVERVIEW, active(active_tables), applications_section, REVIEW, PROBLEMS, OTHER),
                   rules=p3_rules + P4_RULES, preface=PREFACE, published=PUBLISHED, title=TITLE,
                   superseded_from=superseded_from, superseded_by=superseded_by, carry_over=CARRY_OVER,
-                  example_year=example_year)
+                  example_year=example_year, row_sums=row_sums, highlights=highlights(other_rows))
