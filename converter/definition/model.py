@@ -182,6 +182,8 @@ class Highlights:
     review_row: str
     review_totals: tuple[str, ...]
     review_corrected: tuple[str, ...]
+    # the account's sentence on applications: {received} {carried} {handled} {carryover}
+    account: str = ""
 
 
 @dataclass(frozen=True, eq=False)

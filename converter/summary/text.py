@@ -88,8 +88,8 @@ def account(s: Summary) -> list[str]:
     def v(row: str, col: str = total, t: str = main) -> str:
         return _num(lv.cell(plan, ("tables", t, row, col)))
     handled = "，".join(f"{label} {_num(n)} 件" for label, n in results_by_kind(s))
-    out.append(f"本年度共新收政府信息公开申请 {v(h.received)} 件，上年结转 {v(h.carried)} 件。"
-               f"办理结果：{handled}；结转下年度继续办理 {v(h.carryover)} 件。")
+    out.append(h.account.format(received=v(h.received), carried=v(h.carried), handled=handled,
+                                carryover=v(h.carryover)))
     review = plan.fmt.table(h.review_table)
     parts = []
     for total, corrected in zip(h.review_totals, h.review_corrected):

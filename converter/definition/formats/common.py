@@ -200,7 +200,9 @@ def highlights(other_rows: tuple[Row, ...]) -> Highlights:
     return Highlights(table="p3", received="new", carried="carried", results=results, total="total",
                       carryover="carryover", review_table="p4", review_row="main",
                       review_totals=tuple(prefix + "total" for prefix, _ in _BLOCKS),
-                      review_corrected=tuple(prefix + "corrected" for prefix, _ in _BLOCKS))
+                      review_corrected=tuple(prefix + "corrected" for prefix, _ in _BLOCKS),
+                      account="本年度共新收政府信息公开申请 {received} 件，上年结转 {carried} 件。"
+                              "办理结果：{handled}；结转下年度继续办理 {carryover} 件。")
 
 
 # This year's 上年结转 is last year's 结转下年度继续办理, column by column (the same in both formats).
