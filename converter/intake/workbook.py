@@ -301,11 +301,12 @@ def decode_text(raw: str) -> tuple[str, list[str]]:
     breaks, characters XML cannot hold dropped. Returns the text and what was dropped (U+0001 …)."""
     if "_x" in raw:
         raw = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
-    raw = raw.translate(_LINE_BREAKS)
+    if "\x0b" in raw or "\x0c" in raw:
+        raw = raw.translate(_LINE_BREAKS)
+    if _NOT_XML.search(raw) is None:
+        return raw, []
     dropped = [f"U+{ord(c):04X}" for c in _NOT_XML.findall(raw)]
-    if dropped:
-        raw = _NOT_XML.sub("", raw)
-    return raw, dropped
+    return _NOT_XML.sub("", raw), dropped
 
 
 def _clean_strings(raw: Any, path: DataPath, sheet: str, cell: str, plan: Plan, result: ReadResult) -> Any:

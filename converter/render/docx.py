@@ -142,7 +142,6 @@ def _reference_table(doc: Any, block: TableBlock) -> None:
             target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
         paragraph = target.paragraphs[0]
         paragraph.style = doc.styles[block.style]
-        paragraph.paragraph_format.keep_with_next = True
         text = block.texts.get((cell.row, cell.col), cell.text)
         if text:
             paragraph.add_run(text).bold = True if cell.role in (HEADER, CORNER, TITLE) else None
@@ -237,6 +236,9 @@ def _new_document(style: str | None = None) -> Any:
         docx_xml.set_character_spacing(st.element.get_or_add_rPr(), 0)
         docx_xml.no_snap_to_grid(st.element.get_or_add_pPr())
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        # every row is kept with the next (the last with the paragraph after the table): a table that
+        # fits on a page is never split, a block title never left alone at the bottom of a page
+        st.paragraph_format.keep_with_next = True
     if house:
         for role, name in (("body", "Normal"), ("title", TITLE_STYLE), ("h1", H1_STYLE), ("h2", H2_STYLE)):
             role_font = house.fonts.get(role)

@@ -74,7 +74,10 @@ def fill_table(compiled: tuple[list[str], list[tuple[int, int]]], texts: dict[tu
     out = [pieces[0]]
     for slot, piece in zip(slots, pieces[1:]):
         text = texts.get(slot)
-        out.append(f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>' if text else "")
+        if text:      # a figure needs no escaping
+            out.append(f'<w:r><w:t xml:space="preserve">{text if text.isdigit() else xml_text(text)}</w:t></w:r>')
+        else:
+            out.append("")
         out.append(piece)
     return "".join(out)
 
@@ -127,10 +130,8 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, align: str, bold: 
     if text:
         rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
         run = f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
-    # every row is kept with the next (and the last with the paragraph after the table): a table that
-    # fits on a page is never split, a block title never left alone at the bottom of a page
-    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:keepNext/>'
-            f'<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>')
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/>'
+            f'</w:pPr>{run}</w:p></w:tc>')
 
 
 def page_number_paragraph(font: str = "宋体", half_points: int = 28) -> Any:
