@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from converter.definition.formats import get as get_format
 from converter.definition.kinds import AMOUNT, ITEMS, TEXT
@@ -21,16 +20,14 @@ TEXT_WIDTH_TWIPS = int(156 / 25.4 * 1440)     # the GB/T 9704 版心 is 156 mm w
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph: `style` is one of the style names above, or None for body text; a "\n" in the
     text is a line break within the paragraph."""
     style: str | None
     text: str
 
 
-@dataclass(frozen=True)
-class TableBlock:
+class TableBlock(NamedTuple):
     """A table group drawn as its grid: `texts` maps a data cell's (row, col) to its printed figure,
     `widths` are the column widths in twips, `style` the paragraph style of its cells."""
     section: str                 # the key of the section it belongs to
