@@ -19,7 +19,8 @@ def parser() -> argparse.ArgumentParser:
     """The whole command line."""
     p = argparse.ArgumentParser(
         prog="nianbao",
-        description="政府信息公开工作年度报告：生成 Excel 填报模板，校验各单位报送的工作簿，批量转换为 Word 年报。",
+        description="政府信息公开工作年度报告：生成 Excel 填报模板，校验各单位报送的报告（工作簿、Word、网页、PDF），"
+                    "批量生成 Word、PDF 和网页年报，汇总全地区数据。",
         epilog="示例：nianbao template -o 年报填报模板.xlsx --year 2024；nianbao build 收件箱/ -o 年报/")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令")

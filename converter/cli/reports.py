@@ -93,8 +93,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def add_check(sub: SubParsers) -> None:
     """`nianbao check`."""
-    c = sub.add_parser("check", help="校验填好的工作簿",
-                       description="校验工作簿：数据完整性、格式、勾稽关系。有错误时退出码为 1。",
+    c = sub.add_parser("check", help="校验报告（工作簿、Word、网页、PDF、网址）",
+                       description="校验报告：数据完整性、格式、勾稽关系；工作簿之外也读取 Word、网页、PDF 和网址。"
+                                   "有错误时退出码为 1。",
                        epilog="示例：nianbao check 收件箱/ ；nianbao check 南岭镇.xlsx --json")
     c.add_argument("paths", nargs="*", metavar="PATH", help="报告文件（工作簿、Word、网页、PDF）、文件夹或网址")
     c.add_argument("--json", action="store_true", help="以 JSON 列表输出全部问题")
@@ -131,7 +132,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def add_build(sub: SubParsers) -> None:
     """`nianbao build`."""
-    b = sub.add_parser("build", help="批量转换为 Word 年报",
+    b = sub.add_parser("build", help="批量生成年报（Word，可选 PDF、网页）",
                        description="校验并批量转换：每个通过校验的工作簿生成一份 Word 年报，"
                                    "并在输出文件夹写出 校验结果.xlsx。有未转换的文件时退出码为 1。",
                        epilog="示例：nianbao build 收件箱/ -o 年报/ --jobs 2")
