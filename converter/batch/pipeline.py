@@ -10,7 +10,8 @@ from typing import Any
 from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.checks import Context, run_checks
-from converter.checks.findings import has_errors, make
+from converter.checks.crossyear import Previous, check_previous
+from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
@@ -44,9 +45,10 @@ class Outputs:
         return out
 
 
-def process_file(path: str, outputs: Outputs | None = None) -> Task:
+def process_file(path: str, outputs: Outputs | None = None, previous: Previous | None = None) -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
-    `outputs`, a valid one is also rendered into `task.documents`.
+    `outputs`, a valid one is also rendered into `task.documents`; given last year's reports
+    (`previous`), it is also checked against its unit's (`task.compare`).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -55,10 +57,13 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
             return _with_file(task)
         plan = compile(get_format(result.format_id))
         task.format_id = plan.id
-        task.findings += run_checks(result.data, plan, Context(plan, result.locations, result.reported))
+        ctx = Context(plan, result.locations, result.reported, published=result.published)
+        task.findings += run_checks(result.data, plan, ctx)
         fields = result.data["fields"]
         unit = fields.get("unit")
         task.unit = unit if isinstance(unit, str) and unit else None
+        if previous is not None and task.unit:
+            task.findings += _against_last_year(task, result.data, plan, previous, ctx)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if has_errors(task.findings):
             task.status = Status.REJECTED
@@ -76,6 +81,17 @@ def process_file(path: str, outputs: Outputs | None = None) -> Task:
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
+
+
+def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context) -> list[Finding]:
+    """The cross-year findings of a report (and task.compare), or that its unit has no report last year."""
+    assert task.unit is not None
+    last = previous.match(task.unit)
+    if last is None:
+        detail = "或单位代码" if previous.codes else ""
+        return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]
+    task.compare = check_previous(data, plan, last, ctx)
+    return task.compare.findings
 
 
 def worker_died(path: str) -> Task:

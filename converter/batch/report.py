@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from converter.batch.status import Status
+from converter.checks.crossyear import Comparison
 from converter.checks.findings import ERROR, WARNING, Finding
 
 
@@ -20,6 +21,7 @@ class Task:
     output: str | None = None                    # the Word report, where it was written
     documents: dict[str, bytes] | None = None     # file suffix -> rendered document, until written
     outputs: list[str] | None = None             # every file written for it
+    compare: Comparison | None = None            # against last year's report (--previous)
 
     @property
     def errors(self) -> int:

@@ -1,0 +1,282 @@
+"""Checks against last year's report of the same unit (``--previous``): 上年结转 = last year's 结转下年度
+(error), 现行有效件数 following from last year's, every figure of a table repeating last year's, and text
+reused from last year's report.
+
+Text reuse is measured as the Dice coefficient over character bigrams: both texts lose whitespace and
+punctuation (Chinese has no spaces between words, so characters stand in for words, and pairs of
+adjacent characters keep some of the word order), then 2 × common bigrams ÷ (bigrams₁ + bigrams₂), a
+bigram counted as often as it occurs in both. 1.0 is the same text, 0 no pair of characters in common.
+
+Last year's report is kept compact (:class:`LastYear`: its tables and one text per part), so that a
+whole region's worth can be handed to worker processes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from converter.checks.context import Context
+from converter.checks.findings import Finding, make
+from converter.definition.formats import UnknownFormat
+from converter.definition.formats import get as get_format
+from converter.definition.model import DataPath, Format, RowSum, value_at
+from converter.definition.plan import Plan
+
+REUSE_LIMIT = 0.5           # assessments deduct points above this share
+MIN_PART = 40               # a part shorter than this (in characters) is not compared on its own
+_PUNCT = re.compile(r"[\s\W_]+")
+_BRACKETS = re.compile(r"[()\[\]【】〔〕<>《》「」]")
+# a unit name may carry its region in front (淮安市洪泽区人民政府 / 洪泽区人民政府)
+_REGION = re.compile(r"(?:省|自治区|市|州|盟|地区|县|区|旗)$")
+WHOLE = "whole"
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last year's report of one unit, as much as the checks need: where it came from, its format,
+    its tables, and its narrative as one text per part (section key -> text)."""
+    file: str
+    unit: str
+    year: int | None
+    format_id: str
+    tables: dict[str, Any]
+    texts: dict[str, str]
+
+
+@dataclass
+class Comparison:
+    """The result of comparing one report with last year's: the findings, last year's file, whether
+    上年结转 matched (None: nothing to compare), and the text reuse ratio of the whole narrative."""
+    findings: list[Finding] = field(default_factory=list)
+    previous_file: str = ""
+    carry_ok: bool | None = None
+    reuse: float | None = None
+
+
+def unit_match_key(name: str) -> str:
+    """A unit name for matching across years: full-width forms folded, spaces and brackets dropped,
+    「人民政府」 read as 「政府」."""
+    s = unicodedata.normalize("NFKC", name)
+    s = _BRACKETS.sub("", _PUNCT.sub("", s))
+    return s.replace("人民政府", "政府")
+
+
+def texts_by_part(data: dict[str, Any], fmt: Format) -> dict[str, str]:
+    """section key -> the section's narrative text (every text field of a headed section, in order)."""
+    fields = data.get("fields", {})
+    out: dict[str, str] = {}
+    for s in fmt.sections:
+        if not s.heading:
+            continue
+        parts: list[str] = []
+        for f in s.fields:
+            v = fields.get(f.key)
+            parts += [t for t in (v if isinstance(v, list) else [v]) if isinstance(t, str) and t]
+        if parts:
+            out[s.key] = "\n".join(parts)
+    return out
+
+
+def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
+    """Last year's report data -> LastYear."""
+    fields = data.get("fields", {})
+    fmt = get_format(format_id)
+    year = fields.get("year")
+    return LastYear(file=file, unit=str(fields.get("unit") or ""),
+                    year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+                    format_id=format_id, tables=data.get("tables", {}), texts=texts_by_part(data, fmt))
+
+
+@dataclass
+class Previous:
+    """Last year's reports by unit: `by_key` unit match key -> LastYear, `by_code` roster 单位代码 ->
+    LastYear (when a roster was given), and findings about files that could not be used."""
+    by_key: dict[str, LastYear] = field(default_factory=dict)
+    by_code: dict[str, LastYear] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)     # unit match key -> roster 单位代码
+
+    def __len__(self) -> int:
+        return len(self.by_key)
+
+    def match(self, unit: str) -> LastYear | None:
+        """Last year's report of this unit: by the roster's 单位代码 when both names are on the roster,
+        else by the normalised name, else by a name that differs only by a region in front
+        (淮安市洪泽区政府 / 洪泽区政府) when exactly one does; None when none matches (never a guess)."""
+        key = unit_match_key(unit)
+        code = self.codes.get(key)
+        if code and code in self.by_code:
+            return self.by_code[code]
+        if key in self.by_key:
+            return self.by_key[key]
+        found = [last for k, last in self.by_key.items() if _region_prefixed(k, key) or _region_prefixed(key, k)]
+        return found[0] if len(found) == 1 else None
+
+
+def _region_prefixed(long: str, short: str) -> bool:
+    return len(long) > len(short) and long.endswith(short) and bool(_REGION.search(long[:-len(short)]))
+
+
+def bigrams(text: str) -> Counter[str]:
+    """The character bigrams of a text without whitespace and punctuation."""
+    s = _PUNCT.sub("", text)
+    return Counter(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def reuse_ratio(a: str, b: str) -> float:
+    """2 × common ÷ (len₁ + len₂) over character bigrams (see the module docstring); 0.0 for no text."""
+    x, y = bigrams(a), bigrams(b)
+    n = sum(x.values()) + sum(y.values())
+    return 2 * sum((x & y).values()) / n if n else 0.0
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _get(tables: dict[str, Any], path: DataPath) -> Any:
+    try:
+        return value_at(tables, path)
+    except (KeyError, TypeError):
+        return None
+
+
+def _int(v: float | None) -> Any:
+    return int(v) if v is not None and v == int(v) else v
+
+
+def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Context) -> Comparison:
+    """This year's report data against last year's report of the same unit."""
+    fmt = plan.fmt
+    out = Comparison(previous_file=last.file)
+    try:
+        last_fmt = get_format(last.format_id)
+    except UnknownFormat:
+        return out
+    name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
+    tables = data.get("tables", {})
+    out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
+    _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
+    _same_figures(fmt, last_fmt, tables, last, name, ctx, out.findings)
+    out.reuse = _text_reuse(fmt, data, last, name, ctx, out.findings)
+    return out
+
+
+def _carry_over(fmt: Format, plan: Plan, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                findings: list[Finding]) -> bool | None:
+    compared, bad = 0, []
+    for carry in fmt.carry_over:
+        table = fmt.table(carry.table)
+        for col in table.columns:
+            path = ("tables", carry.table, carry.row, col.key)
+            now = _number(_get(tables, path[1:]))
+            was = _number(_get(last.tables, (carry.table, carry.from_row, col.key)))
+            if now is None or was is None:
+                continue
+            compared += 1
+            if now != was:
+                bad.append((path, now, was, table.row(carry.from_row).label))
+    # a wrong figure makes its total wrong too: the total is named only when it is the only one
+    shown = [b for b in bad if b[0] not in plan.computed] or bad
+    for path, now, was, from_label in shown:
+        findings.append(make("PREV_CARRY_MISMATCH", what=f"{fmt.table(path[1]).short}{fmt.describe(path)}",
+                             previous=name, from_row=from_label, expected=_int(was), actual=_int(now),
+                             **ctx.locate(path)))
+    return None if not compared else not bad
+
+
+def _in_force(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+              findings: list[Finding]) -> None:
+    docs = fmt.text_checks.documents
+    if not docs:
+        return
+    if last_fmt.text_checks.documents != docs:
+        table = fmt.table(docs[0][2][1])
+        findings.append(make("PREV_NOT_COMPARABLE", previous=name, last_format=last_fmt.name,
+                             what=f"{table.short}{table.title or ''}的现行有效件数", **ctx.locate(docs[0][2])))
+        return
+    for issued, repealed, inforce in docs:
+        i, r, n = (_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))
+        before = _number(_get(last.tables, inforce[1:]))
+        if None in (i, r, n, before):
+            continue
+        assert i is not None and r is not None and n is not None and before is not None
+        if n != before + i - r:
+            findings.append(make("PREV_IN_FORCE_MISMATCH", what=fmt.describe(inforce), previous=name,
+                                 last=_int(before), issued=_int(i), repealed=_int(r), expected=_int(before + i - r),
+                                 actual=_int(n), **ctx.locate(inforce)))
+
+
+def _coarse(tables: dict[str, Any], sums: tuple[RowSum, ...]) -> dict[str, Any]:
+    """Tables with each split group summed into the row another format prints instead (only where the
+    table has the split rows and not that row)."""
+    out = dict(tables)
+    for s in sums:
+        t = out.get(s.table)
+        if not isinstance(t, dict) or s.row in t or not all(r in t for r in s.of):
+            continue
+        cols = set().union(*(t[r].keys() for r in s.of if isinstance(t[r], dict)))
+        merged: dict[str, Any] = {}
+        for c in cols:
+            vals = [_number(t[r].get(c)) if isinstance(t[r], dict) else None for r in s.of]
+            merged[c] = None if None in vals else sum(v for v in vals if v is not None)
+        out[s.table] = {k: v for k, v in t.items() if k not in s.of} | {s.row: merged}
+    return out
+
+
+def _cells(table: Any) -> dict[tuple[str, str], float | None]:
+    if not isinstance(table, dict):
+        return {}
+    return {(r, c): _number(v) for r, row in table.items() if isinstance(row, dict) for c, v in row.items()}
+
+
+def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                  findings: list[Finding]) -> None:
+    sums = fmt.text_checks.row_sums + last_fmt.text_checks.row_sums
+    now_t, was_t = _coarse(tables, sums), _coarse(last.tables, sums)
+    groups: dict[str, list[str]] = {}           # what a reader calls the table (表二) -> its blocks
+    for key in fmt.text_checks.compared_tables:
+        try:
+            groups.setdefault(fmt.table(key).short, []).append(key)
+        except KeyError:
+            continue
+    for short, keys in groups.items():
+        if fmt.id != last_fmt.id and any(_shape(fmt, k) != _shape(last_fmt, k) for k in keys):
+            continue                             # 表二 differs between the formats: nothing to compare
+        now = {(k, *rc): v for k in keys for rc, v in _cells(now_t.get(k)).items()}
+        was = {(k, *rc): v for k in keys for rc, v in _cells(was_t.get(k)).items()}
+        common = [c for c in now if c in was and now[c] is not None and was[c] is not None]
+        if common and all(now[c] == was[c] for c in common) and any(now[c] for c in common) \
+                and len(common) >= len([c for c in now if now[c] is not None]):
+            first = ("tables", keys[0], fmt.table(keys[0]).rows[0].key, fmt.table(keys[0]).columns[0].key)
+            findings.append(make("PREV_SAME_FIGURES", what=short, previous=name, **ctx.locate(first)))
+
+
+def _shape(fmt: Format, key: str) -> tuple[Any, ...]:
+    try:
+        t = fmt.table(key)
+    except KeyError:
+        return ()
+    return tuple(c.key for c in t.columns), tuple(r.key for r in t.rows)
+
+
+def _text_reuse(fmt: Format, data: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                findings: list[Finding]) -> float | None:
+    now = texts_by_part(data, fmt)
+    if not now or not last.texts:
+        return None
+    for s in fmt.sections:
+        a, b = now.get(s.key, ""), last.texts.get(s.key, "")
+        if len(a) < MIN_PART or len(b) < MIN_PART:
+            continue
+        ratio = reuse_ratio(a, b)
+        if ratio > REUSE_LIMIT:
+            findings.append(make("PREV_TEXT_REUSED", what=f"「{s.title}」", previous=name, ratio=f"{ratio:.0%}",
+                                 actual=round(ratio, 3), **ctx.locate(("fields", s.fields[0].key))))
+    whole = reuse_ratio("\n".join(now.values()), "\n".join(last.texts.values()))
+    if whole > REUSE_LIMIT:
+        findings.append(make("PREV_TEXT_REUSED", what="报告正文（全部文字）", previous=name, ratio=f"{whole:.0%}",
+                             actual=round(whole, 3)))
+    return round(whole, 3)
