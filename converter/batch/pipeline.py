@@ -45,10 +45,12 @@ class Outputs:
         return out
 
 
-def process_file(path: str, outputs: Outputs | None = None, previous: Previous | None = None) -> Task:
+def process_file(path: str, outputs: Outputs | None = None, previous: Previous | None = None,
+                 unit_kind: str = "") -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
     `outputs`, a valid one is also rendered into `task.documents`; given last year's reports
-    (`previous`), it is also checked against its unit's (`task.compare`).
+    (`previous`), it is also checked against its unit's (`task.compare`). `unit_kind` is the roster's
+    单位类型, when known (which publication deadline applies).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -57,7 +59,7 @@ def process_file(path: str, outputs: Outputs | None = None, previous: Previous |
             return _with_file(task)
         plan = compile(get_format(result.format_id))
         task.format_id = plan.id
-        ctx = Context(plan, result.locations, result.reported, published=result.published)
+        ctx = Context(plan, result.locations, result.reported, published=result.published, unit_kind=unit_kind)
         task.findings += run_checks(result.data, plan, ctx)
         fields = result.data["fields"]
         unit = fields.get("unit")

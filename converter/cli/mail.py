@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.cli.common import UserError, add_format_option
+from converter.cli.previous import add_previous_option, load_previous_option
 
 
 def add_distribute(sub: Any) -> None:
@@ -58,6 +59,7 @@ def add_status(sub: Any) -> None:
     stt.add_argument("--roster", required=True, metavar="名单.xlsx")
     stt.add_argument("inbox", metavar="收件箱")
     stt.add_argument("-o", "--output", metavar="FILE.xlsx", help="报送情况表（默认 收件箱/报送情况.xlsx）")
+    add_previous_option(stt)
     stt.set_defaults(handler=cmd_status)
 
 
@@ -72,6 +74,7 @@ def add_feedback(sub: Any) -> None:
     fb.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="回复邮件文件夹")
     fb.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址")
     fb.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    add_previous_option(fb)
     _send_options(fb)
     fb.set_defaults(handler=cmd_feedback)
 
@@ -168,7 +171,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
-    rows = status(roster, args.inbox)
+    rows = status(roster, args.inbox, load_previous_option(args, roster))
     width = max(len(r.unit) for r in rows) if rows else 4
     for r in rows:
         extra = f"第 {r.versions} 版，{r.last_date}" if r.versions else ""
@@ -191,7 +194,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
-    replies = feedback(roster, args.inbox, args.output, args.sender, args.org)
+    replies = feedback(roster, args.inbox, args.output, args.sender, args.org, load_previous_option(args, roster))
     for r in replies:
         print(f"  回复 {r.unit}（{r.to}）：{r.eml}")
     print(f"共写出回复邮件 {len(replies)} 封：{args.output}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from converter.batch.pipeline import process_file
 from converter.batch.status import Status
+from converter.checks.crossyear import Comparison, Previous
 from converter.checks.findings import Finding
 from converter.mail import manifest
 from converter.mail.manifest import Record
@@ -28,10 +29,12 @@ class StatusRow:
     on_roster: bool = True
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
+    compare: Comparison | None = None      # against last year's report, when given
 
 
-def status(roster: Roster, inbox: str | Path) -> list[StatusRow]:
-    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now."""
+def status(roster: Roster, inbox: str | Path, previous: Previous | None = None) -> list[StatusRow]:
+    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now
+    (and, given last year's reports, against its unit's)."""
     inbox = Path(inbox)
     records = manifest.load(inbox)
     newest = {unit_key(r.unit): r for r in records if r.newest and r.unit}
@@ -44,20 +47,20 @@ def status(roster: Roster, inbox: str | Path) -> list[StatusRow]:
     for u in roster.units:
         key = unit_key(u.name)
         listed.add(key)
-        rows.append(_row(u.name, u.email, u.contact, newest.get(key), counts.get(key, 0), inbox, True))
+        rows.append(_row(u.name, u.email, u.contact, newest.get(key), counts.get(key, 0), inbox, True, previous, u.kind))
     for key, r in newest.items():
         if key not in listed:
-            rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False))
+            rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False, previous))
     return rows
 
 
 def _row(name: str, email: str, contact: str, record: Record | None, versions: int, inbox: Path,
-         on_roster: bool) -> StatusRow:
+         on_roster: bool, previous: Previous | None = None, kind: str = "") -> StatusRow:
     if record is None:
         return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
-    task = process_file(str(inbox / record.stored))
+    task = process_file(str(inbox / record.stored), previous=previous, unit_kind=kind)
     return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
-                     task.warnings, on_roster, record, task.findings)
+                     task.warnings, on_roster, record, task.findings, task.compare)
 
 
 def summary(rows: list[StatusRow]) -> dict[str, int]:

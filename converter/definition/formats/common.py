@@ -11,8 +11,8 @@ from converter.definition.model import (
     Format,
     QuotedFigure,
     Row,
-    Rule,
     RowSum,
+    Rule,
     Section,
     Table,
     TableGroup,
@@ -237,7 +237,7 @@ def text_checks(documents: tuple[str, str, str] | None, fees_wan: bool, unpaid_r
     """A format's checks between text and tables: `documents` are the (issued, repealed, in-force)
     column keys of table 二's 文件 block (None when the format's block counts something else)."""
     docs: tuple[tuple[DataPath, DataPath, DataPath], ...] = ()
-    figures = FIGURES
+    figures: tuple[QuotedFigure, ...] = FIGURES
     if documents:
         issued, repealed, inforce = documents
         docs = tuple((("tables", "a1", row, issued), ("tables", "a1", row, repealed), ("tables", "a1", row, inforce))
