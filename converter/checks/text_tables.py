@@ -181,21 +181,23 @@ def check_other_year(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
 
 
 def check_problems_perfunctory(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
-    """Part 五 empty, 「无」, or shorter than a sentence per heading."""
+    """Part 五 perfunctory: empty altogether, 「无」, or a heading whose text is shorter than a sentence
+    (a heading left empty while the other has text is TEXT_EMPTY's to say)."""
     fmt = ctx.plan.fmt
     keys = fmt.text_checks.problems
     if not keys:
         return
     fields = data.get("fields", {})
-    items: list[str] = []
+    plain: list[str] = []
     for k in keys:
         v = fields.get(k)
-        items += [t for t in (v if isinstance(v, list) else [v]) if isinstance(t, str)]
-    plain = _PUNCT.sub("", "".join(items))
-    if plain in _NOTHING or len(plain) < MIN_SENTENCE * len(keys):
+        plain.append(_PUNCT.sub("", "".join(t for t in (v if isinstance(v, list) else [v]) if isinstance(t, str))))
+    said = [p for p in plain if p]
+    short = next((p for p in said if p in _NOTHING or len(p) < MIN_SENTENCE), None)
+    if not said or short is not None:
         section = next(s for s, f in fmt.fields() if f.key == keys[0])
-        yield make("PROBLEMS_PERFUNCTORY", what=f"「{section.title}」", actual=plain or "（空白）",
-                   expected=f"至少 {MIN_SENTENCE * len(keys)} 字", **ctx.locate(("fields", keys[0])))
+        yield make("PROBLEMS_PERFUNCTORY", what=f"「{section.title}」", actual=short or "（空白）",
+                   expected=f"每个小标题至少 {MIN_SENTENCE} 字", **ctx.locate(("fields", keys[0])))
 
 
 def deadline(year: int, unit: str, kind: str = "") -> tuple[_dt.date, str]:
