@@ -203,7 +203,10 @@ def check_problems_perfunctory(data: dict[str, Any], ctx: Context) -> Iterable[F
 def deadline(year: int, unit: str, kind: str = "") -> tuple[_dt.date, str]:
     """The publication deadline of a report year and who it applies to: 3月31日 for a 县级以上人民政府,
     1月31日 for a 部门; the roster's unit type (`kind`) decides, else the unit name."""
-    government = ("政府" in kind) if kind else bool(_GOVERNMENT.search(re.sub(r"\s+", "", unit)))
+    if kind:
+        government = "政府" in kind and "部门" not in kind      # 县级以上人民政府 / 政府部门
+    else:
+        government = bool(_GOVERNMENT.search(re.sub(r"\s+", "", unit)))
     month, day = DEADLINE_GOVERNMENT if government else DEADLINE_DEPARTMENT
     return _dt.date(year + 1, month, day), "县级以上人民政府" if government else "政府部门"
 
