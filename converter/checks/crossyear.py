@@ -243,7 +243,7 @@ def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: L
         except KeyError:
             continue
     for short, keys in groups.items():
-        if fmt.id != last_fmt.id and any(_shape(fmt, k) != _shape(last_fmt, k) for k in keys):
+        if fmt.id != last_fmt.id and any(_shape(fmt, k, sums) != _shape(last_fmt, k, sums) for k in keys):
             continue                             # 表二 differs between the formats: nothing to compare
         now = {(k, *rc): v for k in keys for rc, v in _cells(now_t.get(k)).items()}
         was = {(k, *rc): v for k in keys for rc, v in _cells(was_t.get(k)).items()}
@@ -254,12 +254,19 @@ def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: L
             findings.append(make("PREV_SAME_FIGURES", what=short, previous=name, **ctx.locate(first)))
 
 
-def _shape(fmt: Format, key: str) -> tuple[Any, ...]:
+def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
+    """A table's column keys and row keys, split groups read as the row another format prints."""
     try:
         t = fmt.table(key)
     except KeyError:
         return ()
-    return tuple(c.key for c in t.columns), tuple(r.key for r in t.rows)
+    rows = [r.key for r in t.rows]
+    for s in sums:
+        if s.table == key and s.row not in rows and all(r in rows for r in s.of):
+            at = rows.index(s.of[0])
+            rows = [r for r in rows if r not in s.of]
+            rows.insert(at, s.row)
+    return tuple(c.key for c in t.columns), tuple(rows)
 
 
 def _text_reuse(fmt: Format, data: dict[str, Any], last: LastYear, name: str, ctx: Context,
