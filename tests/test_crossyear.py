@@ -4,7 +4,6 @@ and where the findings show (CLI, --json, 校验结果.xlsx)."""
 import copy
 import json
 import os
-import pathlib
 import subprocess
 import sys
 
