@@ -262,3 +262,50 @@ def test_many_units_in_worker_processes(tmp_path):
     assert len(prev) == 20
     tasks = check_files([inputs], jobs=2, previous=prev).tasks
     assert [t.compare.carry_ok for t in tasks] == [i % 2 == 0 for i in range(20)]
+
+
+def test_status_feedback_and_distribute_with_last_year(tmp_path):
+    """The mail commands: status and feedback name the cross-year findings (the 上年结转 error makes a
+    reply, which lists it and attaches 校验结果 with a 与上年比 sheet); distribute reads JSON too."""
+    import io
+
+    from converter.mail import sources
+    from converter.mail.collect import collect
+    from converter.mail.compose import attach, new_message
+    from converter.mail.distribute import distribute
+    from converter.mail.feedback import feedback
+    from converter.mail.roster import read_roster
+    from converter.mail.status import status
+    from converter.template import values_from_data, write_template
+    roster_file = tmp_path / "名单.csv"
+    roster_file.write_text("单位名称,邮箱,单位代码\n洪山镇人民政府,hs@units.test,001\n", encoding="utf-8")
+    roster = read_roster(roster_file)
+    last_dir = tmp_path / "2023"
+    last_dir.mkdir()
+    last = report(unit="洪山镇政府", year=2023)          # last year's name differs; the code is the roster's
+    put(last, "p3", "carryover", "natural", 2)
+    put(last, "p3", "carryover", "total", 2)
+    (last_dir / "洪山镇2023.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    this = report(unit="洪山镇人民政府", year=2024)
+    wb = tmp_path / "洪山镇.xlsx"
+    write_template(wb, get("2021"), values=values_from_data(get("2021"), this))
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    msg = new_message("hs@units.test", "coord@gov.test", "洪山镇年报", "请查收")
+    attach(msg, wb.read_bytes(), "洪山镇.xlsx")
+    (mails / "1.eml").write_bytes(msg.as_bytes())
+    inbox = tmp_path / "收件箱"
+    collect(sources.from_eml_dir(mails), inbox, roster)
+    prev = load_previous([last_dir], {u.name: u.code for u in roster.units})
+    [row] = status(roster, inbox, prev)
+    assert row.state.value == "rejected" and "PREV_CARRY_MISMATCH" in [f.code for f in row.findings]
+    assert row.compare is not None and row.compare.carry_ok is False
+    [reply] = feedback(roster, inbox, tmp_path / "回复", "coord@gov.test", previous=prev)
+    body = reply.message.get_body(("plain",)).get_content()
+    assert "上年报告（洪山镇2023.json）" in body
+    xlsx = next(p for p in reply.message.iter_attachments())
+    sheets = openpyxl.load_workbook(io.BytesIO(xlsx.get_content())).sheetnames
+    assert "与上年比" in sheets
+    assert [r.errors for r in status(roster, inbox)] == [0]       # without --previous
+    [out] = distribute(roster, get("2021"), 2024, tmp_path / "发件箱", "coord@gov.test", previous=last_dir)
+    assert out.carried_over
