@@ -197,3 +197,35 @@ def test_corpus_texts_that_agree_give_no_warning(path):
         assert "第 3 页" in f.cell
     else:
         assert found == []
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A loopback web server: pingtan_2024 as published on 2025-05-06 (after 3月31日), and a page dated
+    2025-02-01 that links to hongze_2024.pdf (a 人民政府: in time)."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+    page = (PUBLISHED / "pingtan_2024.html").read_bytes()
+    (tmp_path / "late.html").write_bytes(page.replace(b"<head>", b'<head><meta name="pubdate" content="2025-05-06">', 1))
+    shutil.copy(PUBLISHED / "hongze_2024.pdf", tmp_path / "hongze_2024.pdf")
+    (tmp_path / "linked.html").write_text('<html><head><meta name="pubdate" content="2025-04-20"></head><body>'
+                                          '<p>洪泽区2024年政府信息公开工作年度报告</p><a href="hongze_2024.pdf">年报全文</a>'
+                                          "</body></html>", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_published_date_of_fetched_pages_and_their_attachments(site):
+    from converter.batch.run import check_files
+    tasks = check_files([], urls=[f"{site}/late.html", f"{site}/linked.html"], allow_private=True).tasks
+    late = {t.file.rsplit("/", 1)[-1]: [f for f in t.findings if f.code == "PUBLISHED_LATE"] for t in tasks}
+    assert [f.actual for f in late["late.html"]] == ["2025-05-06"]
+    assert "县级以上人民政府的发布期限 2025-03-31" in late["late.html"][0].message      # 平潭综合实验区
+    # the PDF the page links to: the page's date, its findings under the page's URL
+    assert [(f.actual, f.expected) for f in late["linked.html"]] == [("2025-04-20", "2025-03-31")]

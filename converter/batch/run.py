@@ -20,6 +20,7 @@ from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
 from converter.checks.crossyear import Previous
+from converter.checks.text_tables import published_late
 from converter.files import write_bytes_atomic
 from converter.render.html import IndexRow, index_html
 
@@ -46,6 +47,9 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
             done(task)
         paths = collect_inputs(inputs) + fetched.paths
         for task in _iter_run(paths, None, jobs, progress, "校验", previous):
+            late = published_late(task.unit, task.year, fetched.published_of.get(task.file, ""))
+            if late is not None:
+                task.findings.append(late.with_file(task.file))
             url = fetched.url_of.get(task.file)
             if url:              # findings name the URL, not the temporary file
                 task.file = url

@@ -214,14 +214,21 @@ def deadline(year: int, unit: str, kind: str = "") -> tuple[_dt.date, str]:
 def check_published_late(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     """A published report's 发布日期 (where the page shows one) after its deadline."""
     fields = data.get("fields", {})
-    year, unit = fields.get("year"), fields.get("unit")
-    if not ctx.published or not isinstance(year, int) or isinstance(year, bool) or not isinstance(unit, str):
-        return
+    late = published_late(fields.get("unit"), fields.get("year"), ctx.published, ctx.unit_kind)
+    if late is not None:
+        yield late
+
+
+def published_late(unit: Any, year: Any, published: str, kind: str = "") -> Finding | None:
+    """The PUBLISHED_LATE finding of a report of `unit` and `year` published on `published` (ISO), or
+    None when it was in time or anything is unknown."""
+    if not published or not isinstance(year, int) or isinstance(year, bool) or not isinstance(unit, str):
+        return None
     try:
-        day = _dt.date.fromisoformat(ctx.published[:10])
+        day = _dt.date.fromisoformat(published[:10])
     except ValueError:
-        return
-    due, who = deadline(year, unit, ctx.unit_kind)
-    if day > due:
-        yield make("PUBLISHED_LATE", actual=day.isoformat(), expected=due.isoformat(), who=who,
-                   days=(day - due).days)
+        return None
+    due, who = deadline(year, unit, kind)
+    if day <= due:
+        return None
+    return make("PUBLISHED_LATE", actual=day.isoformat(), expected=due.isoformat(), who=who, days=(day - due).days)

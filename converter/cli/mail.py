@@ -23,7 +23,8 @@ def add_distribute(sub: Any) -> None:
     d.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
     d.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="发件箱文件夹")
     add_format_option(d)
-    d.add_argument("--previous", metavar="DIR", help="上一年度各单位的报告（工作簿、Word、网页、PDF 或 JSON 数据）文件夹，用于预填由上年度结转而来的申请数量")
+    d.add_argument("--previous", metavar="DIR",
+                   help="上一年度各单位的报告（工作簿、Word、网页、PDF 或 JSON 数据）文件夹，用于预填由上年度结转而来的申请数量")
     d.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址，如 政务公开办 <gkb@example.gov.cn>")
     d.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
     d.add_argument("--deadline", default="", metavar="日期", help="报送截止日期，写入通知，如 2025年1月15日")
