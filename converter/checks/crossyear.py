@@ -157,8 +157,14 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
         return out
     name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
     tables = data.get("tables", {})
-    out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
-    _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
+    year = data.get("fields", {}).get("year")
+    if isinstance(year, int) and last.year is not None and last.year != year - 1:
+        # 上年结转 and 现行有效件数 follow only from the year just before
+        out.findings.append(make("PREV_NOT_CONSECUTIVE", previous=name, last_year=last.year, expected=year - 1,
+                                 actual=last.year, **ctx.locate(("fields", "year"))))
+    else:
+        out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
+        _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
     _same_figures(fmt, last_fmt, tables, last, name, ctx, out.findings)
     out.reuse = _text_reuse(fmt, data, last, name, ctx, out.findings)
     return out
