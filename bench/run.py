@@ -105,12 +105,23 @@ def inputs(n: int) -> Path:
     return folder
 
 
-def _extract_one(args) -> None:
-    from converter.intake.workbook import read_workbook
-    src, dst = args
-    data = read_workbook(src).data
-    data["fields"]["year"] -= 1              # last year's report of the same unit
-    Path(dst).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def _last_year_one(args) -> None:
+    """Last year's report of unit i as report data (JSON, as `nianbao extract` writes it): other
+    figures and other text (another seed), last year's 结转下年度 being this year's 上年结转."""
+    from converter.definition.formats import get
+    i, folder = args
+    fmt = get(_format_of(i))
+    this, last = _values(fmt, i), _values(fmt, i + 1_000_000)
+    data: dict = {"format": fmt.id, "fields": {}, "tables": {}}
+    for p, v in last.items():
+        if p[0] == "fields":
+            data["fields"][p[1]] = v
+        else:
+            data["tables"].setdefault(p[1], {}).setdefault(p[2], {})[p[3]] = v
+    for (kind, t, r, c), v in ((p, v) for p, v in this.items() if p[:3] == ("tables", "p3", "carried")):
+        data["tables"][t]["carryover"][c] = v
+    data["fields"]["unit"], data["fields"]["year"] = this[("fields", "unit")], this[("fields", "year")] - 1
+    (Path(folder) / f"unit{i:05d}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def previous_folder(folder: Path) -> Path:
@@ -121,9 +132,9 @@ def previous_folder(folder: Path) -> Path:
         return out
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    jobs = [(str(p), str(out / (p.stem + ".json"))) for p in sorted(folder.glob("*.xlsx"))]
+    n = len(list(folder.glob("*.xlsx")))
     with ProcessPoolExecutor(2) as pool:
-        list(pool.map(_extract_one, jobs, chunksize=64))
+        list(pool.map(_last_year_one, [(i, str(out)) for i in range(n)], chunksize=64))
     stamp.write_text("ok")
     return out
 
