@@ -383,8 +383,10 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     pairs = [(_run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9))
              for _ in range(max(1, repeat))]
     overhead = statistics.median(prev["seconds"] / plain["seconds"] - 1 for plain, prev in pairs)
+    cpu_overhead = statistics.median(prev["cpu_s"] / plain["cpu_s"] - 1 for plain, prev in pairs)
     px = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)
-    print(f"\n  check --previous (last year as JSON), --jobs 2: +{overhead:.0%} over check (median of {len(pairs)}); "
+    print(f"\n  check --previous (last year as JSON), --jobs 2: +{overhead:.0%} over check, CPU +{cpu_overhead:.0%} "
+          f"(medians of {len(pairs)}); "
           f"last year as workbooks: {px['seconds']:.1f} s vs {best([p[0] for p in pairs])['seconds']:.1f} s", flush=True)
 
     small = run("build", folder, 2, limit=max(100, n // 10), repeat=repeat)
