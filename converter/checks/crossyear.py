@@ -27,7 +27,7 @@ from converter.definition.model import DataPath, Format, RowSum, value_at
 from converter.definition.plan import Plan
 
 REUSE_LIMIT = 0.5           # assessments deduct points above this share
-MIN_PART = 40               # a part shorter than this (in characters) is not compared on its own
+MIN_PART = 100              # a shorter part (in characters; a fee sentence, say) is not compared on its own
 _PUNCT = re.compile(r"[\s\W_]+")
 _BRACKETS = re.compile(r"[()\[\]【】〔〕<>《》「」]")
 # a unit name may carry its region in front (淮安市洪泽区人民政府 / 洪泽区人民政府)
