@@ -63,6 +63,10 @@ def test_quoted_applications_against_table_three():
     put(d, "p3", "carried", "total", 3)                       # 共收到 may count last year's too
     d["fields"]["onrequest"] = "2024年，共收到政府信息公开申请98件（含上年结转3件）。"
     assert only(d) == []
+    put(d, "p3", "new", "total", 1234)
+    put(d, "p3", "carried", "total", 0)
+    d["fields"]["onrequest"] = "全年共收到政府信息公开申请1,234件。"                 # a thousands separator
+    assert only(d) == []
     d["fields"]["onrequest"] = "依申请公开工作规范有序，均已依法答复。"          # nothing countable
     assert only(d) == []
 

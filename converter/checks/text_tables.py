@@ -86,7 +86,7 @@ def check_quoted_figures(data: dict[str, Any], ctx: Context) -> Iterable[Finding
     for key, text in _texts(data, fmt):
         for fig in fmt.text_checks.figures:
             for m in _compiled(fig.pattern).finditer(text):
-                quoted = int(m.group(1))
+                quoted = int(m.group(1).replace(",", ""))
                 sums = [_sum(data, c) for c in (fig.cells, *fig.alternatives)]
                 if any(s is None for s in sums) or quoted in sums:
                     continue

@@ -214,7 +214,7 @@ def _p3(row: str) -> DataPath:
     return ("tables", "p3", row, "total")
 
 
-_N = r"\s*(\d+)\s*件"        # a count as the text quotes it: 17 件, 17件
+_N = r"\s*(\d[\d,]*)\s*件"    # a count as the text quotes it: 17 件, 17件, 1,234件
 _GAP = r"[^。；，,：:（）()]{0,12}?"   # a few words between the phrase and its number, within a clause
 _P4_LAWSUITS = (("tables", "p4", "main", "dtotal"), ("tables", "p4", "main", "atotal"))
 FIGURES = (
