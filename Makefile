@@ -58,7 +58,7 @@ lint: setup
 	$(VENV)/bin/ruff check converter tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup office fonts browser
+test: setup office fonts browser lint
 	$(PY) -m pytest -q
 
 # Regenerate the committed artefacts derived from the format definitions.
@@ -66,9 +66,11 @@ generate: setup
 	$(PY) -m converter.generate
 
 # Benchmark (not a test): N=10000 make bench for the big run.
-bench: setup
+bench: setup fonts
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/run.py
+	$(PY) bench/reading.py
+	$(PY) bench/publishing.py
 
 clean:
 	rm -rf out build $(VENV)

@@ -45,7 +45,7 @@ def _format_of(i: int) -> str:
     older = [f for f in ids() if f != default().id]
     return older[0] if i % 5 == 0 and older else default().id
 
-TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
+TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "summary_10000_s": 10.0, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
            "help_s": 0.3, "previous_overhead": 0.20}
 
 
@@ -164,6 +164,13 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
         ok = baseline(files, out, jobs)
     elif kind == "stages":
         return stages(files, out)
+    elif kind == "summary":
+        from converter.summary.collect import summarize
+        from converter.summary.workbook import write_summary_xlsx
+        s = summarize(files, title="测试县", year=2024, jobs=jobs)
+        ok = s.region.units
+        write_summary_xlsx(s, os.path.join(out, "汇总.xlsx"))
+        s.close()
     elapsed = time.perf_counter() - t
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -379,6 +386,12 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     for k, xs in st.items():
         print(f"    {k:<32} {pct(xs, .5):7.2f} {pct(xs, .95):7.2f}")
 
+    summ = run("summary", folder, 2, repeat=repeat)
+    summ_small = run("summary", folder, 2, limit=max(100, n // 10))
+    summ_10k = summ["seconds"] / summ["files"] * 10000
+    print(f"\n  summary --jobs 2 (read, check, add up, write 汇总.xlsx): {summ['files'] / summ['seconds']:7.1f} workbooks/s "
+          f"({summ['seconds']:.1f} s, peak RSS {summ['rss_mb']:.0f} MB; {summ_small['files']} files: "
+          f"peak RSS {summ_small['rss_mb']:.0f} MB)", flush=True)
     previous_folder(folder)
     pairs = [(_run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9))
              for _ in range(max(1, repeat))]
@@ -411,6 +424,10 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
         ("peak RSS per process (MB)", rss, f"≤ {TARGETS['rss_mb']}", rss <= TARGETS["rss_mb"]),
         (f"peak RSS at {small['files']} vs {b2['files']} files (MB)", small["rss_mb"], f"≈ {b2['rss_mb']:.0f}",
          b2["rss_mb"] <= small["rss_mb"] * 1.05 + 1),
+        ("summary of 10,000, --jobs 2 (s, scaled)", summ_10k, f"≤ {TARGETS['summary_10000_s']:.0f}",
+         summ_10k <= TARGETS["summary_10000_s"]),
+        (f"summary peak RSS at {summ_small['files']} vs {summ['files']} files (MB)", summ_small["rss_mb"],
+         f"≈ {summ['rss_mb']:.0f}", summ["rss_mb"] <= summ_small["rss_mb"] * 1.05 + 1),
         ("check --previous vs check (+share)", overhead, f"≤ {TARGETS['previous_overhead']}",
          overhead <= TARGETS["previous_overhead"]),
         ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),

@@ -309,7 +309,7 @@ def test_status_feedback_and_distribute_with_last_year(tmp_path):
     inbox = tmp_path / "收件箱"
     collect(sources.from_eml_dir(mails), inbox, roster)
     prev = load_previous([last_dir], {u.name: u.code for u in roster.units})
-    [row] = status(roster, inbox, prev)
+    [row] = status(roster, inbox, previous=prev)
     assert row.state.value == "rejected" and "PREV_CARRY_MISMATCH" in [f.code for f in row.findings]
     assert row.compare is not None and row.compare.carry_ok is False
     [reply] = feedback(roster, inbox, tmp_path / "回复", "coord@gov.test", previous=prev)

@@ -8,14 +8,14 @@ import json
 import os
 from typing import Any, Callable, Iterable
 
-from converter.batch.inputs import collect_inputs
+from converter.batch.inputs import collect_inputs, refuse_overlap
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
 from converter.checks import Context, run_checks
 from converter.checks.findings import has_errors, make
 from converter.definition.formats import get as get_format
 from converter.definition.plan import compile
-from converter.files import write_bytes_atomic
+from converter.files import NAME_BYTES, name_key, readable, safe_filename, write_bytes_atomic
 from converter.intake.reader import read_report
 
 
@@ -28,6 +28,8 @@ def extract(inputs: Iterable[str | os.PathLike[str]], out: str, single_file: boo
             on_task: Callable[[Task], Any] | None = None) -> BatchReport:
     """Read every input and write its data to OUT/<input stem>.json (or to OUT itself when
     `single_file`). Inputs that could not be read get no file; every input gets a task."""
+    inputs = list(inputs)
+    refuse_overlap(inputs, out)
     paths = collect_inputs(inputs, exclude=None if single_file else out)
     report = BatchReport()
     used: set[str] = set()
@@ -42,7 +44,7 @@ def extract(inputs: Iterable[str | os.PathLike[str]], out: str, single_file: boo
 def _one(path: str, out: str, single_file: bool, used: set[str]) -> Task:
     try:
         r = read_report(path)
-        task = Task(file=path, status=Status.UNREADABLE, findings=list(r.findings), format_id=r.format_id)
+        task = Task(file=readable(path), status=Status.UNREADABLE, findings=list(r.findings), format_id=r.format_id)
         if r.data is None or r.format_id is None:
             return task
         plan = compile(get_format(r.format_id))
@@ -55,18 +57,18 @@ def _one(path: str, out: str, single_file: bool, used: set[str]) -> Task:
         task.output = target
         task.status = Status.REJECTED if has_errors(task.findings) else Status.PASSED
     except OSError as e:
-        task = Task(file=path, status=Status.FAILED, findings=[make("OUTPUT_FAILED", detail=os.path.basename(path),
+        task = Task(file=readable(path), status=Status.FAILED, findings=[make("OUTPUT_FAILED", detail=readable(os.path.basename(path)),
                                                                     actual=e.strerror or str(e))])
-    task.findings = [f.with_file(path) for f in task.findings]
+    task.findings = [f.with_file(task.file) for f in task.findings]
     return task
 
 
 def _stem(path: str, used: set[str]) -> str:
     """The input's file name without its extension; a second input of the same name gets （2）."""
-    base = os.path.splitext(os.path.basename(path))[0] or "报告"
+    base = safe_filename(os.path.splitext(os.path.basename(path))[0], NAME_BYTES - 24, "报告")
     name, n = base, 1
-    while name in used:
+    while name_key(name) in used:       # names one file system takes for one file are one name
         n += 1
         name = f"{base}（{n}）"
-    used.add(name)
+    used.add(name_key(name))
     return name

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
+from converter.errors import NianbaoError
+
 _SKIP_PREFIXES = (".", "~$")      # hidden files and Office lock files
 
 
@@ -37,3 +39,22 @@ def collect_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.P
 
 def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+class OutputOverlap(NianbaoError):
+    """The output folder (or file) is one of the inputs: a second run would read its own outputs."""
+
+
+def refuse_overlap(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]) -> None:
+    """Raise OutputOverlap when `out` is an input folder itself, or an input file: what a command writes
+    there (reports, PDF, web pages, index.html, 校验结果.xlsx, .json) would be read back as inputs by the
+    next run, or overwrite an input. An output folder *inside* an input folder is fine: it is excluded
+    from the inputs (collect_inputs' `exclude`)."""
+    target = os.path.realpath(out)
+    for item in (os.fspath(i) for i in inputs):
+        if os.path.realpath(item) != target:
+            continue
+        if os.path.isdir(item):
+            raise OutputOverlap(f"输出文件夹不能是输入文件夹本身：{out}（否则生成的文件会在下次运行时被当作输入读取）；"
+                                f"请另选一个输出文件夹，例如 {os.path.join(item, '输出')}")
+        raise OutputOverlap(f"输出文件不能是输入文件本身：{out}")

@@ -9,12 +9,14 @@ from typing import Any
 
 from converter.batch.report import Task
 from converter.batch.status import Status
+from converter.batch.workers import start_method
 from converter.checks import Context, run_checks
 from converter.checks.crossyear import Previous, check_previous
 from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
+from converter.files import readable
 from converter.intake.reader import read_report
 from converter.render import html, pdf
 from converter.render.docx import render_report
@@ -31,13 +33,14 @@ class Outputs:
     html: bool = False
     fragment: bool = False
     fonts: str | None = None
+    style: str | None = None        # a reference .docx: the coordinator's page, header, footer and fonts
 
     def render(self, data: dict[str, Any], plan: Plan) -> dict[str, bytes]:
         """suffix -> document bytes, for valid report data."""
-        out = {".docx": render_report(data, plan)}
+        out = {".docx": render_report(data, plan, style=self.style)}
         fmt = plan.fmt
         if self.pdf:
-            out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts)
+            out[".pdf"] = pdf.render_pdf(data, fmt, fonts=self.fonts, style=self.style)
         if self.html:
             out[".html"] = html.render_html(data, fmt).encode("utf-8")
         if self.fragment:
@@ -45,16 +48,17 @@ class Outputs:
         return out
 
 
-def process_file(path: str, outputs: Outputs | None = None, previous: Previous | None = None,
+def process_file(path: str, outputs: Outputs | None = None, figures: bool = False, previous: Previous | None = None,
                  unit_kind: str = "") -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
-    `outputs`, a valid one is also rendered into `task.documents`; given last year's reports
-    (`previous`), it is also checked against its unit's (`task.compare`). `unit_kind` is the roster's
-    单位类型, when known (which publication deadline applies).
+    `outputs`, a valid one is also rendered into `task.documents`; with `figures`, every table cell
+    (None where unread) goes into `task.figures`, in the order of the plan's `cell_paths` (a summary's input);
+    given last year's reports (`previous`), it is also checked against its unit's (`task.compare`).
+    `unit_kind` is the roster's 单位类型, when known (which publication deadline applies).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
-        task = Task(file=str(path), status=Status.UNREADABLE, findings=list(result.findings))
+        task = Task(file=readable(str(path)), status=Status.UNREADABLE, findings=list(result.findings))
         if result.data is None or result.format_id is None:
             return _with_file(task)
         plan = compile(get_format(result.format_id))
@@ -67,6 +71,9 @@ def process_file(path: str, outputs: Outputs | None = None, previous: Previous |
         if previous is not None and task.unit:
             task.findings += _against_last_year(task, result.data, plan, previous, ctx)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
+        if figures:
+            tables = result.data["tables"]
+            task.figures = tuple(_cell(tables, p) for p in plan.cell_paths)
         if has_errors(task.findings):
             task.status = Status.REJECTED
         elif outputs is None:
@@ -79,7 +86,7 @@ def process_file(path: str, outputs: Outputs | None = None, previous: Previous |
         return _with_file(task)
     except Exception as e:   # one bad workbook never stops the batch
         detail = f"{type(e).__name__}: {e}"[:300]
-        task = Task(file=str(path), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
+        task = Task(file=readable(str(path)), status=Status.FAILED, findings=[make("INTERNAL_ERROR", detail=detail)])
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
@@ -96,13 +103,22 @@ def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: P
     return task.compare.findings
 
 
+def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:
+    try:
+        v = tables[path[1]][path[2]][path[3]]
+    except (KeyError, TypeError):
+        return None
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
 def worker_died(path: str) -> Task:
     """The result for an input whose worker process died twice while holding it."""
-    return _with_file(Task(path, Status.FAILED, [make(
+    return _with_file(Task(readable(path), Status.FAILED, [make(
         "INTERNAL_ERROR", detail="处理进程意外退出（可能是内存不足，或文件触发了程序缺陷）")]))
 
 
 def _with_file(task: Task) -> Task:
+    # task.file is for people (a name that is not UTF-8 shown decoded); the path is the caller's
     task.findings = [f.with_file(task.file) for f in task.findings]
     return task
 
@@ -110,11 +126,15 @@ def _with_file(task: Task) -> Task:
 def warm_up(outputs: Outputs | None) -> None:
     """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
     so that forked workers inherit it instead of each building it again. (The PDF engine must not
-    have compiled a document before a fork: its threads do not survive one.)"""
+    have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
+    macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
+    first file, and this does nothing."""
+    if start_method() != "fork":
+        return
     for fmt in FORMATS.values():
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)
     if outputs is not None:
-        warm_up_renderer()
+        warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)

@@ -21,6 +21,7 @@ class Task:
     output: str | None = None                    # the Word report, where it was written
     documents: dict[str, bytes] | None = None     # file suffix -> rendered document, until written
     outputs: list[str] | None = None             # every file written for it
+    figures: tuple | None = None                 # on request: every table cell, in the plan's cell_paths order
     compare: Comparison | None = None            # against last year's report (--previous)
 
     @property

@@ -11,7 +11,7 @@ import tempfile
 import threading
 from typing import Any, Callable, Generator, Iterable
 
-from converter.batch.inputs import collect_inputs
+from converter.batch.inputs import collect_inputs, refuse_overlap
 from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
 from converter.batch.pipeline import FRAGMENT_SUFFIX, Outputs, process_file, warm_up, worker_died
 from converter.batch.report import BatchReport, Task
@@ -66,11 +66,14 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
     Each report gets its final name as soon as it is done, and each file's row goes into the check
     report as it arrives; if the run is interrupted, what was finished is in place and listed.
     `on_task(task)` is called for each file as it completes. `outputs` asks for PDF and web pages
-    besides the Word reports; with web pages, OUTDIR/index.html lists every report. Given last
-    year's reports (`previous`), each is also checked against its unit's, and 校验结果.xlsx gets a
-    与上年比 sheet."""
+    besides the Word reports; with web pages, OUTDIR/index.html lists every report.
+    OUTDIR may not be an input folder itself (OutputOverlap): the next run would read its outputs.
+    Given last year's reports (`previous`), each is also checked against its unit's, and
+    校验结果.xlsx gets a 与上年比 sheet."""
     outputs = outputs or Outputs()
     outdir = os.fspath(outdir)
+    inputs = list(inputs)
+    refuse_overlap(inputs, outdir)
     os.makedirs(outdir, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
     writer = ResultsWriter(os.path.join(outdir, RESULTS_NAME), compare=previous is not None)
@@ -90,11 +93,12 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
                 on_task(task)
     finally:
         results.close()
-        writer.close(report)
-        report.results_file = writer.path
-        if outputs.html:
-            write_bytes_atomic(os.path.join(outdir, INDEX_NAME), index_html(index).encode("utf-8"))
-        remove_leftovers(outdir)
+        with _InterruptsDeferred():       # a second Ctrl-C or SIGTERM does not cost the check report
+            writer.close(report)
+            report.results_file = writer.path
+            if outputs.html:
+                write_bytes_atomic(os.path.join(outdir, INDEX_NAME), index_html(index).encode("utf-8"))
+            remove_leftovers(outdir)
     return report
 
 
@@ -167,25 +171,29 @@ def _process_chunk(paths: list[str], arg: tuple[Outputs | None, Previous | None]
 
 def _process(path: str, render: Outputs | None, previous: Previous | None) -> Task:
     # without last year's reports, the call it always was (callers may stand in for process_file)
-    return process_file(path, render) if previous is None else process_file(path, render, previous)
+    return process_file(path, render) if previous is None else process_file(path, render, previous=previous)
 
 
 class _InterruptsDeferred:
-    """Holds a Ctrl-C back until the block is done (main thread only), so a report that was moved into
-    place is always also listed in 校验结果.xlsx."""
+    """Holds a Ctrl-C (or SIGTERM) back until the block is done (main thread only), so a report that was
+    moved into place is always also listed in 校验结果.xlsx. The signal is then raised again, to whatever
+    handler was in place (the CLI's turns SIGTERM into an interrupt too)."""
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
 
     def __enter__(self) -> _InterruptsDeferred:
-        self.hit = False
-        self.old: Any = None
+        self.hit: list[int] = []
+        self.old: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
-            self.old = signal.signal(signal.SIGINT, self._note)
+            for sig in self.SIGNALS:
+                self.old[sig] = signal.signal(sig, self._note)
         return self
 
-    def _note(self, *_: Any) -> None:
-        self.hit = True
+    def _note(self, signum: int, *_: Any) -> None:
+        self.hit.append(signum)
 
     def __exit__(self, *exc: Any) -> None:
-        if self.old is not None:
-            signal.signal(signal.SIGINT, self.old)
-            if self.hit and exc[0] is None:
-                raise KeyboardInterrupt
+        for sig, old in self.old.items():
+            signal.signal(sig, old)
+        if self.hit and exc[0] is None:
+            signal.raise_signal(self.hit[0])

@@ -9,6 +9,7 @@ memory does not grow with the batch."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 from collections import deque
@@ -16,20 +17,43 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, Callable, Generator
 
+from converter.errors import NianbaoError
+
 Job = Callable[[list[Any], Any], list[Any]]
 Key = tuple[int, int | None]     # (chunk, None) for a whole chunk, (chunk, item) once split
 
 
-def _context() -> BaseContext:
-    # fork on Linux: workers start warm, with everything the main process loaded (Python 3.14 made
-    # forkserver the default there); elsewhere the platform's default, and workers import what they need
+START_METHOD_ENV = "NIANBAO_START_METHOD"
+
+
+def start_method() -> str:
+    """How worker processes start: NIANBAO_START_METHOD (spawn, fork or forkserver) when set, which
+    lets the tests run Windows' and macOS's model (spawn: a fresh interpreter that imports what it
+    needs) on Linux; otherwise fork on Linux, where workers start warm with everything the main
+    process loaded (Python 3.14 made forkserver the default there), and the platform's default
+    elsewhere. NianbaoError for a method this platform does not have."""
+    wanted = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    if wanted:
+        available = multiprocessing.get_all_start_methods()
+        if wanted not in available:
+            raise NianbaoError(f"环境变量 {START_METHOD_ENV}={wanted} 无效，本机可用：{'、'.join(available)}")
+        return wanted
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+        return "fork"
+    return multiprocessing.get_start_method()
 
 
-def _serve(conn: Connection, inherited: list[Connection], func: Job, arg: Any) -> None:
+def _context() -> BaseContext:
+    return multiprocessing.get_context(start_method())
+
+
+def _serve(conn: Connection, inherited: list[Connection], func: Job, arg: Any, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the main process's to handle
+    if hasattr(signal, "SIGTERM"):
+        # a forked worker inherits the main process's handler (SIGTERM as an interrupt, with its
+        # clean-up): a worker told to stop just stops, quietly
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
     for c in inherited:         # the main process's ends of every pipe: it alone may hold them, so
         c.close()               # that its exit (or this worker's) is seen as end-of-file at once
     while True:
@@ -39,14 +63,33 @@ def _serve(conn: Connection, inherited: list[Connection], func: Job, arg: Any) -
             return
         if job is None:
             return
-        conn.send(func(job, arg))
+        result = func(job, arg)
+        try:
+            conn.send(result)
+        except OSError:         # the main process is gone (killed): nobody wants the result
+            return
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, have the kernel end this worker when the main process dies (even by kill -9), rather
+    than let it finish its chunk for nobody."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)      # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:             # it died before that was in place
+        os._exit(0)
 
 
 class _Worker:
     def __init__(self, ctx: Any, func: Job, arg: Any, others: list[Connection]):
         self.conn, theirs = ctx.Pipe()
         inherited = [*others, self.conn] if ctx.get_start_method() == "fork" else []
-        self.proc = ctx.Process(target=_serve, args=(theirs, inherited, func, arg), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(theirs, inherited, func, arg, os.getpid()), daemon=True)
         self.proc.start()
         theirs.close()
         self.key: Key = (-1, None)          # the job it is doing

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Sequence
 
 from converter.cell_ref import a1, col_letter
+from converter.files import readable, temp_prefix
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -43,7 +44,8 @@ def text_lines(value: str, width: float) -> int:
 
 
 def text(value: str) -> str:
-    """A value made safe for XML content and attributes."""
+    """A value made safe for XML content and attributes (a file name that is not UTF-8 made readable)."""
+    value = readable(value)
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("\ufffd", value)
     return value.translate(_ESCAPE)
@@ -70,7 +72,8 @@ class Sheet:
         self.rows = 0
         self.autofilter: tuple[int, int] | None = None     # (last row, last column), set before close
         # named like every other temporary output (.~…part) where the system cannot hide it (Windows)
-        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=".~", suffix=".part")
+        self._data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir, prefix=temp_prefix(),
+                                            suffix=".part")
 
     def append(self, values: Sequence[Any], styles: Sequence[int], wrap: bool = False) -> None:
         """One row below the last; `styles[i]` is the style number of cell i. Numbers stay numbers,

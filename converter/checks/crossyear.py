@@ -241,20 +241,20 @@ def _coarse(tables: dict[str, Any], sums: tuple[RowSum, ...]) -> dict[str, Any]:
     out = dict(tables)
     for s in sums:
         t = out.get(s.table)
-        if not isinstance(t, dict) or s.row in t or not all(r in t for r in s.of):
+        if not isinstance(t, dict) or s.row in t or not all(r in t for r in s.parts):
             continue
-        cols = set().union(*(t[r].keys() for r in s.of if isinstance(t[r], dict)))
+        cols = set().union(*(t[r].keys() for r in s.parts if isinstance(t[r], dict)))
         merged: dict[str, Any] = {}
         for c in cols:
-            vals = [_number(t[r].get(c)) if isinstance(t[r], dict) else None for r in s.of]
+            vals = [_number(t[r].get(c)) if isinstance(t[r], dict) else None for r in s.parts]
             merged[c] = None if None in vals else sum(v for v in vals if v is not None)
-        out[s.table] = {k: v for k, v in t.items() if k not in s.of} | {s.row: merged}
+        out[s.table] = {k: v for k, v in t.items() if k not in s.parts} | {s.row: merged}
     return out
 
 
 def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
                   findings: list[Finding]) -> None:
-    sums = fmt.text_checks.row_sums + last_fmt.text_checks.row_sums
+    sums = fmt.row_sums + last_fmt.row_sums
     now_t, was_t = (tables, last.tables) if fmt.id == last_fmt.id else (_coarse(tables, sums), _coarse(last.tables, sums))
     groups: dict[str, list[str]] = {}           # what a reader calls the table (表二) -> its blocks
     for key in fmt.text_checks.compared_tables:
@@ -303,9 +303,9 @@ def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
         return ()
     rows = [r.key for r in t.rows]
     for s in sums:
-        if s.table == key and s.row not in rows and all(r in rows for r in s.of):
-            at = rows.index(s.of[0])
-            rows = [r for r in rows if r not in s.of]
+        if s.table == key and s.row not in rows and all(r in rows for r in s.parts):
+            at = rows.index(s.parts[0])
+            rows = [r for r in rows if r not in s.parts]
             rows.insert(at, s.row)
     return tuple(c.key for c in t.columns), tuple(rows)
 

@@ -35,6 +35,8 @@ CATALOGUE: dict[str, Code] = {
     "FILE_NOT_XLSX": Code(ERROR, "不是 Excel 工作簿", "不是 Excel 工作簿（.xlsx）{detail}，请使用下发的填报模板"),
     "FILE_XLS": Code(ERROR, "旧版 .xls 格式", "这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”后报送"),
     "FILE_ENCRYPTED": Code(ERROR, "文件设有打开密码", "文件设有打开密码，无法读取，请取消密码后重新报送"),
+    "FILE_NO_PERMISSION": Code(ERROR, "没有读取权限", "没有读取该文件的权限（或文件正被其他程序独占），请检查文件权限后重新运行"),
+    "FILE_STRICT_XML": Code(ERROR, "Strict Open XML 格式", "文件保存为“Strict Open XML 电子表格”格式，无法读取，请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后报送"),
     "FILE_CORRUPT": Code(ERROR, "文件已损坏", "文件已损坏，无法打开（{detail}），请重新保存后报送"),
     "FILE_TOO_LARGE": Code(ERROR, "文件内容异常庞大", "工作簿内容异常庞大（{detail}），可能已损坏，请使用下发的填报模板重新填写"),
     "NOT_OUR_TEMPLATE": Code(ERROR, "不是本系统的填报模板", "不是由年报填报模板生成的工作簿（缺少版本信息），请使用下发的填报模板填写"),
@@ -100,6 +102,10 @@ CATALOGUE: dict[str, Code] = {
     "INTERNAL_ERROR": Code(ERROR, "处理出错", "处理该文件时出错：{detail}"),
     "OUTPUT_FAILED": Code(ERROR, "年报无法写入",
                           "年报已生成，但无法写入 {detail}（{actual}）。如该文件正在 Word 或 WPS 中打开，请关闭后重新运行"),
+    # summaries (issue 14): a parent's own report against its children's
+    "SUMMARY_CHILDREN_DIFFER": Code(WARNING, "上级单位数据与下级之和不符",
+                                    "{unit}{what}为 {actual}，其下级单位（{children} 个）之和为 {expected}，请核实"),
+    "SUMMARY_DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表（汇总）", "同一单位另有较新的报表 {detail}，汇总只计较新的一份"),
     # published reports (issue 10): Word files, web pages and PDFs read by their labels
     "PUB_KIND_UNKNOWN": Code(ERROR, "无法识别的文件类型", "不是可读取的年报文件{detail}，支持 Excel 填报模板（.xlsx）、Word（.docx）、网页（.html/.htm）和 PDF"),
     "PUB_DOC_OLD": Code(ERROR, "旧版 Word 格式", "这是旧版 Word（.doc/.wps）文件{detail}，请在 Word 或 WPS 中另存为“Word 文档（*.docx）”后重新提交"),

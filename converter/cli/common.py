@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Any, TextIO
 
@@ -36,13 +37,36 @@ def require_existing(paths: list[str]) -> None:
         raise UserError("找不到 " + "、".join(missing))
 
 
-class JsonList:
-    """The findings as one JSON list, written as each file completes."""
+class Utf8Out:
+    """Standard output as UTF-8 bytes, whatever the console's encoding: JSON is UTF-8 (RFC 8259), and
+    a Windows console redirected to a file would otherwise write it in GBK. Text already written to
+    sys.stdout is flushed first, so the two never interleave out of order."""
 
-    def __init__(self, out: TextIO):
-        self.out = out
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stdout
+
+    def write(self, text: str) -> int:
+        """Write text as UTF-8 (a lone surrogate, from a file name that is not UTF-8, as an escape)."""
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:          # a text-only stream (an IDE's console): it takes str
+            return self.stream.write(text)
+        self.stream.flush()
+        buffer.write(text.encode("utf-8", "backslashreplace"))
+        buffer.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing is held back."""
+        self.stream.flush()
+
+
+class JsonList:
+    """The findings as one JSON list, written as each file completes (UTF-8 bytes: see Utf8Out)."""
+
+    def __init__(self, out: TextIO | Utf8Out | None = None):
+        self.out = out or Utf8Out()
         self.first = True
-        out.write("[")
+        self.out.write("[")
 
     def add(self, task: Any) -> None:
         """Write a task's findings."""
@@ -55,13 +79,22 @@ class JsonList:
         self.out.write("\n]\n")
 
 
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
+def shown(text: str) -> str:
+    """Text from a file or a workbook as printed: bidi controls (U+202E…), which would reorder the
+    line on screen and disguise a name, as visible escapes."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_task(t: Any, show_ok: bool, bar: bool) -> None:
     """One file's result, printed as it completes (above the progress bar when there is one)."""
     if not t.findings and not show_ok:
         return
-    who = f"（{t.unit}{t.year or ''}）" if t.unit else ""
-    lines = [f"{t.file}{who}：{Status(t.status).label}"]
-    lines += [f"  {SEVERITY_ZH[f.severity]}  {f.location or '-'}  {f.message}  [{f.code}]" for f in t.findings]
+    who = f"（{shown(t.unit)}{t.year or ''}）" if t.unit else ""
+    lines = [f"{shown(t.file)}{who}：{Status(t.status).label}"]
+    lines += [f"  {SEVERITY_ZH[f.severity]}  {f.location or '-'}  {shown(f.message)}  [{f.code}]" for f in t.findings]
     if bar:
         from tqdm import tqdm
         tqdm.write("\n".join(lines), file=sys.stdout)

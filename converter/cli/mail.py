@@ -6,7 +6,7 @@ import argparse
 import datetime as _dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from converter.cli.common import UserError, add_format_option
 from converter.cli.previous import add_previous_option, load_previous_option
@@ -60,6 +60,9 @@ def add_status(sub: Any) -> None:
     stt.add_argument("--roster", required=True, metavar="名单.xlsx")
     stt.add_argument("inbox", metavar="收件箱")
     stt.add_argument("-o", "--output", metavar="FILE.xlsx", help="报送情况表（默认 收件箱/报送情况.xlsx）")
+    stt.add_argument("--html", nargs="?", const="", metavar="FILE.html",
+                     help="另写一页报送情况网页（默认 收件箱/报送情况.html）：各单位状态、问题、工作簿和年报链接，浏览器直接打开")
+    stt.add_argument("--reports", metavar="年报/", help="nianbao build 的输出文件夹：网页中链接各单位的年报")
     add_previous_option(stt)
     stt.set_defaults(handler=cmd_status)
 
@@ -135,6 +138,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             since = _dt.date.fromisoformat(args.since)
         except ValueError:
             raise UserError(f"--since 应为 YYYY-MM-DD，实为 {args.since}") from None
+    messages: Iterator[tuple[str, bytes | str]]
     if args.imap:
         messages = sources.from_imap(args.imap, since, insecure=args.insecure)
     elif args.mbox:
@@ -159,9 +163,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
         print(f"  新收到：{r.unit or '（未识别单位）'} 第 {r.version} 版 《{r.filename}》 {Status.parse(r.status).label}"
               + (f"（{notes}）" if notes else ""))
     for s in report.skipped:
-        print(f"  跳过无法解析的邮件：{s['source']}：{s['reason']}", file=sys.stderr)
+        print(f"  跳过：{s['source']}：{s['reason']}", file=sys.stderr)
+    for note in report.notices:
+        print(f"  注意：{note}", file=sys.stderr)
     print(f"读取邮件 {report.messages} 封：新收到工作簿 {len(report.added)} 份，重复 {report.duplicates} 份，"
-          f"无工作簿附件 {report.without_workbook} 封，无法解析 {len(report.skipped)} 封。收件记录：{args.output}")
+          f"无工作簿附件 {report.without_workbook} 封，未能处理 {len(report.skipped)} 项。收件记录：{args.output}")
     return 0
 
 
@@ -172,7 +178,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
-    rows = status(roster, args.inbox, load_previous_option(args, roster))
+    notices: list[str] = []
+    rows = status(roster, args.inbox, notices, load_previous_option(args, roster))
+    for note in notices:
+        print(f"注意：{note}", file=sys.stderr)
     width = max(len(r.unit) for r in rows) if rows else 4
     for r in rows:
         extra = f"第 {r.versions} 版，{r.last_date}" if r.versions else ""
@@ -183,6 +192,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{r.unit}{'　' * (width - len(r.unit))}  {r.state.label}  {extra}")
     out = Path(args.output) if args.output else Path(args.inbox) / "报送情况.xlsx"
     write_bytes_atomic(out, status_xlsx(rows))
+    if args.html is not None:
+        from converter.mail.status_page import PAGE_NAME, status_html
+        page = Path(args.html) if args.html else Path(args.inbox) / PAGE_NAME
+        write_bytes_atomic(page, status_html(rows, args.inbox, page, args.reports).encode("utf-8"))
+        print(f"报送情况网页：{page}")
     counts = summary(rows)
     print(f"名单共 {len([r for r in rows if r.on_roster])} 个单位：" + "，".join(f"{k} {v}" for k, v in counts.items())
           + f"。报送情况表：{out}")

@@ -1,13 +1,17 @@
 """The `nianbao` command: a thin layer over the library. Each command group is a module with its
 parsers beside their handlers (reports.py, mail.py). A NianbaoError becomes one Chinese line and exit
-status 2."""
+status 2; Ctrl-C and SIGTERM stop a command the same tidy way (exit status 130, 143)."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from converter import __version__
-from converter.cli import mail, reports
+from converter.cli import mail, reports, summary
 from converter.errors import NianbaoError
 
 
@@ -20,23 +24,60 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令")
     for add in (reports.add_template, reports.add_check, reports.add_build, reports.add_extract, mail.add_distribute, mail.add_collect,
-                mail.add_status, mail.add_feedback, reports.add_schema):
+                mail.add_status, mail.add_feedback, summary.add_summary, reports.add_schema):
         add(sub)
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager stopping us, `kill`): handled exactly like Ctrl-C, so a batch stops
+    the same tidy way, with what was finished in place and listed."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM raises Terminated (main thread only: signals are delivered there)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr unable to fail on a character: a Windows console redirected to a file
+    writes in the ANSI code page (GBK), which has no emoji nor CJK Extension B characters, and
+    LANG=C gives ASCII. Such characters are written as escapes (\\U00020bb7), visibly, never raised."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):     # a stream already in use in a way that forbids it
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
+    safe_streams()
     p = parser()
     args = p.parse_args(argv)
     if args.command is None:
         p.print_help()
         return 2
     try:
-        return int(args.handler(args))
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
-        return 130
+        with _terminate_as_interrupt():
+            return int(args.handler(args))
+    except KeyboardInterrupt as e:
+        print("已中断。" if not isinstance(e, Terminated) else "已中断（收到终止信号）。", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     except NianbaoError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2

@@ -12,6 +12,7 @@ from typing import Any
 from converter.cli.common import (
     JsonList,
     UserError,
+    Utf8Out,
     add_format_option,
     add_jobs_option,
     print_summary,
@@ -121,7 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private,
                    previous=load_previous_option(args))
     if args.json:
-        stream = JsonList(sys.stdout)
+        stream = JsonList()
         report = check_files(paths, on_task=stream.add, **options)
         stream.close()
     else:
@@ -144,6 +145,7 @@ def add_build(sub: SubParsers) -> None:
     b.add_argument("--html", action="store_true", help="同时生成网页（.html），并写出列出全部报告的 index.html")
     b.add_argument("--html-fragment", action="store_true", help="同时生成只含正文、样式内联的网页片段（-正文.html），供网站后台粘贴")
     b.add_argument("--fonts", metavar="DIR", help="PDF 另外使用的字体文件夹（如放有方正小标宋简体、仿宋_GB2312）")
+    b.add_argument("--style", metavar="参考.docx", help="样式参考文档（在 Word 或 WPS 中制作）：采用其页边距、页眉页脚和字体")
     b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
     add_previous_option(b)
     b.set_defaults(handler=cmd_build)
@@ -154,8 +156,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from converter.batch.outputs import RESULTS_NAME
     from converter.batch.pipeline import Outputs
     from converter.batch.run import build
-    require_existing(args.inputs + ([args.fonts] if args.fonts else []))
-    outputs = Outputs(pdf=args.pdf, html=args.html, fragment=args.html_fragment, fonts=args.fonts)
+    require_existing(args.inputs + ([args.fonts] if args.fonts else []) + ([args.style] if args.style else []))
+    if args.style:
+        from converter.render.style import load_style
+        load_style(args.style)         # a reference that cannot be used is said once, before the batch
+    outputs = Outputs(pdf=args.pdf, html=args.html, fragment=args.html_fragment, fonts=args.fonts, style=args.style)
     progress = sys.stderr.isatty() and not args.quiet
     show = None if args.quiet else (lambda t: print_task(t, show_ok=False, bar=progress))
     report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False,
@@ -188,8 +193,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print a format's JSON Schema."""
     from converter.definition.formats import get
     from converter.definition.schema import build_schema
-    json.dump(build_schema(get(args.format)), sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    Utf8Out().write(json.dumps(build_schema(get(args.format)), ensure_ascii=False, indent=2) + "\n")
     return 0
 
 

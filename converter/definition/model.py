@@ -159,11 +159,31 @@ class CarryOver:
 
 @dataclass(frozen=True)
 class RowSum:
-    """Row `row` of table `table` of this format holds what another format splits into `of` (2019's
-    （六）其他处理 = 2021's （六） 1–3): how figures of the two formats compare across years."""
+    """Row `row` of table `table` holds what formats with a finer breakdown split over rows `parts`
+    (2019's （六）其他处理 is 2021's （六）1–3 added up): a summary may add those rows into it, never
+    split it."""
     table: str
     row: str
-    of: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """The figures a summary's account and charts speak of, named by keys of the format's tables:
+    applications received and carried over, the results rows and the column that totals them,
+    the carry-over row, and the total column of each review / lawsuit block."""
+    table: str
+    received: str
+    carried: str
+    results: tuple[str, ...]
+    total: str
+    carryover: str
+    review_table: str
+    review_row: str
+    review_totals: tuple[str, ...]
+    review_corrected: tuple[str, ...]
+    # the account's sentence on applications: {received} {carried} {handled} {carryover}
+    account: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,8 +200,7 @@ class QuotedFigure:
 class TextChecks:
     """What the checks between text and tables and across years need from a format: quoted figures,
     the 文件 rows of table 二 (issued, repealed, in force), the 万元 fee cell, the 逾期未缴费 row, the
-    fee field and the phrases that say no fee was charged, the rows that sum to another format's row,
-    and the tables compared year to year."""
+    fee field and the phrases that say no fee was charged, and the tables compared year to year."""
     figures: tuple[QuotedFigure, ...] = ()
     documents: tuple[tuple[DataPath, DataPath, DataPath], ...] = ()   # (issued, repealed, in force)
     fees_wan: DataPath | None = None            # an amount asked for in 万元
@@ -192,7 +211,6 @@ class TextChecks:
     fee_section: str = ""                       # the narrative field that states the fee (part 六)
     problems: tuple[str, ...] = ()              # the fields of part 五
     compared_tables: tuple[str, ...] = ()       # tables whose figures repeating last year's is flagged
-    row_sums: tuple[RowSum, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,6 +231,8 @@ class Format:
     carry_over: tuple[CarryOver, ...] = ()
     text_checks: TextChecks = TextChecks()
     example_year: int = 2024    # a year this format is meant for (tests, samples, the benchmark)
+    row_sums: tuple[RowSum, ...] = ()      # rows that are the sum of another format's finer rows
+    highlights: Highlights | None = None   # what a summary's account and charts show
 
     # -- plain walks over the data (everything derived lives in the compiled plan) ----------------
     def tables(self) -> Iterator[Table]:

@@ -48,7 +48,10 @@ def number(value: Any, kind: NumberKind) -> Any:
         s = re.sub(kind.suffix, "", s)
     if not _NUMBER.match(s):
         return text(value)
-    return _tidy(float(s) if "." in s else int(s), kind)
+    try:
+        return _tidy(float(s) if "." in s else int(s), kind)
+    except ValueError:       # more digits than Python converts: kept as a short text, for its finding
+        return f"{s[:12]}…（共 {len(s)} 位数字）"
 
 
 def _tidy(v: int | float, kind: NumberKind) -> int | float:

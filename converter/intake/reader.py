@@ -14,6 +14,8 @@ PUBLISHED_KINDS = frozenset({"docx", "html", "pdf", "doc"})
 
 def read_report(path: str | os.PathLike[str]) -> ReadResult:
     """Read one input of any kind nianbao reads; never raises for a bad file (findings say why)."""
-    if sniff_kind(path) in PUBLISHED_KINDS:
+    # only a regular file is opened to see what it is (a FIFO would block); the workbook reader
+    # reports anything else
+    if os.path.isfile(path) and sniff_kind(path) in PUBLISHED_KINDS:
         return read_published(path)
     return read_workbook(path)

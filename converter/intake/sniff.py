@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from converter.checks.findings import Finding, make
 
@@ -11,10 +12,20 @@ _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
 def sniff(path: str | os.PathLike) -> Finding | None:
-    """A level-0 finding for a file we cannot read as a workbook, or None when it looks like one."""
+    """A level-0 finding for a file we cannot read as a workbook, or None when it looks like one.
+    Only a regular file is opened: a FIFO, device or socket would block a read (or never end), so it
+    is reported unopened; and the file is opened without blocking in case it was swapped since."""
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
+        kind = _special(os.stat(path).st_mode)
+        if kind:
+            return make("FILE_NOT_XLSX", detail=f"，而是{kind}")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            kind = _special(st.st_mode)
+            if kind:
+                return make("FILE_NOT_XLSX", detail=f"，而是{kind}")
+            size = st.st_size
             head = fh.read(8)
             if head == _OLE:
                 # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream; else it is .xls
@@ -23,6 +34,8 @@ def sniff(path: str | os.PathLike) -> Finding | None:
                 return make("FILE_ENCRYPTED") if _ENCRYPTION_STREAM in blob else make("FILE_XLS")
     except FileNotFoundError:
         return make("FILE_MISSING")
+    except PermissionError:
+        return make("FILE_NO_PERMISSION")
     except OSError as e:
         return make("FILE_CORRUPT", detail=e.strerror or str(e))
     if size == 0:
@@ -30,6 +43,21 @@ def sniff(path: str | os.PathLike) -> Finding | None:
     if not head.startswith(b"PK"):
         return make("FILE_NOT_XLSX", detail=_guess(head))
     return None
+
+
+def _special(mode: int) -> str | None:
+    """What a file that is not a regular one is, in Chinese; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISSOCK(mode):
+        return "套接字（socket）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISDIR(mode):
+        return "文件夹"
+    return "特殊文件"
 
 
 def package_problem(names: set[str], main_part: str | None) -> Finding | None:

@@ -26,10 +26,20 @@ from converter.definition.formats import FORMATS
 from converter.definition.kinds import ITEMS
 from converter.definition.model import META_NAMES, TEMPLATE_ID, DataPath, defined_name
 from converter.definition.plan import Plan, compile
+from converter.intake.limits import MAX_PART, MarkupBudget
 from converter.intake.result import ReadResult
+from converter.intake.safe_zip import (
+    MemberDamaged,
+    MemberEncrypted,
+    MemberTooLarge,
+    ZipMemberError,
+    check_entry,
+    duplicate_member,
+    read_member,
+)
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
-from converter.intake.xlsx_xml import XmlWorkbook, main_part
+from converter.intake.xlsx_xml import XmlWorkbook, package_main
 
 # Excel stores characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring); text pasted from Word
 # carries soft line breaks (U+000B) and other control characters that way.
@@ -38,6 +48,7 @@ _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 _DAMAGED = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, etree.LxmlError)
+_PARSED = (".xml", ".rels", ".vml")      # the parts a reader may parse (pictures are never read)
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
@@ -61,8 +72,10 @@ class Book(Protocol):
 
 
 def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResult:
-    """Read one workbook into report data, with findings; never raises for a bad file.
-    `engine` is "xml" (fast, the default) or "openpyxl" (the reference the tests compare it with)."""
+    """Read one workbook with the given engine ("xml", fast, the default; or "openpyxl", the reference
+    the tests compare it with): the report data, or findings saying why it cannot be read; never
+    raises for a bad file. Every zip member is inflated under a cap (safe_zip) and every parsed part
+    counted against limits.py, so no workbook takes more than a few hundred MB."""
     result = ReadResult(file=str(path))
     problem = sniff(path)
     if problem:
@@ -70,21 +83,37 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResu
         return result
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except PermissionError:
+        result.findings.append(make("FILE_NO_PERMISSION"))
+        return result
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        # NotImplementedError: a damaged directory entry claiming a zip version zipfile does not know
         result.findings.append(make("FILE_CORRUPT", detail=f"压缩包结构错误：{e}"[:200]))
         return result
     wb: Book | None = None
     try:
-        main = main_part(z)
-        problem = package_problem(set(z.namelist()), main) or _oversized(z)
+        problem = _zip_problem(z)
+        if problem:
+            result.findings.append(problem)
+            return result
+        main, strict = package_main(z)
+        if strict:
+            result.findings.append(make("FILE_STRICT_XML"))
+            return result
+        problem = package_problem(set(z.namelist()), main)
         if problem:
             result.findings.append(problem)
             return result
         if engine == "xml":
             wb = XmlWorkbook(z, main or "xl/workbook.xml")
         else:
+            _prescan(z)
             wb = OpenpyxlBook(path)
         return _read_open(wb, result)
+    except ZipMemberError as e:
+        result.data = None
+        result.findings.append(_member_finding(e))
+        return result
     except _DAMAGED as e:      # a part missing, unreadable or failing its CRC
         result.data = None
         result.findings.append(make("FILE_CORRUPT", detail=f"{type(e).__name__}: {e}"[:200]))
@@ -101,17 +130,40 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResu
         z.close()
 
 
-MAX_PART = 64 << 20     # a filled template's largest part is about 100 KB
-
-
-def _oversized(z: zipfile.ZipFile) -> Finding | None:
-    """A part that would unpack to an absurd size (damage, or a "zip bomb") is refused before it is
-    read: it would take a worker's memory, and with it the batch. The sizes are the ones the package
-    declares, which zipfile also enforces when reading. Pictures are never read, so not counted."""
+def _zip_problem(z: zipfile.ZipFile) -> Finding | None:
+    """What the zip directory alone shows: two parts of one name (OPC forbids it, and readers differ on
+    which one wins), an encrypted member, a compression method no office program writes, or a part
+    declaring an absurd size (damage, or a "zip bomb"; one that lies about its size is caught while
+    inflating, see safe_zip). Pictures are never read, so their sizes do not count."""
+    duplicate = duplicate_member(z)
+    if duplicate:
+        return make("FILE_CORRUPT", detail=f"压缩包中有两个同名部件 {duplicate}"[:200])
     for info in z.infolist():
-        if info.file_size > MAX_PART and info.filename.endswith((".xml", ".rels")):
-            return make("FILE_TOO_LARGE", detail=f"{info.filename} 解压后 {info.file_size / (1 << 20):.0f} MB")
+        try:
+            check_entry(info, MAX_PART if info.filename.lower().endswith(_PARSED) else 1 << 62)
+        except ZipMemberError as e:
+            return _member_finding(e)
     return None
+
+
+def _member_finding(e: ZipMemberError) -> Finding:
+    if isinstance(e, MemberTooLarge):
+        return make("FILE_TOO_LARGE", detail=f"{e.member} {e.reason}"[:200])
+    if isinstance(e, MemberEncrypted):
+        return make("FILE_ENCRYPTED")
+    return make("FILE_CORRUPT", detail=f"{e.member}：{e.reason}"[:200])
+
+
+def _prescan(z: zipfile.ZipFile) -> None:
+    """For the openpyxl engine, which reads members with zipfile: inflate every part it may parse under
+    the cap first, and count its markup against the same budget the fast engine uses."""
+    budget = MarkupBudget()
+    for info in z.infolist():
+        if info.filename.lower().endswith(_PARSED):
+            raw = read_member(z, info, MAX_PART)
+            budget.spend(info.filename, raw)
+            if b"<!DOCTYPE" in raw:
+                raise MemberDamaged(info.filename, "含有 DOCTYPE 声明（Office 文件不允许）")
 
 
 class OpenpyxlBook:

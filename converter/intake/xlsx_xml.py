@@ -3,7 +3,13 @@ values and whether a cell holds a formula), parsed straight from the package XML
 
 It gives the same values as openpyxl's reader (the reference engine, see reader.py): numbers as int
 or float by the same rule, shared and inline strings, booleans, error codes, numbers in a date style
-as datetimes. A test compares the two engines on every sample and on LibreOffice-saved files."""
+as datetimes. A test compares the two engines on every sample and on LibreOffice-saved files.
+
+It reads what a conforming XML parser reads: comments and processing instructions are dropped by the
+parser (so text around them joins up, as the XML infoset says), CDATA is text, and the shortcut that
+parses only <sheetData> is taken only where no comment, CDATA, processing instruction or DOCTYPE could
+make a byte search find the wrong element (see _cut_sheet_data). Every part is read through safe_zip
+and counted against the limits of limits.py."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,20 +21,33 @@ from typing import Any
 from lxml import etree
 
 from converter.cell_ref import col_letter
+from converter.intake.limits import MAX_PART, MarkupBudget
+from converter.intake.safe_zip import MemberDamaged, MemberTooLarge, read_member, stored_member
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _C, _V, _F, _IS, _T, _R, _SI, _ROW = (NS + x for x in ("c", "v", "f", "is", "t", "r", "si", "row"))
-_COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_COORD = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")       # what openpyxl accepts in a cell's r
+_CANONICAL_REFS = re.compile(r"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )*")
+_LONG_INT = re.compile(r"\s*[+-]?\d+\s*")
+STRICT = "http://purl.oclc.org/ooxml/"
+_ROW_CELLS = etree.XPath("//m:row/m:c", namespaces={"m": NS[1:-1]})
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
-_DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
-# Parsed workbook parts by (part, CRC, size): a batch made from one template shares one part byte for
+_DATE_STYLES: dict[bytes, frozenset[int]] = {}    # by the styles part's stored bytes
+# Parsed workbook parts by their stored bytes: a batch made from one template shares one part byte for
 # byte. Shared, never mutated by readers except `memo`, which the reader fills with what it derives
 # from the part alone (the resolved defined names).
 _WORKBOOKS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_CACHED_PART = 256 << 10      # parts above this are not kept as cache keys: a batch of hostile files
+                             # would otherwise keep 64 of them
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          remove_comments=True, remove_pis=True)
+# The shortcut of _sheet_root: an optional BOM and XML declaration, then the root's start tag (attribute
+# values may hold ">", never "<").
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^<>?]*\?>\s*")
+_ROOT_HEAD = re.compile(rb"""<worksheet(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*>""")
 
 
 def looks_like_date(code: str | None) -> bool:
@@ -39,7 +58,8 @@ def looks_like_date(code: str | None) -> bool:
     return re.search(r"[dmhys]", code, re.I) is not None
 
 
-def serial_to_datetime(value: float, date1904: bool = False):
+def serial_to_datetime(value: float, date1904: bool = False) -> Any:
+    """A spreadsheet serial day number as a datetime (a time for a fraction of a day), as Excel counts."""
     if date1904:
         return _dt.datetime(1904, 1, 1) + _dt.timedelta(days=value)
     day, fraction = divmod(value, 1)
@@ -52,10 +72,17 @@ def serial_to_datetime(value: float, date1904: bool = False):
     return _dt.datetime(1899, 12, 30) + _dt.timedelta(days=day) + delta
 
 
-def _number(text: str):
-    if "." in text or "E" in text or "e" in text:
-        return float(text)
-    return int(text)
+def _number(text: str) -> int | float | str:
+    """int or float, as openpyxl converts them. An integer of more digits than Python converts (4,300)
+    is returned as its text: it gets a finding on its cell (clean.number), not the whole file."""
+    try:
+        if "." in text or "E" in text or "e" in text:
+            return float(text)
+        return int(text)
+    except ValueError:
+        if _LONG_INT.fullmatch(text):
+            return text.strip()
+        raise
 
 
 def _col_number(letters: str) -> int:
@@ -67,43 +94,79 @@ def _col_number(letters: str) -> int:
 
 def main_part(z: zipfile.ZipFile) -> str | None:
     """The package's main document part, from _rels/.rels (normally xl/workbook.xml)."""
+    return package_main(z)[0]
+
+
+def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
+    """(the main document part or None, whether the package is Strict Open XML), from _rels/.rels.
+    Raises safe_zip's errors for a relationships part that cannot be read safely."""
     try:
-        rels = etree.fromstring(z.read("_rels/.rels"), _PARSER)
+        raw = read_member(z, "_rels/.rels", MAX_PART)
+        MarkupBudget().spend("_rels/.rels", raw)
+        rels = _parse("_rels/.rels", raw)
     except (KeyError, etree.LxmlError):
-        return None
+        return None, False
     for rel in rels.iter(PKG_REL + "Relationship"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            return rel.get("Target", "").lstrip("/")
-    return None
+        kind = rel.get("Type", "")
+        if kind.endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/"), kind.startswith(STRICT)
+    return None, False
 
 
 class XmlWorkbook:
+    """A workbook read straight from its package XML: sheet names, defined names, cell values."""
     def __init__(self, z: zipfile.ZipFile, main: str = "xl/workbook.xml"):
         self._zip = z
         self._main = main
+        self._budget = MarkupBudget()
         self._load_workbook()
         self._sheets: dict[str, dict] = {}
         self._strings: list | None = None
         self._date_styles: frozenset[int] | None = None
 
     def close(self) -> None:
+        """Release the file."""
         self._zip.close()
 
-    def _xml(self, name: str):
-        return etree.fromstring(self._zip.read(name), _PARSER)
+    def _raw(self, name: str) -> bytes:
+        """A part's bytes, inflated under the size cap and counted against the workbook's markup budget."""
+        raw = read_member(self._zip, name, MAX_PART)
+        self._budget.spend(name, raw)
+        return raw
+
+    def _xml(self, name: str) -> Any:
+        return _parse(name, self._raw(name))
+
+    def _cache_key(self, name: str) -> bytes | None:
+        """The part's stored bytes when it is small enough to serve as a cache key; None when it is
+        missing or larger."""
+        try:
+            return stored_member(self._zip, name, _CACHED_PART)
+        except (KeyError, MemberTooLarge):
+            return None
+
+    sheetnames: list[str]
+    defined_names: dict[str, str]
+    date1904: bool
+    memo: dict[str, Any]
+    _paths: dict[str, str]
+    _parts: dict[str, str]
 
     def _load_workbook(self) -> None:
         """Sheets, defined names and related parts. Workbooks made from one template share this part
-        byte for byte, so the result is cached by the CRCs of the part and its relationships."""
+        byte for byte, so the result is cached by the bytes of the part and its relationships (by
+        bytes, not by the CRCs the zip declares: a CRC is easily forged to match another part's)."""
         rels_part = posixpath.join(posixpath.dirname(self._main), "_rels", posixpath.basename(self._main) + ".rels")
-        try:
-            a, b = self._zip.getinfo(self._main), self._zip.getinfo(rels_part)
-            key = (self._main, a.CRC, a.file_size, b.CRC, b.file_size)
-        except KeyError:
-            key = None
+        main_key, rels_key = self._cache_key(self._main), self._cache_key(rels_part)
+        key = (self._main, main_key, rels_key) if main_key and rels_key else None
         hit = _WORKBOOKS.get(key) if key else None
         if hit is None:
-            self._parse_workbook()
+            raw_main = self._raw(self._main)
+            try:
+                raw_rels: bytes | None = self._raw(rels_part)
+            except KeyError:
+                raw_rels = None
+            self._parse_workbook(raw_main, raw_rels)
             hit = (self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts, {})
             if key:
                 if len(_WORKBOOKS) > 64:
@@ -111,31 +174,28 @@ class XmlWorkbook:
                 _WORKBOOKS[key] = hit
         self.sheetnames, self._paths, self.defined_names, self.date1904, self._parts, self.memo = hit
 
-    def _parse_workbook(self) -> None:
-        root = self._xml(self._main)
+    def _parse_workbook(self, raw_main: bytes, raw_rels: bytes | None) -> None:
+        root = _parse(self._main, raw_main)
         base = posixpath.dirname(self._main)
-        self._parts: dict[str, str] = {}
+        self._parts = {}
         rels = {}
-        try:
-            rels_part = posixpath.join(base, "_rels", posixpath.basename(self._main) + ".rels")
-            for rel in self._xml(rels_part).iter(PKG_REL + "Relationship"):
-                rels[rel.get("Id")] = rel.get("Target")
+        if raw_rels is not None:
+            for rel in _parse("rels", raw_rels).iter(PKG_REL + "Relationship"):
+                rels[rel.get("Id")] = rel.get("Target") or ""
                 kind = rel.get("Type", "").rsplit("/", 1)[-1]
                 if kind in ("sharedStrings", "styles"):
                     target = rel.get("Target", "")
                     self._parts[kind] = (target.lstrip("/") if target.startswith("/")
                                          else posixpath.normpath(posixpath.join(base, target)))
-        except KeyError:
-            pass
-        self.sheetnames: list[str] = []
-        self._paths: dict[str, str] = {}
+        self.sheetnames = []
+        self._paths = {}
         for sheet in root.iter(NS + "sheet"):
             name = sheet.get("name")
             target = rels.get(sheet.get(R_NS + "id"), "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
             self.sheetnames.append(name)
             self._paths[name] = path
-        self.defined_names: dict[str, str] = {}
+        self.defined_names = {}
         for dn in root.iter(NS + "definedName"):
             if dn.get("localSheetId") is None:           # sheet-scoped names are not ours
                 self.defined_names[dn.get("name")] = dn.text or ""
@@ -154,6 +214,9 @@ class XmlWorkbook:
                 self._strings = list(root.iter(_SI))
             except KeyError:
                 self._strings = []
+        if not 0 <= index < len(self._strings):
+            raise MemberDamaged(self._related("sharedStrings", "xl/sharedStrings.xml"),
+                                f"共享字符串编号 {index} 超出范围（共 {len(self._strings)} 个）")
         item = self._strings[index]
         if not isinstance(item, str):
             item = self._strings[index] = _string_item(item).replace("x005F_", "")
@@ -162,26 +225,28 @@ class XmlWorkbook:
     def _dates(self) -> frozenset[int]:
         if self._date_styles is None:
             part = self._related("styles", "xl/styles.xml")
-            try:
-                info = self._zip.getinfo(part)
-                key = (info.CRC, info.file_size)
-            except KeyError:
-                key = None
+            key = self._cache_key(part)
             cached = _DATE_STYLES.get(key) if key else None
             if cached is None:
-                cached = self._parse_date_styles(part)
+                try:
+                    raw = self._raw(part)
+                except KeyError:
+                    raw = b""
+                cached = self._parse_date_styles(part, raw)
                 if key:
+                    if len(_DATE_STYLES) > 64:
+                        _DATE_STYLES.clear()
                     _DATE_STYLES[key] = cached
             self._date_styles = cached
         return self._date_styles
 
-    def _parse_date_styles(self, part: str) -> frozenset[int]:
+    @staticmethod
+    def _parse_date_styles(part: str, raw: bytes) -> frozenset[int]:
         """Style indexes whose number format shows a date; a batch shares one styles part, so the
-        result is cached by the part's CRC and size."""
-        try:
-            root = self._xml(part)
-        except KeyError:
+        result is cached by the part's stored bytes."""
+        if not raw:
             return frozenset()
+        root = _parse(part, raw)
         found = set()
         custom = {int(n.get("numFmtId")): n.get("formatCode") for n in root.iter(NS + "numFmt")}
         xfs = root.find(NS + "cellXfs")
@@ -197,49 +262,49 @@ class XmlWorkbook:
             cells = self._sheets[name] = self._parse_sheet(self._paths[name])
         return cells
 
-    def _sheet_root(self, path: str):
-        """The sheet's cells. Only <sheetData> is parsed when it can be cut out cleanly: conditional
+    def _sheet_root(self, path: str) -> Any:
+        """The sheet's cells. Only <sheetData> is parsed when it can be cut out safely: conditional
         formats and validations are most of a template sheet's XML and intake needs none of them."""
-        raw = self._zip.read(path)
-        start = raw.find(b"<worksheet")
-        a = raw.find(b"<sheetData")
-        b = raw.find(b"</sheetData>", a)
-        if start < 0 or a < 0 or b < 0:
-            return etree.fromstring(raw, _PARSER)      # prefixed or empty: parse it all
-        head = raw[start:raw.index(b">", start) + 1]   # keeps every namespace declaration
-        if head.endswith(b"/>"):
-            return etree.fromstring(raw, _PARSER)
-        return etree.fromstring(head + raw[a:b + 12] + b"</worksheet>", _PARSER)
+        raw = self._raw(path)
+        cut = _cut_sheet_data(raw)      # never holds a DOCTYPE: it has no "<!" before <sheetData> ends
+        return _parse(path, raw) if cut is None else etree.fromstring(cut, _PARSER)
 
     def _parse_sheet(self, path: str) -> dict:
-        """coordinate -> cell element; values are converted only for the cells asked for."""
+        """canonical coordinate ("D6") -> cell element; values are converted only for the cells asked
+        for. Cells are the children of <row> elements, as openpyxl reads them (a stray <c> elsewhere
+        is not a cell); a later cell of one coordinate replaces an earlier one."""
         root = self._sheet_root(path)
+        cells = _ROW_CELLS(root)
         out = {}
-        for c in root.iter(_C):          # the common case: every cell carries its reference
+        for c in cells:                 # the common case: every cell carries its canonical reference
             ref = c.get("r")
             if ref is None:
                 break
             out[ref] = c
         else:
-            return out
+            if not out or _CANONICAL_REFS.fullmatch(" ".join(out) + " "):
+                return out
         out = {}
         row_no = 0
         for row in root.iter(_ROW):
             r_attr = row.get("r")
             row_no = int(r_attr) if r_attr else row_no + 1
             col_no = 0
-            for c in row.iter(_C):
+            for c in row.iterchildren(_C):
                 ref = c.get("r")
                 if ref:
                     m = _COORD.match(ref)
-                    col_no = _col_number(m.group(1))
+                    if m is None or int(m.group(2)) == 0:
+                        raise MemberDamaged(path, f"单元格引用“{ref[:20]}”无效")
+                    col_no = _col_number(m.group(1).upper())
+                    ref = f"{m.group(1).upper()}{int(m.group(2))}"
                 else:
                     col_no += 1
                     ref = f"{col_letter(col_no - 1)}{row_no}"
                 out[ref] = c
         return out
 
-    def _cell(self, c):
+    def _cell(self, c: Any) -> tuple[Any, bool]:
         v = node = None
         for child in c:
             tag = child.tag
@@ -257,7 +322,7 @@ class XmlWorkbook:
         if t == "n":
             value = _number(v)
             style = c.get("s")
-            if style and int(style) in self._dates():
+            if style and not isinstance(value, str) and int(style) in self._dates():
                 try:
                     value = serial_to_datetime(value, self.date1904)
                 except (OverflowError, ValueError):
@@ -270,17 +335,54 @@ class XmlWorkbook:
         return v, False        # "str", "e" (an error code such as #N/A), "d"
 
     # -- the interface reader.py uses ----------------------------------------------------------
-    def get(self, sheet: str, coord: str):
+    def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
+        """(value, holds a formula) of one cell."""
         c = self._sheet(sheet).get(coord)
         return (None, False) if c is None else self._cell(c)
 
-    def column(self, sheet: str, first: str, last: str) -> list:
+    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
+        """(value, holds a formula) of each cell of a one-column range."""
         m1, m2 = _COORD.match(first), _COORD.match(last)
+        assert m1 is not None and m2 is not None
         col = m1.group(1)
         return [self.get(sheet, f"{col}{r}") for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
 
 
-def _string_item(node) -> str:
+def _parse(part: str, raw: bytes) -> Any:
+    """The root element of a part. A DOCTYPE is refused: OPC forbids it, and the entities it may
+    declare would be read differently by each engine."""
+    root = etree.fromstring(raw, _PARSER)
+    if root.getroottree().docinfo.doctype:
+        raise MemberDamaged(part, "含有 DOCTYPE 声明（Office 文件不允许）")
+    return root
+
+
+def _cut_sheet_data(raw: bytes) -> bytes | None:
+    """The sheet's XML cut down to its declaration, the root's start tag, <sheetData>…</sheetData> and
+    the root's end tag; None when a byte search could be fooled and the whole part must be parsed: a
+    comment, CDATA, processing instruction or DOCTYPE before the end of <sheetData> (any of them can
+    hold a fake "<sheetData>" or "</sheetData>"), a namespace declared between the root and
+    <sheetData>, more than one <sheetData>, or anything else than the expected shape."""
+    declaration = _DECLARATION.match(raw)
+    begin = declaration.end() if declaration else 0
+    head = _ROOT_HEAD.match(raw, begin)
+    if head is None:
+        return None
+    a = raw.find(b"<sheetData", head.end())
+    if a < 0 or raw[a + 10:a + 11] not in (b">", b" ", b"\t", b"\r", b"\n"):
+        return None
+    b = raw.find(b"</sheetData>", a)
+    if b < 0 or raw.find(b"xmlns", head.end(), a) >= 0 or raw.find(b"<sheetData", a + 10) >= 0:
+        return None
+    # "<!" (comment, CDATA, DOCTYPE) or "<?": looked for only where "!" or "?" occurs at all, since a
+    # one-byte search is many times faster than a two-byte one in markup full of "<"
+    if (raw.find(b"!", begin, b) >= 0 and raw.find(b"<!", begin, b) >= 0) or (
+            raw.find(b"?", begin, b) >= 0 and raw.find(b"<?", begin, b) >= 0):
+        return None
+    return raw[:begin] + head.group() + raw[a:b + 12] + b"</worksheet>"
+
+
+def _string_item(node: Any) -> str:
     """Text of an <si> or <is>: the plain <t>, plus the <t> of each rich-text run (phonetic runs skipped)."""
     parts = []
     t = node.find(_T)

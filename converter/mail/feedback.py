@@ -32,7 +32,7 @@ def feedback(roster: Roster, inbox: str | Path, outdir: str | Path, sender: str,
     reports, also those against its unit's); returns them to send."""
     outdir = Path(outdir)
     replies = []
-    for row in status(roster, inbox, previous):
+    for row in status(roster, inbox, previous=previous):
         if row.state not in (Status.REJECTED, Status.UNREADABLE) or row.record is None:
             continue
         rec = row.record

@@ -12,7 +12,8 @@ from converter.definition.values import text as clean_text
 from converter.errors import NianbaoError
 
 COLUMNS = {"unit": ("单位名称", "单位"), "email": ("邮箱", "电子邮箱", "邮件地址", "Email", "E-mail"),
-           "contact": ("联系人",), "code": ("单位代码", "代码"), "kind": ("单位类型", "类型")}
+           "contact": ("联系人",), "code": ("单位代码", "代码"), "parent": ("上级单位",),
+           "kind": ("单位类型", "类型")}
 REQUIRED = ("unit", "email")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -32,7 +33,8 @@ class Unit:
     email: str
     contact: str = ""
     code: str = ""
-    kind: str = ""     # 单位类型, e.g. 县级以上人民政府 or 政府部门: which publication deadline applies
+    parent: str = ""          # 上级单位: the unit whose own report should equal the sum of its children's
+    kind: str = ""            # 单位类型, e.g. 县级以上人民政府 or 政府部门: which publication deadline applies
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ class Roster:
 
 
 def unit_key(name: str) -> str:
-    """Names compare without spaces and with full-width forms folded."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Names compare without spaces, with full-width forms folded and case-folded (ABC局 is abc局:
+    one file name on Windows and macOS, so one unit)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 def read_roster(source: str | Path) -> Roster:
@@ -71,15 +74,27 @@ def read_roster(source: str | Path) -> Roster:
     return _parse(rows, str(path))
 
 
+def csv_text(raw: bytes) -> str:
+    """A roster file's text, in whatever Excel or a text editor saved it as: UTF-16 with its byte
+    order mark (Excel's 「Unicode 文本」), UTF-8 with or without BOM, or GBK (Excel's 「CSV（逗号分隔）」
+    on Chinese Windows), read as GB 18030, which holds every GBK character. Line endings of any kind."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if odd + even > len(raw) // 10:      # UTF-16 without BOM: the ASCII (tabs, addresses) has NUL halves
+        return raw.decode("utf-16-le" if odd >= even else "utf-16-be", "replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", "replace")
+
+
 def _csv_rows(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):     # Excel on Chinese Windows saves CSV as GBK
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    return [row for row in csv.reader(io.StringIO(text))]
+    text = csv_text(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    # 「Unicode 文本」 and 「文本文件（制表符分隔）」 separate columns by tabs
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
@@ -134,7 +149,13 @@ def _parse(rows: list[list[str]], source: str) -> Roster:
             problems.append(f"{where}：邮箱“{email}”与第 {seen_emails[email.lower()]} 行重复")
             continue
         seen_names[key], seen_emails[email.lower()] = n, n
-        units.append(Unit(name, email, get("contact"), get("code"), get("kind")))
+        units.append(Unit(name, email, get("contact"), get("code"), get("parent"), get("kind")))
+    listed = {unit_key(u.name) for u in units}
+    for u in units:
+        if u.parent and unit_key(u.parent) not in listed:
+            problems.append(f"{source}：“{u.name}”的上级单位“{u.parent}”不在名单中")
+        elif u.parent and unit_key(u.parent) == unit_key(u.name):
+            problems.append(f"{source}：“{u.name}”的上级单位不能是它自己")
     if problems:
         raise RosterError(problems)
     if not units:

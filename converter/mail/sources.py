@@ -21,10 +21,20 @@ class SourceError(NianbaoError):
     """The mailbox cannot be read (a Chinese message for the user)."""
 
 
-def from_eml_dir(folder: str | Path) -> Iterator[tuple[str, bytes]]:
-    """Every .eml file below a folder."""
+def from_eml_dir(folder: str | Path) -> Iterator[tuple[str, bytes | str]]:
+    """Every .eml file below a folder, as (path, bytes); for anything named .eml that is not a file
+    that can be read (a folder, a file without permission) (path, why) instead, which collect logs."""
     for p in sorted(Path(folder).rglob("*.eml")):
-        yield str(p), p.read_bytes()
+        if p.is_dir():
+            yield str(p), "是文件夹，不是邮件文件"
+            continue
+        if not p.is_file():
+            yield str(p), "不是普通文件，未读取"
+            continue
+        try:
+            yield str(p), p.read_bytes()
+        except OSError as e:
+            yield str(p), f"无法读取邮件文件：{e.strerror or type(e).__name__}"
 
 
 def from_mbox(path: str | Path) -> Iterator[tuple[str, bytes]]:

@@ -29,14 +29,18 @@ class StatusRow:
     on_roster: bool = True
     record: Record | None = None
     findings: list[Finding] = field(default_factory=list)
+    year: int | None = None
+    format_id: str | None = None
     compare: Comparison | None = None      # against last year's report, when given
 
 
-def status(roster: Roster, inbox: str | Path, previous: Previous | None = None) -> list[StatusRow]:
+def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None,
+           previous: Previous | None = None) -> list[StatusRow]:
     """One row per roster unit (then units not on the roster), each unit's newest workbook checked now
-    (and, given last year's reports, against its unit's)."""
+    (and, given last year's reports, against its unit's).
+    A damaged 收件记录.json is set aside and rebuilt (see manifest.load); `notices` says so."""
     inbox = Path(inbox)
-    records = manifest.load(inbox)
+    records = manifest.load(inbox, notices)
     newest = {unit_key(r.unit): r for r in records if r.newest and r.unit}
     counts: dict[str, int] = {}
     for r in records:
@@ -60,7 +64,7 @@ def _row(name: str, email: str, contact: str, record: Record | None, versions: i
         return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
     task = process_file(str(inbox / record.stored), previous=previous, unit_kind=kind)
     return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
-                     task.warnings, on_roster, record, task.findings, task.compare)
+                     task.warnings, on_roster, record, task.findings, task.year, task.format_id, task.compare)
 
 
 def summary(rows: list[StatusRow]) -> dict[str, int]:

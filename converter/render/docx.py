@@ -29,6 +29,7 @@ from converter.render.blocks import (
     TABLE_SMALL_STYLE,
     TABLE_STYLE,
     TITLE_STYLE,
+    Block,
     Paragraph,
     TableBlock,
     column_widths,
@@ -36,6 +37,7 @@ from converter.render.blocks import (
     report_title,
     table_style,
 )
+from converter.render.style import apply_page, apply_part, load_style
 
 BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT, TABLE_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
@@ -44,10 +46,11 @@ LINE_PITCH = Pt(28.95)                 # 22 lines in the 225 mm 版心
 BODY_CONDENSE = -5
 
 
-def render_report(data: dict[str, Any], fmt: Format | Plan | None = None) -> bytes:
-    """The Word document for valid report data, as .docx bytes (the fast writer used in batches)."""
+def render_report(data: dict[str, Any], fmt: Format | Plan | None = None, style: str | None = None) -> bytes:
+    """The Word document for valid report data, as .docx bytes (the fast writer used in batches);
+    `style` is a reference .docx whose page, header, footer and fonts the report takes."""
     plan = compile(fmt if fmt is not None else get_format(data["format"]))
-    shell = _shell()
+    shell = _shell(style)
     ids = shell.style_ids
     tables = plan.derived(_compiled_tables)
     body = []
@@ -56,8 +59,26 @@ def render_report(data: dict[str, Any], fmt: Format | Plan | None = None) -> byt
             body.append(docx_xml.paragraph_xml(block.text, ids[block.style] if block.style else None))
         else:
             body.append(docx_xml.fill_table(tables[block.section], block.texts))
-    document = shell.prefix + "".join(body) + shell.suffix
-    core = _core(data, plan)
+    return _package(shell, "".join(body), _core(data, plan))
+
+
+def render_blocks(blocks: list[Block], title: str, author: str, date: str) -> bytes:
+    """A Word document of any report blocks (a summary's, say) in the report's page set-up and styles;
+    `date` is ISO 8601 (the document's date property)."""
+    shell = _shell()
+    ids = shell.style_ids
+    body = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            body.append(docx_xml.paragraph_xml(block.text, ids[block.style] if block.style else None))
+        else:
+            compiled = docx_xml.compile_table(block.grid, block.widths, ids[block.style])
+            body.append(docx_xml.fill_table(compiled, block.texts))
+    return _package(shell, "".join(body), docx_xml.core_xml(title, author, date))
+
+
+def _package(shell: _Shell, body: str, core: bytes) -> bytes:
+    document = shell.prefix + body + shell.suffix
     # level 1: a tenth of level 6's time for about 1 KB more per report
     entries = [entry if entry is not None else
                zip_writer.deflate(name, core, 1) if name == docx_xml.CORE_PART else
@@ -74,7 +95,8 @@ def _core(data: dict[str, Any], plan: Plan) -> bytes:
 
 
 def _compiled_tables(plan: Plan) -> dict[str, tuple[list[str], list[tuple[int, int]]]]:
-    """Each section's table XML with slots for its figures (kept on the plan: built once per format)."""
+    """Each section's table XML with slots for its figures (kept on the plan: built once per format;
+    the table styles' ids are the same in every house style)."""
     ids = _shell().style_ids
     out = {}
     for section in plan.fmt.sections:
@@ -84,10 +106,10 @@ def _compiled_tables(plan: Plan) -> dict[str, tuple[list[str], list[tuple[int, i
     return out
 
 
-def render_report_reference(data: dict[str, Any], fmt: Format | Plan | None = None) -> bytes:
+def render_report_reference(data: dict[str, Any], fmt: Format | Plan | None = None, style: str | None = None) -> bytes:
     """The same document through python-docx's own API: the reference the fast writer is tested against."""
     plan = compile(fmt if fmt is not None else get_format(data["format"]))
-    doc = _new_document()
+    doc = _new_document(style)
     for block in report_blocks(data, plan):
         if isinstance(block, Paragraph):
             if block.text:
@@ -137,9 +159,9 @@ class _Shell:
 
 
 @functools.cache
-def _shell() -> _Shell:
-    """The package every report shares, built once per process with python-docx."""
-    doc = _new_document()
+def _shell(style: str | None = None) -> _Shell:
+    """The package every report shares (in a house style), built once per process with python-docx."""
+    doc = _new_document(style)
     ids = {s.name: s.style_id for s in doc.styles}
     buf = io.BytesIO()
     doc.save(buf)
@@ -158,12 +180,15 @@ def _shell() -> _Shell:
     return _Shell(prefix, suffix, entries, ids)
 
 
-def warm_up() -> None:
+def warm_up(style: str | None = None) -> None:
     """Build the shared package now (before worker processes fork, so that they inherit it)."""
-    _shell()
+    _shell(style)
 
 
-def _new_document() -> Any:
+def _new_document(style: str | None = None) -> Any:
+    """The document every report starts from: GB/T 9704 page and styles, or the house style of a
+    reference document where it says otherwise."""
+    house = load_style(style) if style else None
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -175,6 +200,12 @@ def _new_document() -> Any:
     for p in list(footer.paragraphs):
         p._p.getparent().remove(p._p)
     footer._element.append(docx_xml.page_number_paragraph())
+    if house:
+        apply_page(section, house)
+        if house.header:
+            apply_part(section.header, house.header, house.images)
+        if house.footer:
+            apply_part(section.footer, house.footer, house.images)
 
     docx_xml.set_line_grid(section._sectPr, round(LINE_PITCH.pt * 20))
     docx_xml.set_compatibility(doc.settings.element)
@@ -206,6 +237,13 @@ def _new_document() -> Any:
         docx_xml.set_character_spacing(st.element.get_or_add_rPr(), 0)
         docx_xml.no_snap_to_grid(st.element.get_or_add_pPr())
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if house:
+        for role, name in (("body", "Normal"), ("title", TITLE_STYLE), ("h1", H1_STYLE), ("h2", H2_STYLE)):
+            role_font = house.fonts.get(role)
+            if role_font and role_font.east_asia:
+                docx_xml.set_fonts(styles[name].element.get_or_add_rPr(), role_font.east_asia)
+            if role_font and role_font.size:
+                styles[name].font.size = Pt(role_font.size)
     return doc
 
 

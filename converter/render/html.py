@@ -18,6 +18,7 @@ from converter.render.blocks import (
     H2_STYLE,
     TABLE_SMALL_STYLE,
     TITLE_STYLE,
+    Block,
     Paragraph,
     report_blocks,
     report_title,
@@ -111,9 +112,13 @@ _PAGE_ATTRS, _INLINE_ATTRS = _Attrs(False), _Attrs(True)
 
 
 def _article(data: dict, fmt: Format, attrs: _Attrs) -> str:
+    return _article_of(report_blocks(data, fmt), attrs)
+
+
+def _article_of(blocks: list[Block], attrs: _Attrs) -> str:
     out: list[str] = []
     heading = ""
-    for block in report_blocks(data, fmt):
+    for block in blocks:
         if isinstance(block, Paragraph):
             style, text = block.style, block.text
             if not text:
@@ -184,6 +189,11 @@ def render_html(data: dict, fmt: Format) -> str:
     print CSS for A4 with page numbers 「— N —」, no scripts, no external resources."""
     return _page(report_title(data, fmt), str(data["fields"].get("unit") or ""),
                  _article(data, fmt, _PAGE_ATTRS), _STYLESHEET)
+
+
+def render_blocks_html(blocks: list[Block], title: str, author: str = "") -> str:
+    """One self-contained HTML page of any report blocks (a summary's, say), drawn as a report's are."""
+    return _page(title, author, _article_of(blocks, _PAGE_ATTRS), _STYLESHEET)
 
 
 def render_html_fragment(data: dict, fmt: Format) -> str:

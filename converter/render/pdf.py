@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import threading
+from typing import Callable
 
 import typst
 
@@ -20,10 +21,12 @@ from converter.render.blocks import (
     H2_STYLE,
     TABLE_SMALL_STYLE,
     TITLE_STYLE,
+    Block,
     Paragraph,
     report_blocks,
     report_title,
 )
+from converter.render.style import load_style
 
 from .fonts import FontPlan, font_dirs, font_plan
 
@@ -38,7 +41,7 @@ _PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: none)
 #set text(lang: "zh", region: "cn", font: ({body_fonts}), size: {body}pt, tracking: {tracking}pt,
   top-edge: 0.88em, bottom-edge: -0.12em, cjk-latin-spacing: none, overhang: false)
-#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
+#set page(paper: "a4", margin: (top: {top}mm, bottom: {bottom}mm, left: {left}mm, right: {right}mm),
   footer-descent: 7mm,
   footer: context align(center, text(font: ({song_fonts}), size: 14pt, tracking: 0pt,
     "— " + counter(page).display() + " —")))
@@ -79,18 +82,26 @@ def _fonts(family: str, plan: FontPlan) -> str:
     return ", ".join(quote(n) for n in names) + ("," if len(names) == 1 else "")
 
 
-def typst_source(data: dict, fmt: Format, plan: FontPlan) -> str:
+GB_MARGINS = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}     # mm, GB/T 9704
+
+
+def typst_source(data: dict, fmt: Format, plan: FontPlan, margins: dict[str, float] | None = None) -> str:
     """The typst document of the report (exposed for debugging and for tests of the markup)."""
-    fields = data["fields"]
-    blocks = report_blocks(data, fmt)
-    title = report_title(data, fmt)
+    return blocks_source(report_blocks(data, fmt), report_title(data, fmt), str(data["fields"].get("unit") or ""), plan,
+                         margins)
+
+
+def blocks_source(blocks: list[Block], title: str, author: str, plan: FontPlan,
+                  margins: dict[str, float] | None = None) -> str:
+    """The typst document of any report blocks (a report's, a summary's)."""
     out = [_PREAMBLE.format(
-        title=quote(title), author=quote(str(fields.get("unit") or "")),
+        title=quote(title), author=quote(author),
         body_fonts=_fonts(plan.families["body"], plan), song_fonts=_fonts(plan.families["song"], plan),
         title_fonts=_fonts(plan.families["title"], plan), hei_fonts=_fonts(plan.families["hei"], plan),
         kai_fonts=_fonts(plan.families["kai"], plan),
         title_weight='"regular"' if plan.official["title"] else '"bold"',
-        body=BODY_PT, tracking=f"{TRACKING_PT:.3f}", leading=f"{LINE_PITCH_PT - BODY_PT:.3f}")]
+        body=BODY_PT, tracking=f"{TRACKING_PT:.3f}", leading=f"{LINE_PITCH_PT - BODY_PT:.3f}",
+        **{k: f"{v:.1f}" for k, v in (margins or GB_MARGINS).items()})]
     for block in blocks:
         if isinstance(block, Paragraph):
             style, text = block.style, block.text
@@ -145,6 +156,14 @@ def _compiler(dirs: tuple[str, ...], plan: FontPlan) -> typst.Compiler:
         return compiler
 
 
+def _margins(style: str | None) -> dict[str, float] | None:
+    """A reference document's margins in mm, where it gives them."""
+    if not style:
+        return None
+    page = load_style(style).page
+    return {k: page[k] / 1440 * 25.4 if k in page else v for k, v in GB_MARGINS.items()}
+
+
 def warm_up(fonts: str | os.PathLike | None = None) -> None:
     """Scan the fonts and create the compiler, without compiling: safe before forking workers (a
     compile is not: see render_pdf)."""
@@ -158,19 +177,30 @@ def font_substitutions(fonts: str | os.PathLike | None = None) -> dict[str, str]
     return font_plan(font_dirs(fonts)).substitutions()
 
 
-def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None) -> bytes:
+def render_pdf(data: dict, fmt: Format, fonts: str | os.PathLike | None = None, style: str | None = None) -> bytes:
     """The PDF of valid report data in format `fmt`, as bytes: fonts embedded (subset), title, author
     (the unit) and language zh-CN in the metadata, tagged so text extracts in reading order.
-    `fonts` is an extra folder searched for fonts. Raises RuntimeError (a Chinese message) when no
+    `fonts` is an extra folder searched for fonts; `style` a reference .docx whose margins the page
+    takes (as far as a house style maps onto the PDF). Raises RuntimeError (a Chinese message) when no
     CJK font is installed for some role, when typst fails, or in a process forked after this one
     compiled (it would hang there: fork after `warm_up`, or spawn)."""
+    return _compile(lambda plan: typst_source(data, fmt, plan, _margins(style)), fonts)
+
+
+def render_blocks_pdf(blocks: list[Block], title: str, author: str = "",
+                      fonts: str | os.PathLike | None = None) -> bytes:
+    """The PDF of any report blocks (a summary's, say), typeset as a report is; raises as render_pdf."""
+    return _compile(lambda plan: blocks_source(blocks, title, author, plan), fonts)
+
+
+def _compile(make_source: Callable[[FontPlan], str], fonts: str | os.PathLike | None) -> bytes:
     dirs = font_dirs(fonts)
     plan = font_plan(dirs)
     if plan.missing():
         # typst would print boxes for every Chinese character: refuse rather than publish that
         raise RuntimeError(f"找不到中文字体（{'、'.join(plan.missing())}）：请安装方正小标宋简体、仿宋_GB2312、"
                            "黑体、楷体_GB2312，或免费的 Noto CJK / Fandol 字体，或用 --fonts 指定字体文件夹")
-    source = typst_source(data, fmt, plan)
+    source = make_source(plan)
     global _COMPILED_IN
     if _COMPILED_IN is not None and _COMPILED_IN != os.getpid():
         raise RuntimeError("PDF 排版引擎不能在 fork 出的子进程中使用：父进程已经排版过（请在 fork 前只调用 warm_up）")

@@ -111,10 +111,14 @@ def grid_status_text(blanks: int, fails: int, has_rules: bool) -> str:
     return "；".join(parts)
 
 
+def _fields_done(required: bool, headings: bool) -> str:
+    """A complete narrative sheet's status: 「✓ 必填项和各项内容已填写」 and its shorter forms."""
+    return f"{PASS_MARK} " + "和".join(w for w, has in (("必填项", required), ("各项内容", headings)) if has) + "已填写"
+
+
 def fields_status_formula(required: str, headings: str) -> str:
     """A narrative sheet's status line: required cells still empty, headings still without text."""
-    done = f"{PASS_MARK} " + ("必填项" if required else "") + ("和" if required and headings else "") \
-        + ("各项内容" if headings else "") + "已填写"
+    done = _fields_done(bool(required), bool(headings))
     r = required or "0"
     h = headings or "0"
     return (f'=IF(({r})+({h})=0,"{done}",IF(({r})>0,"尚有"&({r})&"个必填项未填写","")'
@@ -125,9 +129,7 @@ def fields_status_text(required: int | None, headings: int | None) -> str:
     """What fields_status_formula() shows (None: the sheet has no such cells)."""
     r, h = required or 0, headings or 0
     if r + h == 0:
-        return f"{PASS_MARK} " + ("必填项" if required is not None else "") \
-            + ("和" if required is not None and headings is not None else "") \
-            + ("各项内容" if headings is not None else "") + "已填写"
+        return _fields_done(required is not None, headings is not None)
     parts = []
     if r:
         parts.append(f"尚有{r}个必填项未填写")

@@ -9,6 +9,7 @@ from converter.definition.model import (
     DataPath,
     Field,
     Format,
+    Highlights,
     QuotedFigure,
     Row,
     RowSum,
@@ -124,6 +125,9 @@ P3_TAIL_ROWS = (
     Row("total", (_R, "（七）总计")),
     Row("carryover", ("四、结转下年度继续办理",)),
 )
+# the 2019 （六）其他处理 is the 2021 （六）1–3 added up: a summary over both formats may add the finer rows
+# into the coarse one, never split it
+P3_OTHER_2019_SUMS = (RowSum("p3", "other", tuple(r.key for r in P3_OTHER_2021)),)
 P3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
@@ -205,6 +209,17 @@ def article(key: str, item: str, columns: tuple[Column, ...], rows: tuple[tuple[
                  short="表二", optional=optional)
 
 
+def highlights(other_rows: tuple[Row, ...]) -> Highlights:
+    """What a summary's account and charts speak of: applications received, results, reviews and suits."""
+    results = tuple(r.key for r in P3_HEAD_ROWS[2:] + other_rows)
+    return Highlights(table="p3", received="new", carried="carried", results=results, total="total",
+                      carryover="carryover", review_table="p4", review_row="main",
+                      review_totals=tuple(prefix + "total" for prefix, _ in _BLOCKS),
+                      review_corrected=tuple(prefix + "corrected" for prefix, _ in _BLOCKS),
+                      account="本年度共新收政府信息公开申请 {received} 件，上年结转 {carried} 件。"
+                              "办理结果：{handled}；结转下年度继续办理 {carryover} 件。")
+
+
 # This year's 上年结转 is last year's 结转下年度继续办理, column by column (the same in both formats).
 CARRY_OVER = (CarryOver("p3", "carried", "carryover"),)
 
@@ -232,8 +247,7 @@ NO_FEE = (r"(?:未|没有|无|不)(?:收取|发生|产生|涉及)[^。；]{0,12}
 FEE_AMOUNT = r"信息处理费(?:共计|共|合计|总计)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*元"
 
 
-def text_checks(documents: tuple[str, str, str] | None, fees_wan: bool, unpaid_row: str | None,
-                row_sums: tuple[RowSum, ...] = ()) -> TextChecks:
+def text_checks(documents: tuple[str, str, str] | None, fees_wan: bool, unpaid_row: str | None) -> TextChecks:
     """A format's checks between text and tables: `documents` are the (issued, repealed, in-force)
     column keys of table 二's 文件 block (None when the format's block counts something else)."""
     docs: tuple[tuple[DataPath, DataPath, DataPath], ...] = ()
@@ -248,8 +262,7 @@ def text_checks(documents: tuple[str, str, str] | None, fees_wan: bool, unpaid_r
         fees_wan=("tables", "a8", "fees", "amount") if fees_wan else None,
         unpaid_row=_p3(unpaid_row) if unpaid_row else None,
         fee_field="fee", no_fee=NO_FEE, fee_amount=FEE_AMOUNT, fee_section="othertext",
-        problems=("problems", "improvements"), compared_tables=("a1", "a5", "a6", "a8", "a9", "p3", "p4"),
-        row_sums=row_sums)
+        problems=("problems", "improvements"), compared_tables=("a1", "a5", "a6", "a8", "a9", "p3", "p4"))
 
 
 def document_figures(issued: str, repealed: str, inforce: str) -> tuple[QuotedFigure, ...]:
@@ -265,7 +278,7 @@ def document_figures(issued: str, repealed: str, inforce: str) -> tuple[QuotedFi
 def national_format(id: str, name: str, document: str, version: str, accepted_versions: tuple[str, ...],
                     active_tables: tuple[Table, ...], other_rows: tuple[Row, ...], example_year: int,
                     superseded_from: int | None = None, superseded_by: str | None = None,
-                    text: TextChecks = TextChecks()) -> Format:
+                    row_sums: tuple[RowSum, ...] = (), text: TextChecks = TextChecks()) -> Format:
     """A national format: what differs between versions is table 二 and part 三's （六）其他处理 rows."""
     applications_section, p3_rules = applications(other_rows)
     return Format(id=id, name=name, document=document, template_version=version,
@@ -273,4 +286,5 @@ def national_format(id: str, name: str, document: str, version: str, accepted_ve
                   sections=(BASIC, OVERVIEW, active(active_tables), applications_section, REVIEW, PROBLEMS, OTHER),
                   rules=p3_rules + P4_RULES, preface=PREFACE, published=PUBLISHED, title=TITLE,
                   superseded_from=superseded_from, superseded_by=superseded_by, carry_over=CARRY_OVER,
-                  text_checks=text, example_year=example_year)
+                  example_year=example_year, row_sums=row_sums, highlights=highlights(other_rows),
+                  text_checks=text)

@@ -1,7 +1,7 @@
 """国办公开办函〔2019〕60号: the 2019 (试行) format, still used by some units."""
 from converter.definition.formats import common as c
 from converter.definition.kinds import DELTA, MONEY
-from converter.definition.model import Column, RowSum
+from converter.definition.model import Column
 
 _PREV = c.count("previous", "上一年项目数量")
 _CHANGE = Column("change", ("本年增/减",), DELTA)
@@ -20,6 +20,5 @@ ACTIVE_TABLES = (
 
 FORMAT = c.national_format("2019", "2019 年版（试行）", "国办公开办函〔2019〕60号", "2019.1", ("2019.1",),
                            ACTIVE_TABLES, c.P3_OTHER_2019, example_year=2020, superseded_from=2021, superseded_by="2021",
-                           # 2019's single （六）其他处理 row is what 2021 splits into （六） 1–3
-                           text=c.text_checks(None, fees_wan=False, unpaid_row=None,
-                                              row_sums=(RowSum("p3", "other", ("other1", "other2", "other3")),)))
+                           text=c.text_checks(None, fees_wan=False, unpaid_row=None),
+                           row_sums=c.P3_OTHER_2019_SUMS)

@@ -7,7 +7,8 @@ Public entry points: :func:`read_published` (a file -> :class:`converter.reader.
 Modules, in the order the work flows: ``read`` (sniff, parse, pick the format, build the data),
 ``docx`` / ``html`` / ``pdfium`` (fast) and ``pdf`` (pdfplumber, the reference) -> ``document``
 (the neutral model), ``match`` (tables by labels) with ``labels`` and ``aliases`` (the data of
-alternative wordings), ``narrative`` (title, parts, sub-heads, fee), ``safezip``, ``fetch``."""
+alternative wordings), ``narrative`` (title, parts, sub-heads, fee), ``fetch``; zip parts are read under the caps of
+converter/intake/safe_zip.py."""
 from __future__ import annotations
 
 from .read import read_published, sniff_kind

@@ -31,10 +31,12 @@ class Table:
 
     @property
     def height(self) -> int:
+        """How many rows the table has."""
         return max((c.row + c.rowspan for c in self.cells), default=0)
 
     @property
     def width(self) -> int:
+        """How many columns the table has."""
         return max((c.col + c.colspan for c in self.cells), default=0)
 
     def rows(self) -> list[list[Cell]]:
@@ -51,6 +53,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of text, with the page it is on (PDF)."""
     text: str
     page: int | None = None
 

@@ -13,9 +13,10 @@ from typing import Any
 from lxml import etree
 
 from converter.checks.findings import make
+from converter.intake.limits import MAX_PART
+from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
 from .document import Cell, Document, Paragraph, Table
-from .safezip import PartTooLarge, read_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
@@ -34,15 +35,22 @@ def read_docx(path: str) -> Document:
             if "word/document.xml" not in names:
                 doc.problems.append(make("PUB_FILE_UNREADABLE", detail="不是 Word 文档（缺少 word/document.xml）"))
                 return doc
-            xml = read_part(z, "word/document.xml")
+            twice = duplicate_member(z)
+            if twice:
+                doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（部件 {twice} 出现两次）"))
+                return doc
+            xml = read_member(z, "word/document.xml", MAX_PART)
             if "docProps/core.xml" in names:
                 try:
-                    core = etree.fromstring(read_part(z, "docProps/core.xml", 1 << 20), _PARSER)
+                    core = etree.fromstring(read_member(z, "docProps/core.xml", 1 << 20), _PARSER)
                     doc.title = (core.findtext(_CORE_TITLE) or "").strip()
-                except (etree.LxmlError, PartTooLarge, ValueError):
+                except (etree.LxmlError, ZipMemberError, ValueError):
                     pass
-    except PartTooLarge as e:
-        doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"{e.args[0]} 解压后超过 {_mb()} MB"))
+    except MemberTooLarge as e:
+        doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"{e.member} 解压后超过 {MAX_PART >> 20} MB"))
+        return doc
+    except ZipMemberError as e:
+        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档无法读取（{e}）"[:200]))
         return doc
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError,
             RuntimeError) as e:     # RuntimeError: an entry with a password; NotImplementedError: an odd method
@@ -63,11 +71,6 @@ def read_docx(path: str) -> Document:
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
-
-
-def _mb() -> int:
-    from .safezip import MAX_PART
-    return MAX_PART >> 20
 
 
 def _walk(container: Any, doc: Document) -> None:

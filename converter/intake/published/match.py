@@ -51,6 +51,7 @@ class Matched:
 
     @property
     def score(self) -> int:
+        """How well the format matched: rows found count more than columns."""
         return len(self.rows_found) * 4 + len(self.cols_found)
 
 

@@ -30,6 +30,7 @@ _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 
 @dataclass
 class Narrative:
+    """The narrative fields read from a report's text, with findings and the fields they are about."""
     fields: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     reported: set = field(default_factory=set)        # field keys with a finding of their own
@@ -37,6 +38,7 @@ class Narrative:
 
 
 def clean_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs that are the report's text: page chrome, footers and empty lines dropped."""
     out = []
     for p in paragraphs:
         text = re.sub(r"[ \t\r\u00a0\u3000]+", " ", p.text).strip()

@@ -55,12 +55,7 @@ def read_pdf(path: str) -> Document:
             detail = f"{name}: {inner}" if str(inner) else name
             doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"PDF 文件已损坏（{detail}）"[:200]))
         return doc
-    for i, t in enumerate(doc.tables, 1):
-        t.index = i
-    doc.paragraphs = _join_pages(doc.paragraphs)
-    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables and doc.images:
-        doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
-    return doc
+    return finish_pdf(doc)
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -205,6 +200,17 @@ def _paragraphs(words: list[dict], page: int) -> list[Paragraph]:
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+|\d+[、.．])")
 _ENDS = tuple("。！？；：!?;:）)”")
+
+
+def finish_pdf(doc: Document) -> Document:
+    """What both PDF readers do last: tables numbered, paragraphs joined across page breaks, and a PDF
+    with no text layer but pictures said to be a scan."""
+    for i, t in enumerate(doc.tables, 1):
+        t.index = i
+    doc.paragraphs = _join_pages(doc.paragraphs)
+    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables and doc.images:
+        doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
+    return doc
 
 
 def _join_pages(paragraphs: list[Paragraph]) -> list[Paragraph]:

@@ -15,7 +15,7 @@ from typing import Any
 from converter.checks.findings import make
 
 from .document import Document
-from .pdf import MAX_PAGES, _join_pages, assemble
+from .pdf import MAX_PAGES, assemble, finish_pdf
 
 _TOL = 3.0      # points: edges this close are one line; a gap this small still joins two pieces
 
@@ -55,12 +55,7 @@ def read_pdf_fast(path: str) -> Document:
         return doc
     finally:
         pdf.close()
-    for i, t in enumerate(doc.tables, 1):
-        t.index = i
-    doc.paragraphs = _join_pages(doc.paragraphs)
-    if not any(p.text.strip() for p in doc.paragraphs) and not doc.tables and doc.images:
-        doc.problems.append(make("PUB_TABLE_IS_IMAGE", detail="（PDF 没有文字层，可能是扫描件）"))
-    return doc
+    return finish_pdf(doc)
 
 
 def _page(page: Any, number: int, doc: Document, raw: Any) -> None:
