@@ -136,8 +136,10 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
             gc.freeze()     # and the collector never walks it, which would copy every inherited page
             frozen = True
             chunk = max(1, min(16, len(paths) // (jobs * 8)))
-            # last year's reports go to each worker once, when it starts (inherited under fork)
-            results = in_order(paths, _process_chunk, (render, previous), jobs, chunk, lost=worker_died)
+            # last year's reports go to each worker once, when it starts (inherited under fork); without
+            # them, the job's argument is what it always was
+            job_arg: Any = render if previous is None else (render, previous)
+            results = in_order(paths, _process_chunk, job_arg, jobs, chunk, lost=worker_died)
         try:
             for t in results:
                 if bar:
@@ -164,8 +166,8 @@ def _in_process(paths: list[str], render: Outputs | None, previous: Previous | N
         gc.unfreeze()
 
 
-def _process_chunk(paths: list[str], arg: tuple[Outputs | None, Previous | None]) -> list[Task]:
-    render, previous = arg
+def _process_chunk(paths: list[str], arg: Outputs | None | tuple[Outputs | None, Previous]) -> list[Task]:
+    render, previous = arg if isinstance(arg, tuple) else (arg, None)
     return [_process(p, render, previous) for p in paths]
 
 
