@@ -252,8 +252,10 @@ def test_build_without_previous_has_no_comparison_sheet(tmp_path):
     assert openpyxl.load_workbook(tmp_path / "校验结果.xlsx").sheetnames == ["汇总", "问题明细"]
 
 
-def test_many_units_in_worker_processes(tmp_path):
-    """Last year's reports reach the worker processes: 20 units, two workers."""
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_many_units_in_worker_processes(tmp_path, monkeypatch, method):
+    """Last year's reports reach the worker processes, forked or spawned: 20 units, two workers."""
+    monkeypatch.setenv("NIANBAO_START_METHOD", method)
     this_dir, last_dir = tmp_path / "this", tmp_path / "last"
     this_dir.mkdir()
     last_dir.mkdir()
