@@ -77,14 +77,18 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
     return prev
 
 
-def _read_all(paths: list[str], jobs: int) -> Iterable[LastYear | Finding]:
+def _read_all(paths: list[str], jobs: int) -> list[LastYear | Finding]:
+    """Every file read, in order: JSON here (parsing it costs less than sending it back from a worker),
+    reports of other kinds in worker processes when there are many."""
     from converter.batch.run import _jobs
     from converter.batch.workers import in_order
-    n = _jobs(jobs, len(paths))
-    if n <= 1 or len(paths) < _PARALLEL_FROM:
+    others = [p for p in paths if not p.lower().endswith(".json")]
+    n = _jobs(jobs, len(others))
+    if n <= 1 or len(others) < _PARALLEL_FROM:
         return [read_last_year(p) for p in paths]
-    chunk = max(1, min(16, len(paths) // (n * 8)))
-    return in_order(paths, _read_chunk, None, n, chunk, lost=_lost)
+    chunk = max(1, min(16, len(others) // (n * 8)))
+    read = dict(zip(others, in_order(others, _read_chunk, None, n, chunk, lost=_lost)))
+    return [read[p] if p in read else read_last_year(p) for p in paths]
 
 
 def _read_chunk(paths: list[str], _: Any) -> list[LastYear | Finding]:
