@@ -46,7 +46,7 @@ def _format_of(i: int) -> str:
     return older[0] if i % 5 == 0 and older else default().id
 
 TARGETS = {"build_jobs2": 150, "check_jobs2": 400, "summary_10000_s": 10.0, "vs_baseline": 5.0, "jobs_scaling": 1.8, "rss_mb": 150,
-           "help_s": 0.3}
+           "help_s": 0.3, "previous_overhead": 0.20}
 
 
 # -- 1. input ------------------------------------------------------------------------------------
@@ -105,6 +105,40 @@ def inputs(n: int) -> Path:
     return folder
 
 
+def _last_year_one(args) -> None:
+    """Last year's report of unit i as report data (JSON, as `nianbao extract` writes it): other
+    figures and other text (another seed), last year's 结转下年度 being this year's 上年结转."""
+    from converter.definition.formats import get
+    i, folder = args
+    fmt = get(_format_of(i))
+    this, last = _values(fmt, i), _values(fmt, i + 1_000_000)
+    data: dict = {"format": fmt.id, "fields": {}, "tables": {}}
+    for p, v in last.items():
+        if p[0] == "fields":
+            data["fields"][p[1]] = v
+        else:
+            data["tables"].setdefault(p[1], {}).setdefault(p[2], {})[p[3]] = v
+    for (kind, t, r, c), v in ((p, v) for p, v in this.items() if p[:3] == ("tables", "p3", "carried")):
+        data["tables"][t]["carryover"][c] = v
+    data["fields"]["unit"], data["fields"]["year"] = this[("fields", "unit")], this[("fields", "year")] - 1
+    (Path(folder) / f"unit{i:05d}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def previous_folder(folder: Path) -> Path:
+    """Last year's reports of the same units, as report data (JSON, as `nianbao extract` writes it)."""
+    out = folder.parent / f"prev-{folder.name}"
+    stamp = out / ".complete"
+    if stamp.exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    n = len(list(folder.glob("*.xlsx")))
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_last_year_one, [(i, str(out)) for i in range(n)], chunksize=64))
+    stamp.write_text("ok")
+    return out
+
+
 # -- 2. timed runs, each in a fresh process so memory is its own ----------------------------------
 def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     files = sorted(str(p) for p in Path(folder).glob("*.xlsx"))[:limit]
@@ -112,6 +146,15 @@ def _child(kind: str, folder: str, jobs: int, out: str, limit: int) -> dict:
     if kind == "check":
         from converter.batch import check_files
         report = check_files(files, jobs=jobs, keep_tasks=False)     # as the CLI runs it
+        ok = report.stats["checked"]
+    elif kind in ("check_previous", "check_previous_xlsx"):
+        # last year's reports as JSON from `extract` (or as the workbooks themselves), read once in the
+        # main process and handed to the workers, as `check --previous` does
+        from converter.batch import check_files
+        from converter.batch.previous import load_previous
+        last = previous_folder(Path(folder)) if kind == "check_previous" else Path(folder)
+        prev = load_previous([last], jobs=jobs)
+        report = check_files(files, jobs=jobs, keep_tasks=False, previous=prev)
         ok = report.stats["checked"]
     elif kind == "build":
         from converter.batch import build
@@ -349,6 +392,15 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     print(f"\n  summary --jobs 2 (read, check, add up, write 汇总.xlsx): {summ['files'] / summ['seconds']:7.1f} workbooks/s "
           f"({summ['seconds']:.1f} s, peak RSS {summ['rss_mb']:.0f} MB; {summ_small['files']} files: "
           f"peak RSS {summ_small['rss_mb']:.0f} MB)", flush=True)
+    previous_folder(folder)
+    pairs = [(_run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9))
+             for _ in range(max(1, repeat))]
+    overhead = statistics.median(prev["seconds"] / plain["seconds"] - 1 for plain, prev in pairs)
+    cpu_overhead = statistics.median(prev["cpu_s"] / plain["cpu_s"] - 1 for plain, prev in pairs)
+    px = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)
+    print(f"\n  check --previous (last year as JSON), --jobs 2: +{overhead:.0%} over check, CPU +{cpu_overhead:.0%} "
+          f"(medians of {len(pairs)}); "
+          f"last year as workbooks: {px['seconds']:.1f} s vs {best([p[0] for p in pairs])['seconds']:.1f} s", flush=True)
 
     small = run("build", folder, 2, limit=max(100, n // 10), repeat=repeat)
     h = help_time()
@@ -376,6 +428,8 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
          summ_10k <= TARGETS["summary_10000_s"]),
         (f"summary peak RSS at {summ_small['files']} vs {summ['files']} files (MB)", summ_small["rss_mb"],
          f"≈ {summ['rss_mb']:.0f}", summ["rss_mb"] <= summ_small["rss_mb"] * 1.05 + 1),
+        ("check --previous vs check (+share)", overhead, f"≤ {TARGETS['previous_overhead']}",
+         overhead <= TARGETS["previous_overhead"]),
         ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),
         (f"ms/workbook at {small['files']} vs {b2['files']} files", per_small, f"≈ {per_full:.2f}",
          per_full <= per_small * 1.15 + 0.3),

@@ -40,8 +40,8 @@ def zero_values(fmt, unit="测试单位", year=2024) -> dict:
     values[("fields", "fee")] = 0
     for key in ("active", "onrequest", "management", "platform", "supervision"):
         values[("fields", key)] = f"{key} 的内容。"
-    values[("fields", "problems")] = ["问题一。"]
-    values[("fields", "improvements")] = ["改进一。"]
+    values[("fields", "problems")] = ["政策解读的形式还不够丰富，个别栏目更新不够及时。"]
+    values[("fields", "improvements")] = ["下一步将丰富解读形式，建立栏目更新的定期检查制度。"]
     return values
 
 

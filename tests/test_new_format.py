@@ -35,7 +35,8 @@ def throwaway(version: str = "2099.2"):
 def _zero(plan, unit="试验单位"):
     values = {p: 0 for p in plan.cell_paths if p not in plan.computed}
     values.update({("fields", "unit"): unit, ("fields", "year"): 2024, ("fields", "fee"): 0,
-                   ("fields", "problems"): ["问题。"], ("fields", "improvements"): ["改进。"]})
+                   ("fields", "problems"): ["个别栏目更新不够及时，政策解读形式单一。"],
+                   ("fields", "improvements"): ["建立栏目定期检查制度，丰富政策解读形式。"]})
     for key in ("active", "onrequest", "management", "platform", "supervision"):
         values[("fields", key)] = "内容。"
     return values

@@ -11,7 +11,8 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.batch.workers import start_method
 from converter.checks import Context, run_checks
-from converter.checks.findings import has_errors, make
+from converter.checks.crossyear import Previous, check_previous
+from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
@@ -47,10 +48,13 @@ class Outputs:
         return out
 
 
-def process_file(path: str, outputs: Outputs | None = None, figures: bool = False) -> Task:
+def process_file(path: str, outputs: Outputs | None = None, figures: bool = False, previous: Previous | None = None,
+                 unit_kind: str = "") -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
     `outputs`, a valid one is also rendered into `task.documents`; with `figures`, every table cell
-    (None where unread) goes into `task.figures`, in the order of the plan's `cell_paths` (a summary's input).
+    (None where unread) goes into `task.figures`, in the order of the plan's `cell_paths` (a summary's input);
+    given last year's reports (`previous`), it is also checked against its unit's (`task.compare`).
+    `unit_kind` is the roster's 单位类型, when known (which publication deadline applies).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -59,10 +63,13 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
             return _with_file(task)
         plan = compile(get_format(result.format_id))
         task.format_id = plan.id
-        task.findings += run_checks(result.data, plan, Context(plan, result.locations, result.reported))
+        ctx = Context(plan, result.locations, result.reported, published=result.published, unit_kind=unit_kind)
+        task.findings += run_checks(result.data, plan, ctx)
         fields = result.data["fields"]
         unit = fields.get("unit")
         task.unit = unit if isinstance(unit, str) and unit else None
+        if previous is not None and task.unit:
+            task.findings += _against_last_year(task, result.data, plan, previous, ctx)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
             tables = result.data["tables"]
@@ -83,6 +90,17 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
         if os.environ.get("NIANBAO_DEBUG"):
             traceback.print_exc()
         return _with_file(task)
+
+
+def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context) -> list[Finding]:
+    """The cross-year findings of a report (and task.compare), or that its unit has no report last year."""
+    assert task.unit is not None
+    last = previous.match(task.unit)
+    if last is None:
+        detail = "或单位代码" if previous.codes else ""
+        return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]
+    task.compare = check_previous(data, plan, last, ctx)
+    return task.compare.findings
 
 
 def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from converter.batch.status import Status
+from converter.checks.crossyear import Comparison
 from converter.checks.findings import ERROR, WARNING, Finding
 
 
@@ -21,6 +22,7 @@ class Task:
     documents: dict[str, bytes] | None = None     # file suffix -> rendered document, until written
     outputs: list[str] | None = None             # every file written for it
     figures: tuple | None = None                 # on request: every table cell, in the plan's cell_paths order
+    compare: Comparison | None = None            # against last year's report (--previous)
 
     @property
     def errors(self) -> int:

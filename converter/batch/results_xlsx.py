@@ -10,7 +10,7 @@ import time
 
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
-from converter.batch.xlsx_stream import StreamingWorkbook, Style
+from converter.batch.xlsx_stream import Sheet, StreamingWorkbook, Style
 from converter.checks.findings import SEVERITY_ZH
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
@@ -20,14 +20,19 @@ SUMMARY_HEAD = ("序号", "文件", "单位名称", "报告年度", "格式", "�
 SUMMARY_WIDTHS = (6, 30, 24, 9, 17, 10, 8, 8, 40)
 DETAIL_HEAD = ("文件", "单位名称", "级别", "位置", "工作表", "单元格", "问题说明", "应为", "实为", "代码")
 DETAIL_WIDTHS = (24, 18, 6, 24, 15, 12, 56, 9, 9, 23)
+COMPARE_SHEET = "与上年比"
+COMPARE_HEAD = ("文件", "单位名称", "上年报告", "上年结转是否一致", "文字重复率（%）", "跨年度问题数")
+COMPARE_WIDTHS = (30, 24, 30, 14, 11, 12)
 _RED, _GREEN = Style(color="9C0006", fill="FFC7CE", top=True), Style(color="006100", fill="C6EFCE", top=True)
 
 
 class ResultsWriter:
     """校验结果.xlsx: add(task) for each file in order, then close(report). With a path, the file is
-    written to a temporary name and renamed into place on close; without one, close() returns the bytes."""
+    written to a temporary name and renamed into place on close; without one, close() returns the bytes.
+    With `compare` (last year's reports were given), a 与上年比 sheet: one row per unit with last year's
+    file, whether 上年结转 matched, and the text reuse ratio."""
 
-    def __init__(self, path: str | os.PathLike[str] | None):
+    def __init__(self, path: str | os.PathLike[str] | None, compare: bool = False):
         self.path = os.fspath(path) if path else None
         self.wb = wb = StreamingWorkbook(spool_dir=os.path.dirname(self.path) if self.path else None, title="校验结果")
         head = wb.add_style(Style(bold=True, fill="DDEBF7", border=True, wrap=True))
@@ -41,6 +46,10 @@ class ResultsWriter:
         self.ws.append(SUMMARY_HEAD, (head,) * len(SUMMARY_HEAD))
         self.wd.append(DETAIL_HEAD, (head,) * len(DETAIL_HEAD))
         c = self.cell
+        self.wc: Sheet | None = None
+        if compare:
+            self.wc = wb.add_sheet(COMPARE_SHEET, COMPARE_WIDTHS)
+            self.wc.append(COMPARE_HEAD, (head,) * len(COMPARE_HEAD))
         self._summary_styles = {ok: (n, c, c, n, c, (self.good if ok else self.bad), n, n, c) for ok in (True, False)}
         self._detail_styles = {sev: (c, c, self.bad if sev == "error" else c) + (c,) * 4 + (n, n, c) for sev in SEVERITY_ZH}
 
@@ -51,9 +60,24 @@ class ResultsWriter:
         self.ws.append((self.ws.rows, name, unit, t.year or "", _format_name(t.format_id), Status(t.status).label,
                         t.errors, t.warnings, os.path.basename(t.output) if t.output else ""),
                        self._summary_styles[Status(t.status).ok], wrap=True)
+        if self.wc is not None and t.unit:
+            self._compare_row(t, name, unit)
         for f in t.findings:
             self.wd.append((name, unit, SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell, f.message,
                             f.expected, f.actual, f.code), self._detail_styles[f.severity], wrap=True)
+
+    def _compare_row(self, t: Task, name: str, unit: str) -> None:
+        assert self.wc is not None
+        c, n = self.cell, self.number
+        cmp = t.compare
+        if cmp is None:
+            self.wc.append((name, unit, "（未找到上年报告）", "", "", ""), (c, c, c, n, n, n))
+            return
+        ok = {True: "一致", False: "不一致", None: "无法比较"}[cmp.carry_ok]
+        style = self.good if cmp.carry_ok else self.bad if cmp.carry_ok is False else n
+        reuse = round(cmp.reuse * 100, 1) if cmp.reuse is not None else ""
+        self.wc.append((name, unit, os.path.basename(cmp.previous_file), ok, reuse, len(cmp.findings)),
+                       (c, c, c, style, n, n), wrap=True)
 
     def close(self, report: BatchReport) -> bytes | None:
         """Finish the file: the total line, the filters; write it (or return its bytes)."""
@@ -64,6 +88,8 @@ class ResultsWriter:
                        (self.bold,))
         self.ws.autofilter = (s["files"], len(SUMMARY_HEAD) - 1)
         self.wd.autofilter = (self.wd.rows - 1, len(DETAIL_HEAD) - 1)
+        if self.wc is not None:
+            self.wc.autofilter = (self.wc.rows - 1, len(COMPARE_HEAD) - 1)
         try:
             if not self.path:
                 buffer = io.BytesIO()
@@ -93,8 +119,9 @@ def _format_name(format_id: str | None) -> str:
 
 
 def results_bytes(report: BatchReport) -> bytes:
-    """校验结果.xlsx of a report that kept its tasks (e.g. one unit's, attached to a feedback email)."""
-    writer = ResultsWriter(None)
+    """校验结果.xlsx of a report that kept its tasks (e.g. one unit's, attached to a feedback email);
+    with a 与上年比 sheet when a task was compared with last year's report."""
+    writer = ResultsWriter(None, compare=any(t.compare is not None for t in report.tasks))
     for t in report.tasks:
         writer.add(t)
     data = writer.close(report)

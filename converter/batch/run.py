@@ -19,6 +19,8 @@ from converter.batch.results_xlsx import ResultsWriter
 from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
+from converter.checks.crossyear import Previous
+from converter.checks.text_tables import published_late
 from converter.files import write_bytes_atomic
 from converter.render.html import IndexRow, index_html
 
@@ -28,9 +30,11 @@ OnTask = Callable[[Task], Any]
 
 
 def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: OnTask | None = None,
-                keep_tasks: bool = True, urls: list[str] | None = None, allow_private: bool = False) -> BatchReport:
-    """Check every input under `inputs`, and the reports at `urls` (fetched into a temporary folder).
-    `on_task(task)` is called for each file as it completes."""
+                keep_tasks: bool = True, urls: list[str] | None = None, allow_private: bool = False,
+                previous: Previous | None = None) -> BatchReport:
+    """Check every input under `inputs`, and the reports at `urls` (fetched into a temporary folder);
+    given last year's reports (`previous`, see converter.batch.previous.load_previous), each against
+    its unit's. `on_task(task)` is called for each file as it completes."""
     report = BatchReport(keep_tasks=keep_tasks)
 
     def done(task: Task) -> None:
@@ -42,7 +46,10 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
         for task in fetched.failed:
             done(task)
         paths = collect_inputs(inputs) + fetched.paths
-        for task in _iter_run(paths, None, jobs, progress, "校验"):
+        for task in _iter_run(paths, None, jobs, progress, "校验", previous):
+            late = published_late(task.unit, task.year, fetched.published_of.get(task.file, ""))
+            if late is not None:
+                task.findings.append(late.with_file(task.file))
             url = fetched.url_of.get(task.file)
             if url:              # findings name the URL, not the temporary file
                 task.file = url
@@ -52,25 +59,28 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
 
 
 def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progress: bool = False,
-          on_task: OnTask | None = None, keep_tasks: bool = True, outputs: Outputs | None = None) -> BatchReport:
+          on_task: OnTask | None = None, keep_tasks: bool = True, outputs: Outputs | None = None,
+          previous: Previous | None = None) -> BatchReport:
     """Convert every valid workbook under `inputs` into OUTDIR, and write OUTDIR/校验结果.xlsx.
 
     Each report gets its final name as soon as it is done, and each file's row goes into the check
     report as it arrives; if the run is interrupted, what was finished is in place and listed.
     `on_task(task)` is called for each file as it completes. `outputs` asks for PDF and web pages
     besides the Word reports; with web pages, OUTDIR/index.html lists every report.
-    OUTDIR may not be an input folder itself (OutputOverlap): the next run would read its outputs."""
+    OUTDIR may not be an input folder itself (OutputOverlap): the next run would read its outputs.
+    Given last year's reports (`previous`), each is also checked against its unit's, and
+    校验结果.xlsx gets a 与上年比 sheet."""
     outputs = outputs or Outputs()
     outdir = os.fspath(outdir)
     inputs = list(inputs)
     refuse_overlap(inputs, outdir)
     os.makedirs(outdir, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
-    writer = ResultsWriter(os.path.join(outdir, RESULTS_NAME))
+    writer = ResultsWriter(os.path.join(outdir, RESULTS_NAME), compare=previous is not None)
     placer = Placer(outdir, paths)
     report = BatchReport(keep_tasks=keep_tasks)
     index: list[IndexRow] = []
-    results = _iter_run(paths, outputs, jobs, progress, "转换")
+    results = _iter_run(paths, outputs, jobs, progress, "转换", previous)
     try:
         for task in results:
             with _InterruptsDeferred():
@@ -109,7 +119,8 @@ def _jobs(jobs: int, n: int) -> int:
     return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
 
 
-def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: bool, desc: str) -> Generator[Task, None, None]:
+def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: bool, desc: str,
+              previous: Previous | None = None) -> Generator[Task, None, None]:
     """Tasks in input order, each as soon as it and those before it are done."""
     jobs = _jobs(jobs, len(paths))
     bar = None
@@ -119,13 +130,16 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
     frozen = False
     try:
         if jobs <= 1 or len(paths) <= 1:
-            results = _in_process(paths, render)
+            results = _in_process(paths, render, previous)
         else:
             warm_up(render)     # forked workers inherit what is loaded now
             gc.freeze()     # and the collector never walks it, which would copy every inherited page
             frozen = True
             chunk = max(1, min(16, len(paths) // (jobs * 8)))
-            results = in_order(paths, _process_chunk, render, jobs, chunk, lost=worker_died)
+            # last year's reports go to each worker once, when it starts (inherited under fork); without
+            # them, the job's argument is what it always was
+            job_arg: Any = render if previous is None else (render, previous)
+            results = in_order(paths, _process_chunk, job_arg, jobs, chunk, lost=worker_died)
         try:
             for t in results:
                 if bar:
@@ -140,20 +154,26 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
             bar.close()
 
 
-def _in_process(paths: list[str], render: Outputs | None) -> Generator[Task, None, None]:
+def _in_process(paths: list[str], render: Outputs | None, previous: Previous | None) -> Generator[Task, None, None]:
     """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
     stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
     try:
         for i, p in enumerate(paths):
-            yield process_file(p, render)
+            yield _process(p, render, previous)
             if i == 0:
                 gc.freeze()
     finally:
         gc.unfreeze()
 
 
-def _process_chunk(paths: list[str], render: Outputs | None) -> list[Task]:
-    return [process_file(p, render) for p in paths]
+def _process_chunk(paths: list[str], arg: Outputs | None | tuple[Outputs | None, Previous]) -> list[Task]:
+    render, previous = arg if isinstance(arg, tuple) else (arg, None)
+    return [_process(p, render, previous) for p in paths]
+
+
+def _process(path: str, render: Outputs | None, previous: Previous | None) -> Task:
+    # without last year's reports, the call it always was (callers may stand in for process_file)
+    return process_file(path, render) if previous is None else process_file(path, render, previous=previous)
 
 
 class _InterruptsDeferred:

@@ -30,6 +30,8 @@ class Fetched:
     paths: list[str] = field(default_factory=list)
     url_of: dict[str, str] = field(default_factory=dict)          # saved file -> its URL
     failed: list[Task] = field(default_factory=list)
+    # saved attachment -> the 发布日期 of the page that linked it (a page's own date is read with it)
+    published_of: dict[str, str] = field(default_factory=dict)
 
 
 def fetch_all(urls: list[str], folder: str, allow_private: bool = False) -> Fetched:
@@ -41,6 +43,8 @@ def fetch_all(urls: list[str], folder: str, allow_private: bool = False) -> Fetc
         if got.path:
             out.paths.append(got.path)
             out.url_of[got.path] = got.url
+            if got.published and not got.path.endswith(".html"):
+                out.published_of[got.path] = got.published
         else:
             out.failed.append(Task(file=got.url, status=Status.UNREADABLE, findings=list(got.findings)))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from converter.checks import arithmetic, basic, narrative, schema_check
+from converter.checks import arithmetic, basic, narrative, schema_check, text_tables
 from converter.checks.context import Context
 from converter.checks.findings import Finding
 from converter.definition.formats import get as get_format
@@ -25,6 +25,9 @@ Check = Callable[[dict[str, Any], Context], Iterable[Finding]]
 CHECKS: tuple[Check, ...] = (
     schema_check.check_schema, basic.check_year_not_future, basic.check_format_current,
     arithmetic.check_equations, narrative.check_empty_sections, narrative.check_template_text,
+    text_tables.check_quoted_figures, text_tables.check_fee_text, text_tables.check_fee_unit,
+    text_tables.check_documents_in_force, text_tables.check_other_year, text_tables.check_problems_perfunctory,
+    text_tables.check_published_late,
 )
 
 

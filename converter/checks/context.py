@@ -18,6 +18,8 @@ class Context:
     locations: dict[DataPath, tuple[str, str]] = field(default_factory=dict)
     reported: set[DataPath] = field(default_factory=set)   # paths already carrying a reader finding
     today: _dt.date = field(default_factory=_dt.date.today)
+    published: str = ""        # 发布日期 (ISO) where the published page shows one
+    unit_kind: str = ""        # the roster's 单位类型, when given (which publication deadline applies)
 
     def __post_init__(self) -> None:
         self.plan = compile(self.plan)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from converter.cli.common import UserError, add_format_option
+from converter.cli.previous import add_previous_option, load_previous_option
 
 
 def add_distribute(sub: Any) -> None:
@@ -22,7 +23,8 @@ def add_distribute(sub: Any) -> None:
     d.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
     d.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="发件箱文件夹")
     add_format_option(d)
-    d.add_argument("--previous", metavar="DIR", help="上一年度各单位的工作簿，用于预填由上年度结转而来的申请数量")
+    d.add_argument("--previous", metavar="DIR",
+                   help="上一年度各单位的报告（工作簿、Word、网页、PDF 或 JSON 数据）文件夹，用于预填由上年度结转而来的申请数量")
     d.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址，如 政务公开办 <gkb@example.gov.cn>")
     d.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
     d.add_argument("--deadline", default="", metavar="日期", help="报送截止日期，写入通知，如 2025年1月15日")
@@ -61,6 +63,7 @@ def add_status(sub: Any) -> None:
     stt.add_argument("--html", nargs="?", const="", metavar="FILE.html",
                      help="另写一页报送情况网页（默认 收件箱/报送情况.html）：各单位状态、问题、工作簿和年报链接，浏览器直接打开")
     stt.add_argument("--reports", metavar="年报/", help="nianbao build 的输出文件夹：网页中链接各单位的年报")
+    add_previous_option(stt)
     stt.set_defaults(handler=cmd_status)
 
 
@@ -75,6 +78,7 @@ def add_feedback(sub: Any) -> None:
     fb.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="回复邮件文件夹")
     fb.add_argument("--from", dest="sender", required=True, metavar="邮箱", help="发件人地址")
     fb.add_argument("--org", default="", metavar="名称", help="落款（发件单位名称）")
+    add_previous_option(fb)
     _send_options(fb)
     fb.set_defaults(handler=cmd_feedback)
 
@@ -175,7 +179,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
     notices: list[str] = []
-    rows = status(roster, args.inbox, notices)
+    rows = status(roster, args.inbox, notices, load_previous_option(args, roster))
     for note in notices:
         print(f"注意：{note}", file=sys.stderr)
     width = max(len(r.unit) for r in rows) if rows else 4
@@ -205,7 +209,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     if not Path(args.inbox).is_dir():
         raise UserError(f"找不到收件箱：{args.inbox}")
-    replies = feedback(roster, args.inbox, args.output, args.sender, args.org)
+    replies = feedback(roster, args.inbox, args.output, args.sender, args.org, load_previous_option(args, roster))
     for r in replies:
         print(f"  回复 {r.unit}（{r.to}）：{r.eml}")
     print(f"共写出回复邮件 {len(replies)} 封：{args.output}")

@@ -19,6 +19,7 @@ from converter.cli.common import (
     print_task,
     require_existing,
 )
+from converter.cli.previous import add_previous_option, load_previous_option
 
 SubParsers = Any   # argparse's private _SubParsersAction
 
@@ -101,6 +102,7 @@ def add_check(sub: SubParsers) -> None:
     c.add_argument("--json", action="store_true", help="以 JSON 列表输出全部问题")
     c.add_argument("--urls", metavar="FILE", help="网址清单文件：每行一个年报网页或文件的网址")
     c.add_argument("--allow-private", action="store_true", help="允许访问内部网络地址（默认只访问公共互联网）")
+    add_previous_option(c)
     add_jobs_option(c)
     c.set_defaults(handler=cmd_check)
 
@@ -118,7 +120,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UserError("请给出要校验的文件、文件夹或网址（或 --urls 网址清单）")
     require_existing(paths)
     progress = sys.stderr.isatty() and not args.json
-    options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private)
+    options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private,
+                   previous=load_previous_option(args))
     if args.json:
         stream = JsonList()
         report = check_files(paths, on_task=stream.add, **options)
@@ -145,6 +148,7 @@ def add_build(sub: SubParsers) -> None:
     b.add_argument("--fonts", metavar="DIR", help="PDF 另外使用的字体文件夹（如放有方正小标宋简体、仿宋_GB2312）")
     b.add_argument("--style", metavar="参考.docx", help="样式参考文档（在 Word 或 WPS 中制作）：采用其页边距、页眉页脚和字体")
     b.add_argument("--quiet", action="store_true", help="不显示进度条和逐个文件的结果")
+    add_previous_option(b)
     b.set_defaults(handler=cmd_build)
 
 
@@ -161,7 +165,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty() and not args.quiet
     show = None if args.quiet else (lambda t: print_task(t, show_ok=False, bar=progress))
     report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False,
-                   outputs=outputs)
+                   outputs=outputs, previous=load_previous_option(args))
     print_summary(report)
     if args.pdf:
         from converter.render.pdf import font_substitutions

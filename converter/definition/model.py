@@ -186,6 +186,33 @@ class Highlights:
     account: str = ""
 
 
+@dataclass(frozen=True)
+class QuotedFigure:
+    """A figure the narrative quotes from the tables: a regular expression whose group 1 is the number,
+    and the cells whose sum (or, with `alternatives`, any of those sums) the number must equal."""
+    pattern: str
+    cells: tuple[DataPath, ...]
+    what: str                                   # the figure as a reader names it, for the message
+    alternatives: tuple[tuple[DataPath, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class TextChecks:
+    """What the checks between text and tables and across years need from a format: quoted figures,
+    the 文件 rows of table 二 (issued, repealed, in force), the 万元 fee cell, the 逾期未缴费 row, the
+    fee field and the phrases that say no fee was charged, and the tables compared year to year."""
+    figures: tuple[QuotedFigure, ...] = ()
+    documents: tuple[tuple[DataPath, DataPath, DataPath], ...] = ()   # (issued, repealed, in force)
+    fees_wan: DataPath | None = None            # an amount asked for in 万元
+    unpaid_row: DataPath | None = None          # 申请人逾期未按收费通知要求缴纳费用 (total column)
+    fee_field: str = ""
+    no_fee: tuple[str, ...] = ()                # regular expressions: no fee was charged
+    fee_amount: str = ""                        # regular expression: group 1 is a fee sentence's amount
+    fee_section: str = ""                       # the narrative field that states the fee (part 六)
+    problems: tuple[str, ...] = ()              # the fields of part 五
+    compared_tables: tuple[str, ...] = ()       # tables whose figures repeating last year's is flagged
+
+
 @dataclass(frozen=True, eq=False)
 class Format:
     """A national format as data. Compared by identity: a compiled plan is kept per format object."""
@@ -202,6 +229,7 @@ class Format:
     superseded_from: int | None = None   # reports of this year or later should use a newer format…
     superseded_by: str | None = None     # …this one (a format id)
     carry_over: tuple[CarryOver, ...] = ()
+    text_checks: TextChecks = TextChecks()
     example_year: int = 2024    # a year this format is meant for (tests, samples, the benchmark)
     row_sums: tuple[RowSum, ...] = ()      # rows that are the sum of another format's finer rows
     highlights: Highlights | None = None   # what a summary's account and charts show

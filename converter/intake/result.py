@@ -17,6 +17,7 @@ class ReadResult:
     locations: dict[DataPath, tuple[str, str]] = field(default_factory=dict)   # path -> (sheet, "D6")
     findings: list[Finding] = field(default_factory=list)
     reported: set[DataPath] = field(default_factory=set)   # paths the reader already has a finding for
+    published: str = ""        # 发布日期 (ISO yyyy-mm-dd) where a published page shows one
 
     @property
     def ok(self) -> bool:

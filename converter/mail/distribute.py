@@ -8,11 +8,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from converter.batch.inputs import collect_inputs
+from converter.batch.previous import load_previous
 from converter.definition.model import DataPath, Format
 from converter.definition.plan import Plan, compile
 from converter.files import write_bytes_atomic
-from converter.intake.reader import read_report
 from converter.mail.collect import safe
 from converter.mail.compose import DEFAULT_COVER, attach, new_message, render_cover
 from converter.mail.roster import Roster, unit_key
@@ -30,25 +29,29 @@ class Outgoing:
     carried_over: bool
 
 
-def previous_carryover(folder: str | Path, fmt: Format | Plan) -> dict[str, dict[DataPath, Any]]:
+def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | None = None) -> dict[str, dict[DataPath, Any]]:
     """unit key -> {this year's path: last year's value} for the rows the format carries over
     (上年结转 ← 结转下年度继续办理), from last year's reports in a folder (workbooks, Word files, web
-    pages, PDFs); a figure that could not be read is not filled in."""
+    pages, PDFs, report data as JSON); a figure that could not be read is not filled in. With a
+    roster, its units are the keys, each matched to last year's report as the checks across years
+    match them (converter.checks.crossyear.Previous.match); without, last year's unit names."""
     plan = compile(fmt)
+    prev = load_previous([folder], {u.name: u.code for u in roster.units} if roster else None)
+    names = [u.name for u in roster.units] if roster else [last.unit for last in prev.by_key.values()]
     out = {}
-    for file in collect_inputs([folder]):
-        r = read_report(file)
-        if r.data is None or not isinstance(r.data["fields"].get("unit"), str):
+    for name in names:
+        last = prev.match(name)
+        if last is None:
             continue
         values: dict[DataPath, Any] = {}
         for carry in plan.fmt.carry_over:
-            row = r.data["tables"].get(carry.table, {}).get(carry.from_row, {})
+            row = last.tables.get(carry.table, {}).get(carry.from_row, {})
             for col, v in row.items():
                 path = ("tables", carry.table, carry.row, col)
                 if isinstance(v, int) and path in plan.kinds and path not in plan.computed:
                     values[path] = v
         if values:
-            out[unit_key(r.data["fields"]["unit"])] = values
+            out[unit_key(name)] = values
     return out
 
 
@@ -57,7 +60,7 @@ def distribute(roster: Roster, fmt: Format | Plan, year: int, outdir: str | Path
     """Write one pre-filled workbook and one cover email (.eml) per roster unit; returns them to send."""
     plan = compile(fmt)
     outdir = Path(outdir)
-    carry = previous_carryover(previous, plan) if previous else {}
+    carry = previous_carryover(previous, plan, roster) if previous else {}
     template = cover or DEFAULT_COVER
     out = []
     for u in roster.units:

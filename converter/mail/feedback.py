@@ -9,6 +9,7 @@ from pathlib import Path
 from converter.batch.report import BatchReport, Task
 from converter.batch.results_xlsx import results_bytes
 from converter.batch.status import Status
+from converter.checks.crossyear import Previous
 from converter.files import write_bytes_atomic
 from converter.mail.collect import safe
 from converter.mail.compose import attach, feedback_body, new_message
@@ -25,11 +26,13 @@ class Reply:
     eml: Path
 
 
-def feedback(roster: Roster, inbox: str | Path, outdir: str | Path, sender: str, sender_org: str = "") -> list[Reply]:
-    """Write a threaded reply (.eml) to each unit whose newest workbook has errors; returns them to send."""
+def feedback(roster: Roster, inbox: str | Path, outdir: str | Path, sender: str, sender_org: str = "",
+             previous: Previous | None = None) -> list[Reply]:
+    """Write a threaded reply (.eml) to each unit whose newest workbook has errors (given last year's
+    reports, also those against its unit's); returns them to send."""
     outdir = Path(outdir)
     replies = []
-    for row in status(roster, inbox):
+    for row in status(roster, inbox, previous=previous):
         if row.state not in (Status.REJECTED, Status.UNREADABLE) or row.record is None:
             continue
         rec = row.record
@@ -41,7 +44,7 @@ def feedback(roster: Roster, inbox: str | Path, outdir: str | Path, sender: str,
             msg["In-Reply-To"] = rec.message_id
             msg["References"] = rec.message_id
         task = Task(file=rec.filename, status=row.state, findings=[f.with_file(rec.filename) for f in row.findings],
-                    unit=row.unit)
+                    unit=row.unit, compare=row.compare)
         attach(msg, results_bytes(BatchReport([task])), f"校验结果-{row.unit}.xlsx")
         eml = outdir / f"{safe(row.unit)}.eml"
         write_bytes_atomic(eml, msg.as_bytes())

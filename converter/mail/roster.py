@@ -12,7 +12,8 @@ from converter.definition.values import text as clean_text
 from converter.errors import NianbaoError
 
 COLUMNS = {"unit": ("单位名称", "单位"), "email": ("邮箱", "电子邮箱", "邮件地址", "Email", "E-mail"),
-           "contact": ("联系人",), "code": ("单位代码", "代码"), "parent": ("上级单位",)}
+           "contact": ("联系人",), "code": ("单位代码", "代码"), "parent": ("上级单位",),
+           "kind": ("单位类型", "类型")}
 REQUIRED = ("unit", "email")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -33,6 +34,7 @@ class Unit:
     contact: str = ""
     code: str = ""
     parent: str = ""          # 上级单位: the unit whose own report should equal the sum of its children's
+    kind: str = ""            # 单位类型, e.g. 县级以上人民政府 or 政府部门: which publication deadline applies
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def _parse(rows: list[list[str]], source: str) -> Roster:
             problems.append(f"{where}：邮箱“{email}”与第 {seen_emails[email.lower()]} 行重复")
             continue
         seen_names[key], seen_emails[email.lower()] = n, n
-        units.append(Unit(name, email, get("contact"), get("code"), get("parent")))
+        units.append(Unit(name, email, get("contact"), get("code"), get("parent"), get("kind")))
     listed = {unit_key(u.name) for u in units}
     for u in units:
         if u.parent and unit_key(u.parent) not in listed:

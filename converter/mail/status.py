@@ -8,6 +8,7 @@ from pathlib import Path
 
 from converter.batch.pipeline import process_file
 from converter.batch.status import Status
+from converter.checks.crossyear import Comparison, Previous
 from converter.checks.findings import Finding
 from converter.mail import manifest
 from converter.mail.manifest import Record
@@ -30,10 +31,13 @@ class StatusRow:
     findings: list[Finding] = field(default_factory=list)
     year: int | None = None
     format_id: str | None = None
+    compare: Comparison | None = None      # against last year's report, when given
 
 
-def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None) -> list[StatusRow]:
-    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now.
+def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None,
+           previous: Previous | None = None) -> list[StatusRow]:
+    """One row per roster unit (then units not on the roster), each unit's newest workbook checked now
+    (and, given last year's reports, against its unit's).
     A damaged 收件记录.json is set aside and rebuilt (see manifest.load); `notices` says so."""
     inbox = Path(inbox)
     records = manifest.load(inbox, notices)
@@ -47,20 +51,20 @@ def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None) 
     for u in roster.units:
         key = unit_key(u.name)
         listed.add(key)
-        rows.append(_row(u.name, u.email, u.contact, newest.get(key), counts.get(key, 0), inbox, True))
+        rows.append(_row(u.name, u.email, u.contact, newest.get(key), counts.get(key, 0), inbox, True, previous, u.kind))
     for key, r in newest.items():
         if key not in listed:
-            rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False))
+            rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False, previous))
     return rows
 
 
 def _row(name: str, email: str, contact: str, record: Record | None, versions: int, inbox: Path,
-         on_roster: bool) -> StatusRow:
+         on_roster: bool, previous: Previous | None = None, kind: str = "") -> StatusRow:
     if record is None:
         return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
-    task = process_file(str(inbox / record.stored))
+    task = process_file(str(inbox / record.stored), previous=previous, unit_kind=kind)
     return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
-                     task.warnings, on_roster, record, task.findings, task.year, task.format_id)
+                     task.warnings, on_roster, record, task.findings, task.year, task.format_id, task.compare)
 
 
 def summary(rows: list[StatusRow]) -> dict[str, int]:

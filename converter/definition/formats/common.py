@@ -3,7 +3,22 @@ table 四, and the 勾稽 rules on them. Labels are verbatim from the official f
 from __future__ import annotations
 
 from converter.definition.kinds import AMOUNT, COUNT, ITEMS, LINE, TEXT, YEAR
-from converter.definition.model import CarryOver, Column, Field, Format, Highlights, Row, RowSum, Rule, Section, Table, TableGroup
+from converter.definition.model import (
+    CarryOver,
+    Column,
+    DataPath,
+    Field,
+    Format,
+    Highlights,
+    QuotedFigure,
+    Row,
+    RowSum,
+    Rule,
+    Section,
+    Table,
+    TableGroup,
+    TextChecks,
+)
 
 BASIC = Section(
     key="basic", sheet="基本信息", title="基本信息",
@@ -209,10 +224,61 @@ def highlights(other_rows: tuple[Row, ...]) -> Highlights:
 CARRY_OVER = (CarryOver("p3", "carried", "carryover"),)
 
 
+# -- what the narrative quotes from the tables, and the phrases about fees ------------------------------
+def _p3(row: str) -> DataPath:
+    return ("tables", "p3", row, "total")
+
+
+_N = r"\s*(\d[\d,]*)\s*件"    # a count as the text quotes it: 17 件, 17件, 1,234件
+_GAP = r"[^。；，,：:（）()]{0,12}?"   # a few words between the phrase and its number, within a clause
+_P4_LAWSUITS = (("tables", "p4", "main", "dtotal"), ("tables", "p4", "main", "atotal"))
+FIGURES = (
+    QuotedFigure(r"(?:本年(?:度)?新收|共收到|新收到|收到|受理)" + _GAP + r"(?:政府)?信息公开申请" + r"(?:共|合计|总计)?" + _N,
+                 (_p3("new"),), "本年新收政府信息公开申请数量", alternatives=((_p3("new"), _p3("carried")),)),
+    QuotedFigure(r"上年(?:度)?结转" + _GAP + _N, (_p3("carried"),), "上年结转政府信息公开申请数量"),
+    QuotedFigure(r"(?<!不)(?<!部分)予以公开" + _N, (_p3("granted"),), "予以公开"),
+    QuotedFigure(r"(?:办结|答复)(?:申请)?(?:共|合计)?" + _N, (_p3("total"),), "办理结果总计"),
+    QuotedFigure(r"结转下(?:一)?年度" + _GAP + _N, (_p3("carryover"),), "结转下年度继续办理"),
+    QuotedFigure(r"行政复议(?:案件|申请)?(?:共|合计)?" + _N, (("tables", "p4", "main", "rtotal"),), "行政复议总计"),
+    QuotedFigure(r"行政诉讼(?:案件)?(?:共|合计)?" + _N, _P4_LAWSUITS, "行政诉讼总计"),
+)
+NO_FEE = (r"(?:未|没有|无|不)(?:收取|发生|产生|涉及)[^。；]{0,12}?(?:费|收费)", r"收费[^。；]{0,4}?为?\s*0\s*元",
+          r"信息处理费\s*0\s*元", r"无收取信息处理费", r"未(?:发生|产生)收费")
+FEE_AMOUNT = r"信息处理费(?:共计|共|合计|总计)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*元"
+
+
+def text_checks(documents: tuple[str, str, str] | None, fees_wan: bool, unpaid_row: str | None) -> TextChecks:
+    """A format's checks between text and tables: `documents` are the (issued, repealed, in-force)
+    column keys of table 二's 文件 block (None when the format's block counts something else)."""
+    docs: tuple[tuple[DataPath, DataPath, DataPath], ...] = ()
+    figures: tuple[QuotedFigure, ...] = FIGURES
+    if documents:
+        issued, repealed, inforce = documents
+        docs = tuple((("tables", "a1", row, issued), ("tables", "a1", row, repealed), ("tables", "a1", row, inforce))
+                     for row in ("regulations", "normative"))
+        figures += document_figures(issued, repealed, inforce)
+    return TextChecks(
+        figures=figures, documents=docs,
+        fees_wan=("tables", "a8", "fees", "amount") if fees_wan else None,
+        unpaid_row=_p3(unpaid_row) if unpaid_row else None,
+        fee_field="fee", no_fee=NO_FEE, fee_amount=FEE_AMOUNT, fee_section="othertext",
+        problems=("problems", "improvements"), compared_tables=("a1", "a5", "a6", "a8", "a9", "p3", "p4"))
+
+
+def document_figures(issued: str, repealed: str, inforce: str) -> tuple[QuotedFigure, ...]:
+    """制发/废止/现行有效 N 件 of 规章 and 行政规范性文件, quoted from table 二."""
+    out = []
+    for row, noun in (("regulations", "(?:政府)?规章"), ("normative", "(?:行政)?规范性文件")):
+        for col, verb, what in ((issued, "(?:制发|出台|印发)", "本年制发件数"), (repealed, "废止", "本年废止件数"),
+                                (inforce, "现行有效(?:的)?", "现行有效件数")):
+            out.append(QuotedFigure(verb + noun + _N, (("tables", "a1", row, col),), what))
+    return tuple(out)
+
+
 def national_format(id: str, name: str, document: str, version: str, accepted_versions: tuple[str, ...],
                     active_tables: tuple[Table, ...], other_rows: tuple[Row, ...], example_year: int,
                     superseded_from: int | None = None, superseded_by: str | None = None,
-                    row_sums: tuple[RowSum, ...] = ()) -> Format:
+                    row_sums: tuple[RowSum, ...] = (), text: TextChecks = TextChecks()) -> Format:
     """A national format: what differs between versions is table 二 and part 三's （六）其他处理 rows."""
     applications_section, p3_rules = applications(other_rows)
     return Format(id=id, name=name, document=document, template_version=version,
@@ -220,4 +286,5 @@ def national_format(id: str, name: str, document: str, version: str, accepted_ve
                   sections=(BASIC, OVERVIEW, active(active_tables), applications_section, REVIEW, PROBLEMS, OTHER),
                   rules=p3_rules + P4_RULES, preface=PREFACE, published=PUBLISHED, title=TITLE,
                   superseded_from=superseded_from, superseded_by=superseded_by, carry_over=CARRY_OVER,
-                  example_year=example_year, row_sums=row_sums, highlights=highlights(other_rows))
+                  example_year=example_year, row_sums=row_sums, highlights=highlights(other_rows),
+                  text_checks=text)

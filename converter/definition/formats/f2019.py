@@ -20,4 +20,5 @@ ACTIVE_TABLES = (
 
 FORMAT = c.national_format("2019", "2019 年版（试行）", "国办公开办函〔2019〕60号", "2019.1", ("2019.1",),
                            ACTIVE_TABLES, c.P3_OTHER_2019, example_year=2020, superseded_from=2021, superseded_by="2021",
+                           text=c.text_checks(None, fees_wan=False, unpaid_row=None),
                            row_sums=c.P3_OTHER_2019_SUMS)

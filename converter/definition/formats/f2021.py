@@ -13,4 +13,5 @@ ACTIVE_TABLES = (
 )
 
 FORMAT = c.national_format("2021", "2021 年版（现行）", "国办公开办函〔2021〕30号", "2021.1", ("2021.1",),
-                           ACTIVE_TABLES, c.P3_OTHER_2021, example_year=2024)
+                           ACTIVE_TABLES, c.P3_OTHER_2021, example_year=2024,
+                           text=c.text_checks(("issued", "repealed", "inforce"), fees_wan=True, unpaid_row="other2"))

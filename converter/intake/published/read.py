@@ -159,6 +159,7 @@ def _read_old_word(path: str, result: ReadResult) -> ReadResult:
 def read_document(doc: Document, result: ReadResult) -> ReadResult:
     """Fill `result` from a parsed Document."""
     result.findings.extend(doc.problems)
+    result.published = doc.published
     if doc.problems and not doc.tables and not doc.paragraphs:
         return result
     matches = _matches(doc)

@@ -1,0 +1,99 @@
+"""Last year's reports (``--previous``) -> :class:`~converter.checks.crossyear.Previous`: every input kind
+nianbao reads (workbooks, Word files, web pages, PDFs, routed by their bytes) and report data as JSON
+(from ``nianbao extract``), read once in the main process (in worker processes for a large set) and
+kept compact, by unit."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable
+
+from converter.batch.inputs import collect_inputs
+from converter.checks.crossyear import LastYear, Previous, compact, unit_match_key
+from converter.checks.findings import Finding, make
+from converter.definition.formats import FORMATS
+from converter.intake.reader import read_report
+
+_PARALLEL_FROM = 16          # fewer files than this are read in this process
+
+
+def read_last_year(path: str) -> LastYear | Finding:
+    """One of last year's reports -> LastYear, or a PREV_UNREADABLE finding saying why not."""
+    name = os.path.basename(path)
+    try:
+        if path.lower().endswith(".json"):
+            data = _json_data(path)
+            if isinstance(data, str):
+                return make("PREV_UNREADABLE", previous=name, detail=data).with_file(path)
+            return compact(path, data, data["format"])
+        r = read_report(path)
+        if r.data is None or r.format_id is None:
+            why = "；".join(f.message for f in r.findings[:2]) or "不是年度报告"
+            return make("PREV_UNREADABLE", previous=name, detail=why).with_file(path)
+        return compact(path, r.data, r.format_id)
+    except Exception as e:        # one bad file of last year's never stops this year's batch
+        return make("PREV_UNREADABLE", previous=name, detail=f"{type(e).__name__}: {e}"[:200]).with_file(path)
+
+
+def _json_data(path: str) -> dict[str, Any] | str:
+    """Report data from a JSON file, or why it is not report data."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        return f"不是 JSON 文件（{type(e).__name__}）"
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict) or not isinstance(data.get("tables"), dict):
+        return "不是报告数据（应有 format、fields、tables，见 nianbao schema）"
+    if data.get("format") not in FORMATS:
+        return f"报告格式“{data.get('format')}”无法识别"
+    return data
+
+
+def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str] | None = None,
+                  jobs: int = 0) -> Previous:
+    """Last year's reports under `inputs` (files or folders), by unit. `codes` maps unit names (as on the
+    roster) to the roster's 单位代码, so that units are matched by code where both years' names are on it.
+    A unit with two reports keeps the first, and the second is said."""
+    paths = collect_inputs(inputs)
+    prev = Previous(codes={unit_match_key(n): c for n, c in (codes or {}).items() if c})
+    for got in _read_all(paths, jobs):
+        if isinstance(got, Finding):
+            prev.findings.append(got)
+            continue
+        key = unit_match_key(got.unit)
+        if not key:
+            prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
+                                      detail="未识别出单位名称").with_file(got.file))
+            continue
+        if key in prev.by_key:
+            prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
+                                      detail=f"与 {os.path.basename(prev.by_key[key].file)} 为同一单位，未使用"
+                                      ).with_file(got.file))
+            continue
+        prev.by_key[key] = got
+        code = prev.codes.get(key)
+        if code:
+            prev.by_code.setdefault(code, got)
+    return prev
+
+
+def _read_all(paths: list[str], jobs: int) -> list[LastYear | Finding]:
+    """Every file read, in order: JSON here (parsing it costs less than sending it back from a worker),
+    reports of other kinds in worker processes when there are many."""
+    from converter.batch.run import _jobs
+    from converter.batch.workers import in_order
+    others = [p for p in paths if not p.lower().endswith(".json")]
+    n = _jobs(jobs, len(others))
+    if n <= 1 or len(others) < _PARALLEL_FROM:
+        return [read_last_year(p) for p in paths]
+    chunk = max(1, min(16, len(others) // (n * 8)))
+    read = dict(zip(others, in_order(others, _read_chunk, None, n, chunk, lost=_lost)))
+    return [read[p] if p in read else read_last_year(p) for p in paths]
+
+
+def _read_chunk(paths: list[str], _: Any) -> list[LastYear | Finding]:
+    return [read_last_year(p) for p in paths]
+
+
+def _lost(path: str) -> Finding:
+    return make("PREV_UNREADABLE", previous=os.path.basename(path), detail="读取时处理进程意外退出").with_file(path)

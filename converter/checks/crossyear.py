@@ -1,0 +1,338 @@
+"""Checks against last year's report of the same unit (``--previous``): 上年结转 = last year's 结转下年度
+(error), 现行有效件数 following from last year's, every figure of a table repeating last year's, and text
+reused from last year's report.
+
+Text reuse is measured as the Dice coefficient over character bigrams: both texts lose whitespace and
+punctuation (Chinese has no spaces between words, so characters stand in for words, and pairs of
+adjacent characters keep some of the word order), then 2 × common bigrams ÷ (bigrams₁ + bigrams₂), a
+bigram counted as often as it occurs in both. 1.0 is the same text, 0 no pair of characters in common.
+Per part (一、五、六), and for the whole narrative part by part: 2 × Σ common ÷ Σ (n₁ + n₂) over the
+parts, i.e. what each part took from the same part last year.
+
+Last year's report is kept compact (:class:`LastYear`: its tables and one text per part), so that a
+whole region's worth can be handed to worker processes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from converter.checks.context import Context
+from converter.checks.findings import Finding, make
+from converter.definition.formats import UnknownFormat
+from converter.definition.formats import get as get_format
+from converter.definition.model import DataPath, Format, RowSum, value_at
+from converter.definition.plan import Plan
+
+REUSE_LIMIT = 0.5           # assessments deduct points above this share
+MIN_PART = 100              # a shorter part (in characters; a fee sentence, say) is not compared on its own
+_PUNCT = re.compile(r"[\s\W_]+")
+_BRACKETS = re.compile(r"[()\[\]【】〔〕<>《》「」]")
+# a unit name may carry its region in front (淮安市洪泽区人民政府 / 洪泽区人民政府)
+_REGION = re.compile(r"(?:省|自治区|市|州|盟|地区|县|区|旗)$")
+WHOLE = "whole"
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last year's report of one unit, as much as the checks need: where it came from, its format,
+    its tables, and its narrative as one text per part (section key -> text)."""
+    file: str
+    unit: str
+    year: int | None
+    format_id: str
+    tables: dict[str, Any]
+    texts: dict[str, str]
+
+
+@dataclass
+class Comparison:
+    """The result of comparing one report with last year's: the findings, last year's file, whether
+    上年结转 matched (None: nothing to compare), and the text reuse ratio of the whole narrative."""
+    findings: list[Finding] = field(default_factory=list)
+    previous_file: str = ""
+    carry_ok: bool | None = None
+    reuse: float | None = None
+
+
+def unit_match_key(name: str) -> str:
+    """A unit name for matching across years: full-width forms folded, spaces and brackets dropped,
+    「人民政府」 read as 「政府」."""
+    s = unicodedata.normalize("NFKC", name)
+    s = _BRACKETS.sub("", _PUNCT.sub("", s))
+    return s.replace("人民政府", "政府")
+
+
+def texts_by_part(data: dict[str, Any], fmt: Format) -> dict[str, str]:
+    """section key -> the section's narrative text (every text field of a headed section, in order)."""
+    fields = data.get("fields", {})
+    out: dict[str, str] = {}
+    for s in fmt.sections:
+        if not s.heading:
+            continue
+        parts: list[str] = []
+        for f in s.fields:
+            v = fields.get(f.key)
+            parts += [t for t in (v if isinstance(v, list) else [v]) if isinstance(t, str) and t]
+        if parts:
+            out[s.key] = "\n".join(parts)
+    return out
+
+
+def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
+    """Last year's report data -> LastYear."""
+    fields = data.get("fields", {})
+    fmt = get_format(format_id)
+    year = fields.get("year")
+    return LastYear(file=file, unit=str(fields.get("unit") or ""),
+                    year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+                    format_id=format_id, tables=data.get("tables", {}), texts=texts_by_part(data, fmt))
+
+
+@dataclass
+class Previous:
+    """Last year's reports by unit: `by_key` unit match key -> LastYear, `by_code` roster 单位代码 ->
+    LastYear (when a roster was given), and findings about files that could not be used."""
+    by_key: dict[str, LastYear] = field(default_factory=dict)
+    by_code: dict[str, LastYear] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)     # unit match key -> roster 单位代码
+
+    def __len__(self) -> int:
+        return len(self.by_key)
+
+    def match(self, unit: str) -> LastYear | None:
+        """Last year's report of this unit: by the roster's 单位代码 when both names are on the roster,
+        else by the normalised name, else by a name that differs only by a region in front
+        (淮安市洪泽区政府 / 洪泽区政府) when exactly one does; None when none matches (never a guess)."""
+        key = unit_match_key(unit)
+        code = self.codes.get(key)
+        if code and code in self.by_code:
+            return self.by_code[code]
+        if key in self.by_key:
+            return self.by_key[key]
+        found = [last for k, last in self.by_key.items() if _region_prefixed(k, key) or _region_prefixed(key, k)]
+        return found[0] if len(found) == 1 else None
+
+
+def _region_prefixed(long: str, short: str) -> bool:
+    return len(long) > len(short) and long.endswith(short) and bool(_REGION.search(long[:-len(short)]))
+
+
+def bigrams(text: str) -> tuple[Counter[int], int]:
+    """The character bigrams of a text without whitespace and punctuation, and how many there are.
+    Each pair is one number (two UTF-32 code units read as one 64-bit integer): no string is made
+    for a pair, which is what counting a region's worth of text would otherwise spend its time on."""
+    raw = _PUNCT.sub("", text).encode("utf-32-le")
+    if len(raw) < 8:
+        return Counter(), 0
+    view = memoryview(raw)
+    pairs = view[:len(raw) // 8 * 8].cast("Q").tolist()             # starting at characters 0, 2, 4…
+    pairs += view[4:4 + (len(raw) - 4) // 8 * 8].cast("Q").tolist()  # …and at 1, 3, 5…
+    return Counter(pairs), len(pairs)
+
+
+def common_pairs(x: tuple[Counter[int], int], y: tuple[Counter[int], int]) -> int:
+    """How many bigrams two multisets (as :func:`bigrams` gives them) have in common."""
+    cx, cy = x[0], y[0]
+    both = cx.keys() & cy.keys()
+    return sum(map(min, map(cx.__getitem__, both), map(cy.__getitem__, both)))     # in C, no Python loop
+
+
+def dice(x: tuple[Counter[int], int], y: tuple[Counter[int], int]) -> float:
+    """2 × common ÷ (n₁ + n₂) of two bigram multisets; 0.0 when both are empty."""
+    n = x[1] + y[1]
+    return 2 * common_pairs(x, y) / n if n else 0.0
+
+
+def reuse_ratio(a: str, b: str) -> float:
+    """2 × common ÷ (len₁ + len₂) over character bigrams (see the module docstring); 0.0 for no text."""
+    return dice(bigrams(a), bigrams(b))
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _get(tables: dict[str, Any], path: DataPath) -> Any:
+    try:
+        return value_at(tables, path)
+    except (KeyError, TypeError):
+        return None
+
+
+def _int(v: float | None) -> Any:
+    return int(v) if v is not None and v == int(v) else v
+
+
+def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Context) -> Comparison:
+    """This year's report data against last year's report of the same unit."""
+    fmt = plan.fmt
+    out = Comparison(previous_file=last.file)
+    try:
+        last_fmt = get_format(last.format_id)
+    except UnknownFormat:
+        return out
+    name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
+    tables = data.get("tables", {})
+    year = data.get("fields", {}).get("year")
+    if isinstance(year, int) and last.year is not None and last.year != year - 1:
+        # 上年结转 and 现行有效件数 follow only from the year just before
+        out.findings.append(make("PREV_NOT_CONSECUTIVE", previous=name, last_year=last.year, expected=year - 1,
+                                 actual=last.year, **ctx.locate(("fields", "year"))))
+    else:
+        out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
+        _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
+    _same_figures(fmt, last_fmt, tables, last, name, ctx, out.findings)
+    out.reuse = _text_reuse(fmt, data, last, name, ctx, out.findings)
+    return out
+
+
+def _carry_over(fmt: Format, plan: Plan, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                findings: list[Finding]) -> bool | None:
+    compared, bad = 0, []
+    for carry in fmt.carry_over:
+        table = fmt.table(carry.table)
+        for col in table.columns:
+            path = ("tables", carry.table, carry.row, col.key)
+            now = _number(_get(tables, path[1:]))
+            was = _number(_get(last.tables, (carry.table, carry.from_row, col.key)))
+            if now is None or was is None:
+                continue
+            compared += 1
+            if now != was:
+                bad.append((path, now, was, table.row(carry.from_row).label))
+    # a wrong figure makes its total wrong too: the total is named only when it is the only one
+    shown = [b for b in bad if b[0] not in plan.computed] or bad
+    for path, now, was, from_label in shown:
+        findings.append(make("PREV_CARRY_MISMATCH", what=f"{fmt.table(path[1]).short}{fmt.describe(path)}",
+                             previous=name, from_row=from_label, expected=_int(was), actual=_int(now),
+                             **ctx.locate(path)))
+    return None if not compared else not bad
+
+
+def _in_force(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+              findings: list[Finding]) -> None:
+    docs = fmt.text_checks.documents
+    if not docs:
+        return
+    if last_fmt.text_checks.documents != docs:
+        table = fmt.table(docs[0][2][1])
+        findings.append(make("PREV_NOT_COMPARABLE", previous=name, last_format=last_fmt.name,
+                             what=f"{table.short}{table.title or ''}的现行有效件数", **ctx.locate(docs[0][2])))
+        return
+    for issued, repealed, inforce in docs:
+        i, r, n = (_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))
+        before = _number(_get(last.tables, inforce[1:]))
+        if None in (i, r, n, before):
+            continue
+        assert i is not None and r is not None and n is not None and before is not None
+        if n != before + i - r:
+            findings.append(make("PREV_IN_FORCE_MISMATCH", what=fmt.describe(inforce), previous=name,
+                                 last=_int(before), issued=_int(i), repealed=_int(r), expected=_int(before + i - r),
+                                 actual=_int(n), **ctx.locate(inforce)))
+
+
+def _coarse(tables: dict[str, Any], sums: tuple[RowSum, ...]) -> dict[str, Any]:
+    """Tables with each split group summed into the row another format prints instead (only where the
+    table has the split rows and not that row)."""
+    out = dict(tables)
+    for s in sums:
+        t = out.get(s.table)
+        if not isinstance(t, dict) or s.row in t or not all(r in t for r in s.parts):
+            continue
+        cols = set().union(*(t[r].keys() for r in s.parts if isinstance(t[r], dict)))
+        merged: dict[str, Any] = {}
+        for c in cols:
+            vals = [_number(t[r].get(c)) if isinstance(t[r], dict) else None for r in s.parts]
+            merged[c] = None if None in vals else sum(v for v in vals if v is not None)
+        out[s.table] = {k: v for k, v in t.items() if k not in s.parts} | {s.row: merged}
+    return out
+
+
+def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                  findings: list[Finding]) -> None:
+    sums = fmt.row_sums + last_fmt.row_sums
+    now_t, was_t = (tables, last.tables) if fmt.id == last_fmt.id else (_coarse(tables, sums), _coarse(last.tables, sums))
+    groups: dict[str, list[str]] = {}           # what a reader calls the table (表二) -> its blocks
+    for key in fmt.text_checks.compared_tables:
+        try:
+            groups.setdefault(fmt.table(key).short, []).append(key)
+        except KeyError:
+            continue
+    for short, keys in groups.items():
+        if fmt.id != last_fmt.id and any(_shape(fmt, k, sums) != _shape(last_fmt, k, sums) for k in keys):
+            continue                             # 表二 differs between the formats: nothing to compare
+        if _all_as_before(keys, now_t, was_t):
+            first = ("tables", keys[0], fmt.table(keys[0]).rows[0].key, fmt.table(keys[0]).columns[0].key)
+            findings.append(make("PREV_SAME_FIGURES", what=short, previous=name, **ctx.locate(first)))
+
+
+def _all_as_before(keys: list[str], now_t: dict[str, Any], was_t: dict[str, Any]) -> bool:
+    """Whether every figure this year has in these tables is last year's (and one is not zero); stops
+    at the first that differs, which is where almost every pair of reports stops."""
+    nonzero = False
+    for k in keys:
+        now, was = now_t.get(k), was_t.get(k)
+        if not isinstance(now, dict):
+            continue
+        if not isinstance(was, dict):
+            return False
+        for r, row in now.items():
+            before = was.get(r)
+            if not isinstance(row, dict):
+                continue
+            for c, v in row.items():
+                x = _number(v)
+                if x is None:
+                    continue
+                y = _number(before.get(c)) if isinstance(before, dict) else None
+                if y != x:
+                    return False
+                nonzero = nonzero or x != 0
+    return nonzero
+
+
+def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
+    """A table's column keys and row keys, split groups read as the row another format prints."""
+    try:
+        t = fmt.table(key)
+    except KeyError:
+        return ()
+    rows = [r.key for r in t.rows]
+    for s in sums:
+        if s.table == key and s.row not in rows and all(r in rows for r in s.parts):
+            at = rows.index(s.parts[0])
+            rows = [r for r in rows if r not in s.parts]
+            rows.insert(at, s.row)
+    return tuple(c.key for c in t.columns), tuple(rows)
+
+
+def _text_reuse(fmt: Format, data: dict[str, Any], last: LastYear, name: str, ctx: Context,
+                findings: list[Finding]) -> float | None:
+    """Per part, and over the whole narrative: part by part, 2 × Σ common ÷ Σ (n₁ + n₂), so that the
+    whole counts what each part took from the same part last year."""
+    now = texts_by_part(data, fmt)
+    if not now or not last.texts:
+        return None
+    common = total = 0
+    for s in fmt.sections:
+        a, b = now.get(s.key, ""), last.texts.get(s.key, "")
+        if not a and not b:
+            continue
+        x, y = bigrams(a), bigrams(b)
+        shared = common_pairs(x, y)
+        common, total = common + shared, total + x[1] + y[1]
+        if len(a) < MIN_PART or len(b) < MIN_PART or not x[1] + y[1]:
+            continue
+        ratio = 2 * shared / (x[1] + y[1])
+        if ratio > REUSE_LIMIT:
+            findings.append(make("PREV_TEXT_REUSED", what=f"「{s.title}」", previous=name, ratio=f"{ratio:.0%}",
+                                 actual=round(ratio, 3), **ctx.locate(("fields", s.fields[0].key))))
+    whole = 2 * common / total if total else 0.0
+    if whole > REUSE_LIMIT:
+        findings.append(make("PREV_TEXT_REUSED", what="报告正文（全部文字）", previous=name, ratio=f"{whole:.0%}",
+                             actual=round(whole, 3)))
+    return round(whole, 3)
