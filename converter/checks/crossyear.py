@@ -221,7 +221,8 @@ def _in_force(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastY
     if last_fmt.text_checks.documents != docs:
         table = fmt.table(docs[0][2][1])
         findings.append(make("PREV_NOT_COMPARABLE", previous=name, last_format=last_fmt.name,
-                             what=f"{table.short}{table.title or ''}的现行有效件数", **ctx.locate(docs[0][2])))
+                             what=f"{table.short}{table.title or ''}的「{table.column(docs[0][2][3]).label}」",
+                             **ctx.locate(docs[0][2])))
         return
     for issued, repealed, inforce in docs:
         i, r, n = (_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))

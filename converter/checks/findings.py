@@ -88,7 +88,7 @@ CATALOGUE: dict[str, Code] = {
     "PREV_NOT_COMPARABLE": Code(WARNING, "与上年报告格式不同",
                                 "上年报告（{previous}）为 {last_format}格式，{what}与本年不可比，未核对"),
     "PREV_NOT_CONSECUTIVE": Code(WARNING, "上年报告不是上一年度",
-                                 "作为上年报告的 {previous} 为 {last_year} 年度，不是 {expected} 年度，未核对上年结转和现行有效件数"),
+                                 "作为上年报告的 {previous} 为 {last_year} 年度，不是 {expected} 年度，未核对须与上年衔接的数字"),
     "PREV_SAME_FIGURES": Code(WARNING, "数字与上年完全相同",
                               "{what}的全部数字与上年报告（{previous}）完全相同，可能沿用了上年数据，请核对"),
     "PREV_TEXT_REUSED": Code(WARNING, "文字与上年重复",
