@@ -8,6 +8,7 @@ import sys
 import openpyxl
 import pytest
 from conftest import SAMPLES, zero_values
+from processes import worker_pids
 
 from converter.definition.formats import get
 from converter.template.workbook import make_template
@@ -203,35 +204,6 @@ def test_an_output_that_cannot_be_written_stops_only_that_file(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def _workers(pid: int) -> list[int]:
-    """The worker processes of `pid`: its children forked from it (same command line)."""
-    with open(f"/proc/{pid}/cmdline", "rb") as fh:
-        cmdline = fh.read()
-    out = []
-    for kid in _children(pid):
-        try:
-            with open(f"/proc/{kid}/cmdline", "rb") as fh:
-                if fh.read() == cmdline:
-                    out.append(kid)
-        except OSError:
-            pass
-    return out
-
-
-def _children(pid: int) -> list[int]:
-    import os
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        kids.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    return kids
-
-
 def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     """The out-of-memory killer (or anything else) ends a worker: the files it held are done again."""
     import os
@@ -244,9 +216,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
-    while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not _workers(proc.pid)):
+    while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not worker_pids(proc.pid)):
         time.sleep(0.02)
-    workers = _workers(proc.pid)
+    workers = worker_pids(proc.pid)
     assert workers
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=120)

@@ -10,6 +10,7 @@ import time
 import openpyxl
 import pytest
 from conftest import SAMPLES
+from processes import child_pids
 
 from converter.batch.outputs import process_running, remove_leftovers
 
@@ -85,20 +86,6 @@ def _wait_for_docx(out, n, proc):
         time.sleep(0.05)
 
 
-def _workers(pid):
-    """Processes whose parent is `pid`."""
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        kids.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    return kids
-
-
 def _gone(pids, timeout=20):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -129,7 +116,7 @@ def _build_60(tmp_path, jobs="2"):
 def test_sigterm_mid_batch_behaves_like_ctrl_c(tmp_path, whole_group):
     out, proc = _build_60(tmp_path)
     _wait_for_docx(out, 3, proc)
-    workers = _workers(proc.pid)
+    workers = child_pids(proc.pid)
     if whole_group:
         os.killpg(proc.pid, signal.SIGTERM)        # what a service manager or `kill -- -pgid` does
     else:
@@ -150,9 +137,9 @@ def test_kill_9_mid_batch_workers_die_quietly(tmp_path):
     out, proc = _build_60(tmp_path)
     _wait_for_docx(out, 3, proc)
     deadline = time.time() + 30
-    while time.time() < deadline and len(_workers(proc.pid)) < 2:
+    while time.time() < deadline and len(child_pids(proc.pid)) < 2:
         time.sleep(0.02)
-    workers = _workers(proc.pid)
+    workers = child_pids(proc.pid)
     assert workers
     proc.kill()
     _, err = proc.communicate(timeout=60)      # read until every holder of stderr (the workers) is gone

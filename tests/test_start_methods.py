@@ -12,6 +12,7 @@ import time
 import openpyxl
 import pytest
 from conftest import SAMPLES
+from processes import child_pids, worker_pids
 
 from converter.batch import workers
 from converter.errors import NianbaoError
@@ -29,36 +30,6 @@ def popen(method, *args, **kw):
     env = os.environ | {"NIANBAO_START_METHOD": method}
     return subprocess.Popen([sys.executable, "-m", "converter", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env, **kw)
-
-
-def _children(pid):
-    kids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        kids.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    return kids
-
-
-def _workers(pid):
-    """The batch's worker processes: children of `pid` that are forked copies of it (same command
-    line) or spawned interpreters (multiprocessing's spawn_main), not its resource tracker."""
-    with open(f"/proc/{pid}/cmdline", "rb") as fh:
-        own = fh.read()
-    out = []
-    for kid in _children(pid):
-        try:
-            with open(f"/proc/{kid}/cmdline", "rb") as fh:
-                cmd = fh.read()
-        except OSError:
-            continue
-        if cmd == own or b"spawn_main" in cmd:
-            out.append(kid)
-    return out
 
 
 def _inbox(tmp_path, n):
@@ -124,9 +95,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_under(tmp_path, method):
     inbox, out = _inbox(tmp_path, 120), tmp_path / "out"
     proc = popen(method, "build", str(inbox), "-o", str(out), "--jobs", "2")
     deadline = time.time() + 90
-    while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not _workers(proc.pid)):
+    while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not worker_pids(proc.pid)):
         time.sleep(0.02)
-    found = _workers(proc.pid)
+    found = worker_pids(proc.pid)
     assert found
     os.kill(found[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
@@ -152,4 +123,4 @@ def test_ctrl_c_keeps_what_was_finished_under(tmp_path, method):
     listed = _rows(out / "校验结果.xlsx")
     assert len(listed) >= len(docs) and all(r[5] == "已转换" for r in listed)
     time.sleep(0.5)
-    assert not _children(proc.pid)              # no worker outlives the batch
+    assert not child_pids(proc.pid)              # no worker outlives the batch

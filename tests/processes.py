@@ -1,0 +1,35 @@
+"""The processes a running batch has, read from /proc (Linux): for tests that kill workers mid-batch
+or check that none outlives it."""
+import os
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid`."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    # the command name in parentheses may hold spaces; the parent pid is the second field after it
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return kids
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The batch's worker processes: children of `pid` that are forked copies of it (same command
+    line) or spawned interpreters (multiprocessing's spawn_main), not its resource tracker."""
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        own = fh.read()
+    out = []
+    for kid in child_pids(pid):
+        try:
+            with open(f"/proc/{kid}/cmdline", "rb") as fh:
+                cmd = fh.read()
+        except OSError:
+            continue
+        if cmd == own or b"spawn_main" in cmd:
+            out.append(kid)
+    return out
