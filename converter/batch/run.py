@@ -46,7 +46,7 @@ def check_files(inputs: Inputs, jobs: int = 0, progress: bool = False, on_task: 
         for task in fetched.failed:
             done(task)
         paths = collect_inputs(inputs) + fetched.paths
-        for task in _iter_run(paths, None, jobs, progress, "校验", previous):
+        for task in iter_tasks(paths, None, jobs, progress, "校验", previous):
             late = published_late(task.unit, task.year, fetched.published_of.get(task.file, ""))
             if late is not None:
                 task.findings.append(late.with_file(task.file))
@@ -80,7 +80,7 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
     placer = Placer(outdir, paths)
     report = BatchReport(keep_tasks=keep_tasks)
     index: list[IndexRow] = []
-    results = _iter_run(paths, outputs, jobs, progress, "转换", previous)
+    results = iter_tasks(paths, outputs, jobs, progress, "转换", previous)
     try:
         for task in results:
             with _InterruptsDeferred():
@@ -119,9 +119,10 @@ def _jobs(jobs: int, n: int) -> int:
     return 1 if n < SMALL_BATCH else max(1, os.cpu_count() or 1)
 
 
-def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: bool, desc: str,
-              previous: Previous | None = None) -> Generator[Task, None, None]:
-    """Tasks in input order, each as soon as it and those before it are done."""
+def iter_tasks(paths: list[str], render: Outputs | None, jobs: int, progress: bool, desc: str,
+               previous: Previous | None = None, figures: bool = False) -> Generator[Task, None, None]:
+    """Tasks in input order, each as soon as it and those before it are done (process_file's, with
+    `render`, `previous` and `figures` as it takes them); `desc` names the job on the progress bar."""
     jobs = _jobs(jobs, len(paths))
     bar = None
     if progress:
@@ -130,7 +131,7 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
     frozen = False
     try:
         if jobs <= 1 or len(paths) <= 1:
-            results = _in_process(paths, render, previous)
+            results = _in_process(paths, render, previous, figures)
         else:
             warm_up(render)     # forked workers inherit what is loaded now
             gc.freeze()     # and the collector never walks it, which would copy every inherited page
@@ -138,7 +139,7 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
             chunk = max(1, min(16, len(paths) // (jobs * 8)))
             # last year's reports go to each worker once, when it starts (inherited under fork); without
             # them, the job's argument is what it always was
-            job_arg: Any = render if previous is None else (render, previous)
+            job_arg: Any = render if previous is None and not figures else (render, previous, figures)
             results = in_order(paths, _process_chunk, job_arg, jobs, chunk, lost=worker_died)
         try:
             for t in results:
@@ -154,26 +155,29 @@ def _iter_run(paths: list[str], render: Outputs | None, jobs: int, progress: boo
             bar.close()
 
 
-def _in_process(paths: list[str], render: Outputs | None, previous: Previous | None) -> Generator[Task, None, None]:
+def _in_process(paths: list[str], render: Outputs | None, previous: Previous | None,
+                figures: bool) -> Generator[Task, None, None]:
     """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
     stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
     try:
         for i, p in enumerate(paths):
-            yield _process(p, render, previous)
+            yield _process(p, render, previous, figures)
             if i == 0:
                 gc.freeze()
     finally:
         gc.unfreeze()
 
 
-def _process_chunk(paths: list[str], arg: Outputs | None | tuple[Outputs | None, Previous]) -> list[Task]:
-    render, previous = arg if isinstance(arg, tuple) else (arg, None)
-    return [_process(p, render, previous) for p in paths]
+def _process_chunk(paths: list[str], arg: Outputs | None | tuple[Outputs | None, Previous | None, bool]) -> list[Task]:
+    render, previous, figures = arg if isinstance(arg, tuple) else (arg, None, False)
+    return [_process(p, render, previous, figures) for p in paths]
 
 
-def _process(path: str, render: Outputs | None, previous: Previous | None) -> Task:
-    # without last year's reports, the call it always was (callers may stand in for process_file)
-    return process_file(path, render) if previous is None else process_file(path, render, previous=previous)
+def _process(path: str, render: Outputs | None, previous: Previous | None, figures: bool = False) -> Task:
+    # without last year's reports or figures, the call it always was (callers may stand in for process_file)
+    if previous is None and not figures:
+        return process_file(path, render)
+    return process_file(path, render, figures=figures, previous=previous)
 
 
 class _InterruptsDeferred:

@@ -8,7 +8,6 @@ a unit (the older ones get SUMMARY_DUPLICATE_UNIT)."""
 from __future__ import annotations
 
 import datetime
-import gc
 import os
 import pickle
 import tempfile
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from converter.batch.inputs import collect_inputs
-from converter.batch.pipeline import process_file, warm_up, worker_died
 from converter.batch.report import Task
+from converter.batch.run import iter_tasks
 from converter.batch.status import Status
-from converter.batch.workers import in_order
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS, ids
 from converter.definition.formats import get as get_format
@@ -212,43 +210,6 @@ def _member(src: Source, task: Task) -> Member:
                   on_roster=False, order=src.order)
 
 
-SMALL = 16
-
-
 def _tasks(paths: list[str], jobs: int, progress: bool) -> Iterator[Task]:
     """Each input read and checked, with its figures, in input order."""
-    jobs = jobs if jobs > 0 else (1 if len(paths) < SMALL else max(1, os.cpu_count() or 1))
-    bar = None
-    if progress:
-        import sys
-
-        from tqdm import tqdm
-        bar = tqdm(total=len(paths), unit="份", desc="汇总", file=sys.stderr, dynamic_ncols=True)
-    try:
-        if jobs <= 1 or len(paths) <= 1:
-            for i, p in enumerate(paths):
-                yield process_file(p, figures=True)
-                if i == 0:
-                    gc.freeze()       # what every file needs is loaded now: the collector need not walk it
-                if bar:
-                    bar.update()
-            return
-        warm_up(None)
-        gc.freeze()
-        chunk = max(1, min(16, len(paths) // (jobs * 8)))
-        results = in_order(paths, _chunk, None, jobs, chunk, lost=worker_died)
-        try:
-            for t in results:
-                if bar:
-                    bar.update()
-                yield t
-        finally:
-            results.close()
-    finally:
-        gc.unfreeze()
-        if bar:
-            bar.close()
-
-
-def _chunk(paths: list[str], _: Any) -> list[Task]:
-    return [process_file(p, figures=True) for p in paths]
+    return iter_tasks(paths, None, jobs, progress, "汇总", figures=True)
