@@ -41,7 +41,7 @@ def _level_blocks(s: Summary, lv: LevelSums) -> list[Block]:
         if sums is None:
             continue
         paths = set(specific_paths(plan, other))
-        blocks.append(Paragraph(heading, f"附：仅见于{other.fmt.name}的项目（{sums.units} 个单位之和）"))
+        blocks.append(Paragraph(heading, f"附：仅见于 {other.fmt.name}的项目（{sums.units} 个单位之和）"))
         for t in other.fmt.tables():
             part = specific_grid(other, t, paths)
             if part is None:

@@ -65,8 +65,8 @@ def scope_lines(s: Summary) -> list[str]:
     plans = s.plans()
     if len(plans) > 1:
         counts = "，".join(f"{p.fmt.name} {s.region.by_format[p.id].units} 个" for p in plans if p.id in s.region.by_format)
-        lines.append(f"报表格式不一（{counts}）：表格按{s.primary.fmt.name}排列，两种格式共有的项目合并汇总；"
-                     f"浅黄底的项目其他格式没有，仅为{s.primary.fmt.name}单位之和；其他格式独有的项目单列于后。")
+        lines.append(f"报表格式不一（{counts}）：表格按 {s.primary.fmt.name}排列，两种格式共有的项目合并汇总；"
+                     f"浅黄底的项目其他格式没有，仅为 {s.primary.fmt.name}单位之和；其他格式独有的项目单列于后。")
     return lines
 
 

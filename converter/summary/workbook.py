@@ -205,7 +205,7 @@ def _specific_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, primary: Pl
                      widths: list[float]) -> int:
     paths = set(specific_paths(primary, other))
     sums = lv.by_format[other.id]
-    out.put(r, 0, f"仅见于{other.fmt.name}的项目（{sums.units} 个单位之和，{primary.fmt.name}无此项，未计入上表）",
+    out.put(r, 0, f"仅见于 {other.fmt.name}的项目（{sums.units} 个单位之和，{primary.fmt.name}无此项，未计入上表）",
                     st.heading)
     r += 1
     for t in other.fmt.tables():
