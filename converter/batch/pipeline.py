@@ -10,7 +10,7 @@ from typing import Any
 from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.batch.workers import start_method
-from converter.checks import Context, run_checks
+from converter.checks import Context, run_checks, text_reuse
 from converter.checks.crossyear import Previous, check_previous
 from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
@@ -123,8 +123,9 @@ def _with_file(task: Task) -> Task:
     return task
 
 
-def warm_up(outputs: Outputs | None) -> None:
-    """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
+def warm_up(outputs: Outputs | None, previous: Previous | None = None) -> None:
+    """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts,
+    with last year's reports the text comparison's numpy),
     so that forked workers inherit it instead of each building it again. (The PDF engine must not
     have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
     macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
@@ -138,3 +139,5 @@ def warm_up(outputs: Outputs | None) -> None:
         warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)
+    if previous is not None:
+        text_reuse.prepare()
