@@ -46,8 +46,7 @@ def shared_bigrams(this: Sequence[str], last: Sequence[str]) -> list[Shared]:
     keep = _word_chars(codes)
     codes, part = codes[keep].astype(np.int64), part[keep]
     n = np.maximum(np.diff(np.searchsorted(part, np.arange(2 * k + 1))) - 1, 0)   # bigrams per text
-    texts_index = np.arange(2 * k, dtype=np.int64)
-    tag = ((texts_index % k) << (2 * _CHAR_BITS + 1)) | (texts_index >= k)
+    tag = _tags(k)
     within = part[:-1] == part[1:]          # a pair never spans two texts
     keys = ((codes[:-1] << (_CHAR_BITS + 1)) | (codes[1:] << 1) | tag[part[:-1]])[within]
     keys.sort()
@@ -85,6 +84,14 @@ def _word_chars(codes: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(~small):           # beyond the BMP (rare CJK extensions, emoji): one by one
         keep[i] = chr(int(codes[i])).isalnum()
     return keep
+
+
+@lru_cache(maxsize=16)
+def _tags(k: int) -> np.ndarray:
+    """Text i's bits of a bigram's number, for k parts a side: its part above the pair, its side below."""
+    np = _numpy()
+    i = np.arange(2 * k, dtype=np.int64)
+    return ((i % k) << (2 * _CHAR_BITS + 1)) | (i >= k)
 
 
 @lru_cache(maxsize=1)
