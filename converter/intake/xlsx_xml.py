@@ -23,7 +23,8 @@ from typing import Any
 from lxml import etree
 
 from converter.cell_ref import col_letter
-from converter.intake.limits import MAX_PART, MarkupBudget, charge as _charge
+from converter.intake.limits import MAX_PART, MarkupBudget
+from converter.intake.limits import charge as _charge
 from converter.intake.safe_zip import MemberDamaged, MemberTooLarge, ZipMemberError, check_entry, read_member, stored_member
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -270,7 +271,7 @@ class XmlWorkbook:
         parsed again: what parsing it gave is reused, and the part is still charged to the budget."""
         key = self._sheet_key(path)
         hit = _SHEETS.get(key) if key else None
-        if hit is not None:
+        if key and hit is not None:
             _SHEETS.move_to_end(key)
             self._budget.spend_charge(path, hit[0])
             return hit[1]
