@@ -190,3 +190,63 @@ def test_a_workbook_with_edited_sheets_gives_the_findings_it_gave_before(tmp_pat
             xlsx_xml._FAST_MAX = saved
             xlsx_xml._SHEETS.clear()
         assert (fast.data, fast.findings, fast.locations) == (slow.data, slow.findings, slow.locations), what
+
+
+def _strings_by_lxml(raw):
+    try:
+        root = xlsx_xml._parse("x", raw)
+    except Exception as e:        # noqa: BLE001
+        return e
+    return [xlsx_xml._string_item(si) for si in root.iter(xlsx_xml._SI)]
+
+
+def _same_strings_or_declined(raw):
+    fast = xlsx_xml._fast_strings(raw)
+    if fast is None:
+        return False
+    slow = _strings_by_lxml(raw)
+    assert not isinstance(slow, Exception), f"fast path read what lxml refuses: {slow}"
+    assert [xlsx_xml._entities(t.decode()) for t in fast] == slow
+    return True
+
+
+def _shared_strings(path):
+    with zipfile.ZipFile(path) as z:
+        return read_member(z, "xl/sharedStrings.xml", 1 << 25)
+
+
+def test_every_sample_string_table_takes_the_fast_path_and_reads_as_lxml_reads_it():
+    assert all(_same_strings_or_declined(_shared_strings(p)) for p in sorted(SAMPLES.glob("*.xlsx")))
+
+
+STRING_EDITS = [
+    ("predefined entities", b"<t>", b"<t>&lt;&gt;&amp;&quot;&apos;&amp;lt;"),
+    ("character reference", b"<t>", b"<t>&#65;"),
+    ("undefined entity", b"<t>", b"<t>&nbsp;"),
+    ("bare ampersand", b"<t>", b"<t>a & b"),
+    ("rich text", b"<si><t>", b"<si><r><t>a</t></r><t>"),
+    ("phonetic run", b"</t></si>", b"</t><rPh sb=\"0\" eb=\"1\"><t>x</t></rPh></si>"),
+    ("carriage return", b"<t>", b"<t>a\r\nb"),
+    ("line feed", b"<t>", b"<t>a\nb"),
+    ("attribute on an item", b"<si>", b'<si a="1">'),
+    ("other attribute on a text", b"<t>", b'<t b="1">'),
+    ("empty text", b"<si><t>", b"<si><t/></si><si><t>"),
+    ("whitespace between items", b"</si><si>", b"</si> <si>"),
+    ("control character", b"<t>", b"<t>\x02"),
+    ("U+FFFF", b"<t>", "<t>\uffff".encode()),
+    ("cdata end", b"<t>", b"<t>]]>"),
+    ("invalid UTF-8", b"<t>", b"<t>\xc3"),
+    ("comment after the root", b"</sst>", b"</sst><!-- x -->"),
+    ("other encoding", b'encoding="UTF-8"', b'encoding="GBK"'),
+    ("other namespace", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+     b'<sst xmlns="urn:other"'),
+    ("prefixed items", b"<si>", b"<x:si>"),
+]
+
+
+@pytest.mark.parametrize("what,old,new", STRING_EDITS, ids=[e[0] for e in STRING_EDITS])
+def test_a_string_table_edit_is_read_as_lxml_reads_it_or_left_to_lxml(what, old, new):
+    raw = _shared_strings(SAMPLE)
+    assert old in raw
+    _same_strings_or_declined(raw.replace(old, new, 1))
+    _same_strings_or_declined(raw[::-1].replace(old[::-1], new[::-1], 1)[::-1])

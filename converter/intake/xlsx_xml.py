@@ -36,6 +36,7 @@ _CANONICAL_REFS = re.compile(r"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )*")
 _LONG_INT = re.compile(r"\s*[+-]?\d+\s*")
 STRICT = "http://purl.oclc.org/ooxml/"
 _ROW_CELLS = etree.XPath("//m:row/m:c", namespaces={"m": NS[1:-1]})
+_NOTHING = (None, False)
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[bytes, frozenset[int]] = {}    # by the styles part's stored bytes
@@ -124,7 +125,7 @@ class XmlWorkbook:
         self._budget = MarkupBudget()
         self._load_workbook()
         self._sheets: dict[str, dict] = {}
-        self._strings: list | None = None
+        self._strings: list | None = None     # <si> elements, or their texts' bytes (_fast_strings)
         self._date_styles: frozenset[int] | None = None
 
     def close(self) -> None:
@@ -212,17 +213,21 @@ class XmlWorkbook:
     def _shared_string(self, index: int) -> str:
         """Shared strings are converted on demand: most of the table is the template's labels."""
         if self._strings is None:
+            part = self._related("sharedStrings", "xl/sharedStrings.xml")
             try:
-                root = self._xml(self._related("sharedStrings", "xl/sharedStrings.xml"))
-                self._strings = list(root.iter(_SI))
+                raw = self._raw(part)
             except KeyError:
                 self._strings = []
+            else:
+                fast = _fast_strings(raw)
+                self._strings = list(_parse(part, raw).iter(_SI)) if fast is None else fast
         if not 0 <= index < len(self._strings):
             raise MemberDamaged(self._related("sharedStrings", "xl/sharedStrings.xml"),
                                 f"共享字符串编号 {index} 超出范围（共 {len(self._strings)} 个）")
         item = self._strings[index]
         if not isinstance(item, str):
-            item = self._strings[index] = _string_item(item).replace("x005F_", "")
+            text = _entities(item.decode()) if isinstance(item, bytes) else _string_item(item)
+            item = self._strings[index] = text.replace("x005F_", "")
         return item
 
     def _dates(self) -> frozenset[int]:
@@ -388,8 +393,25 @@ class XmlWorkbook:
     # -- the interface reader.py uses ----------------------------------------------------------
     def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
         """(value, holds a formula) of one cell."""
-        c = self._sheet(sheet).get(coord)
-        return (None, False) if c is None else self._cell(c)
+        cells = self._sheets.get(sheet)
+        if cells is None:
+            cells = self._sheet(sheet)
+        c = cells.get(coord)
+        if c is None:
+            return _NOTHING
+        if type(c) is not tuple or c[3] or c[4] or not c[5]:
+            return self._cell(c)
+        # the common case, inlined: a number, from the fast path (_fast_cell and _convert, for t="n")
+        value = _number(c[5].decode())
+        style = c[2]
+        if style and not isinstance(value, str):
+            dates = self._date_styles
+            if int(style.decode()) in (self._dates() if dates is None else dates):
+                try:
+                    value = serial_to_datetime(value, self.date1904)
+                except (OverflowError, ValueError):
+                    value = "#VALUE!"
+        return value, False
 
     def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
         """(value, holds a formula) of each cell of a one-column range."""
@@ -459,14 +481,8 @@ def _fast_head(head: bytes) -> bool | None:
     if head in _HEADS:
         return _HEADS[head]
     found: bool | None = None
-    try:
-        root = etree.fromstring(head + b"</worksheet>", _PARSER)
-        info = root.getroottree().docinfo
-        if (root.tag == NS + "worksheet" and root.nsmap.get(None) == NS[1:-1] and info.xml_version == "1.0"
-                and (info.encoding or "").upper() == "UTF-8" and not info.doctype):
-            found = "x14ac" in root.nsmap
-    except etree.LxmlError:
-        pass
+    if _plain_root(head + b"</worksheet>", "worksheet"):
+        found = "x14ac" in etree.fromstring(head + b"</worksheet>", _PARSER).nsmap
     if len(_HEADS) > 64:
         _HEADS.clear()
     _HEADS[head] = found
@@ -502,6 +518,59 @@ def _fast_cells(raw: bytes) -> dict | None:
             or not _ROWS_OF_CELLS.fullmatch(bytes(map(_SECOND, map(_FIRST, tokens))))):
         return None
     return {t[1].decode(): t for t in tokens if t[1]}
+
+
+# The fast path of the shared strings: a table of plain strings (<si><t>…</t></si>), as the template
+# and most office programs write it, on the same terms as a sheet's (see above).
+_SST_HEAD = re.compile(rb"""<sst(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*>""")
+_SST_ITEM = re.compile(rb'(<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>)')
+_NOT_PREDEFINED = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+
+
+def _fast_strings(raw: bytes) -> list[Any] | None:
+    """The bytes of each shared string's text (entities not yet replaced: see _entities), or None when
+    the table is not one the fast path reads exactly: then lxml parses it."""
+    if len(raw) > _FAST_MAX or not raw.endswith(b"</sst>"):
+        return None
+    declaration = _DECLARATION.match(raw)
+    begin = declaration.end() if declaration else 0
+    head = _SST_HEAD.match(raw, begin)
+    if head is None or not _plain_root(raw[:head.end()] + b"</sst>", "sst"):
+        return None
+    body = raw[head.end():-6]
+    if (b"]]>" in body or len(body.translate(None, _CONTROL)) != len(body)
+            or (b"\xef\xbf" in body and _NOT_A_CHARACTER.search(body))
+            or (b"&" in body and _NOT_PREDEFINED.search(body))):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    items = _SST_ITEM.findall(body)
+    if sum(map(len, map(_FIRST, items))) != len(body):
+        return None
+    return [t[1] for t in items]
+
+
+def _plain_root(xml: bytes, name: str) -> bool:
+    """Whether a root element alone (`xml`: declaration, start and end tag) is one the fast paths read:
+    XML 1.0 in UTF-8, the root of that name in the main namespace, which is the default."""
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.LxmlError:
+        return False
+    info = root.getroottree().docinfo
+    return bool(root.tag == NS + name and root.nsmap.get(None) == NS[1:-1] and info.xml_version == "1.0"
+                and (info.encoding or "").upper() == "UTF-8" and not info.doctype)
+
+
+def _entities(text: str) -> str:
+    """Text with the predefined entities replaced (the only ones the fast paths let through)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _sheet_data_span(raw: bytes) -> tuple[bytes, int, int] | None:
