@@ -280,24 +280,35 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
     hl = primary.fmt.highlights
     received = ("tables", hl.table, hl.received, hl.total) if hl else None
     chart: list[tuple[str, float]] = []
-    index: dict[str, dict[DataPath, int]] = {}
+    # per format: where each of its figures goes ([(column letter, index in the figures)], in column
+    # order) and the index of each of its paths
+    layouts: dict[str, tuple[list[tuple[str, int]], dict[DataPath, int]]] = {}
     letters = [col_letter(c) for c in range(last + 1)]
+    names: dict[str | None, str] = {}
     for i, m in enumerate(s.members(), 1):
         r = i + 2
         findings = s.findings.get(m.key, [])
         warnings = m.warnings + len(findings)
         codes = list(m.codes) + [f.code for f in findings if f.code not in m.codes]
         state = m.status.label + ("（已计入）" if m.status is Status.REJECTED and included(m, s.include_invalid) else "")
-        info = (i, m.unit, m.parent, _format_name(m.format_id), state, m.errors, warnings, "、".join(codes),
-                os.path.basename(m.file))
+        name = names.get(m.format_id)
+        if name is None:
+            name = names[m.format_id] = _format_name(m.format_id)
+        info = (i, m.unit, m.parent, name, state, m.errors, warnings, "、".join(codes), os.path.basename(m.file))
         cells = [_xml_cell(letters[c], r, v) for c, v in enumerate(info)]
         if m.figures is not None and m.format_id is not None:
-            own = index.setdefault(m.format_id, {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)})
-            for c, (_, p) in enumerate(cols):
-                j = own.get(p)
-                v = m.figures[j] if j is not None else None
+            layout = layouts.get(m.format_id)
+            if layout is None:
+                own = {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)}
+                layout = layouts[m.format_id] = (
+                    [(letters[first + c], own[p]) for c, (_, p) in enumerate(cols) if p in own], own)
+            places, own = layout
+            figures = m.figures
+            for letter, j in places:
+                v = figures[j]
                 if v is not None:
-                    cells.append(_xml_cell(letters[first + c], r, v))
+                    # a figure is a number (the text case of _xml_cell kept for safety)
+                    cells.append(_xml_cell(letter, r, v) if isinstance(v, str) else f'<c r="{letter}{r}"><v>{v!r}</v></c>')
             if received is not None and received in own and m.figures[own[received]] is not None \
                     and included(m, s.include_invalid):
                 chart.append((m.unit, m.figures[own[received]]))
