@@ -72,8 +72,7 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
             task.findings += _against_last_year(task, result.data, plan, previous, ctx)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
-            tables = result.data["tables"]
-            task.figures = tuple(_cell(tables, p) for p in plan.cell_paths)
+            task.figures = _figures(result.data["tables"], plan)
         if has_errors(task.findings):
             task.status = Status.REJECTED
         elif outputs is None:
@@ -101,6 +100,40 @@ def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: P
         return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]
     task.compare = check_previous(data, plan, last, ctx)
     return task.compare.findings
+
+
+def _figures(tables: dict[str, Any], plan: Plan) -> tuple[Any, ...]:
+    """Every table cell's number (None where unread), in the order of the plan's cell_paths: each row's
+    cells taken at once when the row is there and all its cells are numbers (the common case)."""
+    out: list[Any] = []
+    for (table, row), keys in _row_runs(plan):
+        try:
+            values = [tables[table][row][k] for k in keys]
+        except (KeyError, TypeError):
+            values = None
+        if values is not None and {*map(type, values)} <= _PLAIN_NUMBERS:
+            out += values
+        else:
+            out += [_cell(tables, ("tables", table, row, k)) for k in keys]
+    return tuple(out)
+
+
+_PLAIN_NUMBERS = {int, float}
+_RUNS: dict[int, tuple[Plan, list[tuple[tuple[str, str], list[str]]]]] = {}
+
+
+def _row_runs(plan: Plan) -> list[tuple[tuple[str, str], list[str]]]:
+    """The plan's cell_paths as runs of one row: [((table, row), [column, …])], in their order."""
+    found = _RUNS.get(id(plan))
+    if found is None or found[0] is not plan:
+        runs: list[tuple[tuple[str, str], list[str]]] = []
+        for p in plan.cell_paths:
+            if runs and runs[-1][0] == (p[1], p[2]):
+                runs[-1][1].append(p[3])
+            else:
+                runs.append(((p[1], p[2]), [p[3]]))
+        found = _RUNS[id(plan)] = (plan, runs)
+    return found[1]
 
 
 def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -8,6 +8,8 @@ from converter.checks.context import Context
 from converter.checks.findings import Finding, rule_finding
 from converter.definition.model import DataPath, Equation, value_at
 
+_PLAIN_NUMBERS = {int, float}
+
 
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -55,7 +57,8 @@ def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
             rhs = _side(data, eq.rhs, rhs_cells)
         except (KeyError, TypeError):
             continue          # structure errors are the schema's to report
-        if not (all(map(_number, lhs)) and all(map(_number, rhs))):
+        # every operand an int or a float (the common case, told at once), or else each one a number
+        if not ({*map(type, lhs), *map(type, rhs)} <= _PLAIN_NUMBERS or (all(map(_number, lhs)) and all(map(_number, rhs)))):
             continue
         left, right = sum(lhs), sum(rhs)
         if abs(left - right) < 1e-6:
