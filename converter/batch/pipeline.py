@@ -18,9 +18,6 @@ from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
 from converter.files import readable
 from converter.intake.reader import read_report
-from converter.render import html, pdf
-from converter.render.docx import render_report
-from converter.render.docx import warm_up as warm_up_renderer
 
 FRAGMENT_SUFFIX = "-正文.html"       # the article body alone, for a CMS that strips <style>
 
@@ -37,6 +34,10 @@ class Outputs:
 
     def render(self, data: dict[str, Any], plan: Plan) -> dict[str, bytes]:
         """suffix -> document bytes, for valid report data."""
+        # the renderers are imported when first needed: check and summary never render, and importing
+        # the Word and PDF engines is a good part of their start-up
+        from converter.render import html, pdf
+        from converter.render.docx import render_report
         out = {".docx": render_report(data, plan, style=self.style)}
         fmt = plan.fmt
         if self.pdf:
@@ -168,6 +169,8 @@ def warm_up(outputs: Outputs | None) -> None:
         plan = compile(fmt)
         plan.validator  # noqa: B018  (a cached property: built here, once)
     if outputs is not None:
+        from converter.render import pdf
+        from converter.render.docx import warm_up as warm_up_renderer
         warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)
