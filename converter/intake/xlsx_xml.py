@@ -103,7 +103,21 @@ def main_part(z: zipfile.ZipFile) -> str | None:
 
 def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     """(the main document part or None, whether the package is Strict Open XML), from _rels/.rels.
-    Raises safe_zip's errors for a relationships part that cannot be read safely."""
+    Raises safe_zip's errors for a relationships part that cannot be read safely. A batch made from
+    one template shares this part byte for byte: what it gave is kept by the part's identity (see
+    part_key)."""
+    key = part_key(z, "_rels/.rels")
+    found = _PACKAGES.get(key) if key else None
+    if found is None:
+        found = _package_main(z)
+        if key:
+            if len(_PACKAGES) > 64:
+                _PACKAGES.clear()
+            _PACKAGES[key] = found
+    return found
+
+
+def _package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     try:
         raw = read_member(z, "_rels/.rels", MAX_PART)
         MarkupBudget().spend("_rels/.rels", raw)
@@ -115,6 +129,24 @@ def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
         if kind.endswith("/officeDocument"):
             return rel.get("Target", "").lstrip("/"), kind.startswith(STRICT)
     return None, False
+
+
+def part_key(z: zipfile.ZipFile, name: str) -> tuple[Any, ...] | None:
+    """What identifies a small part, for the caches of what reading it gives: its stored bytes with
+    the entry's declared size, CRC, method and flags. None for a missing or larger part, or one that
+    cannot be read safely (reading it then says why, as it always did)."""
+    try:
+        info = z.getinfo(name)
+        check_entry(info, MAX_PART)
+        if info.file_size > _CACHED_SHEET_SIZE:
+            return None
+        stored = stored_member(z, info, _CACHED_PART)
+    except (KeyError, ZipMemberError):
+        return None
+    return stored, info.file_size, info.CRC, info.compress_type, info.flag_bits
+
+
+_PACKAGES: dict[tuple[Any, ...], tuple[str | None, bool]] = {}
 
 
 class XmlWorkbook:
@@ -274,7 +306,7 @@ class XmlWorkbook:
         """The sheet's cells (see _parse_sheet). A sheet whose stored bytes, declared size and CRC equal
         those of a sheet read before (in a batch, the sheets a unit does not fill) is not inflated and
         parsed again: what parsing it gave is reused, and the part is still charged to the budget."""
-        key = self._sheet_key(path)
+        key = part_key(self._zip, path)
         hit = _SHEETS.get(key) if key else None
         if key and hit is not None:
             _SHEETS.move_to_end(key)
@@ -289,20 +321,6 @@ class XmlWorkbook:
             if len(_SHEETS) > _CACHED_SHEETS:
                 _SHEETS.popitem(last=False)
         return cells
-
-    def _sheet_key(self, path: str) -> tuple[Any, ...] | None:
-        """What identifies a small sheet part for the cache: its stored bytes with the entry's declared
-        size, CRC and method; None for a missing or larger part. An entry that may not be read at all
-        (encrypted, unsupported method) raises here, as reading it would."""
-        try:
-            info = self._zip.getinfo(path)
-            check_entry(info, MAX_PART)
-            if info.file_size > _CACHED_SHEET_SIZE:
-                return None
-            stored = stored_member(self._zip, info, _CACHED_PART)
-        except (KeyError, ZipMemberError):
-            return None         # reading it says what is wrong, as it always did
-        return stored, info.file_size, info.CRC, info.compress_type
 
     @staticmethod
     def _sheet_root(path: str, raw: bytes) -> Any:
