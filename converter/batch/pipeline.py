@@ -133,6 +133,8 @@ def _row_runs(plan: Plan) -> list[tuple[tuple[str, str], list[str]]]:
                 runs[-1][1].append(p[3])
             else:
                 runs.append(((p[1], p[2]), [p[3]]))
+        if len(_RUNS) > 16:
+            _RUNS.clear()
         found = _RUNS[id(plan)] = (plan, runs)
     return found[1]
 
