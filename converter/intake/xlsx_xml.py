@@ -159,6 +159,7 @@ class XmlWorkbook:
         self._sheets: dict[str, dict] = {}
         self._strings: list | None = None     # <si> elements, or their texts' bytes (_fast_strings)
         self._date_styles: frozenset[int] | None = None
+        self._style_is_date: dict[bytes, bool] = {}     # a fast-path cell's s="…" -> a date style
 
     def close(self) -> None:
         """Release the file."""
@@ -423,8 +424,11 @@ class XmlWorkbook:
         value = _number(c[5].decode())
         style = c[2]
         if style and not isinstance(value, str):
-            dates = self._date_styles
-            if int(style.decode()) in (self._dates() if dates is None else dates):
+            is_date = self._style_is_date.get(style)
+            if is_date is None:
+                dates = self._date_styles
+                is_date = self._style_is_date[style] = int(style.decode()) in (self._dates() if dates is None else dates)
+            if is_date:
                 try:
                     value = serial_to_datetime(value, self.date1904)
                 except (OverflowError, ValueError):
