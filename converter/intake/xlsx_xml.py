@@ -469,7 +469,6 @@ _CONTROL = bytes([*range(9), *range(11, 32)])       # forbidden in XML, or a car
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)     # of a token: "c" for a cell, "r" for a row's start tag, "/" for its end
 _ROWS_OF_CELLS = re.compile(rb"(?:rc*+/)*+")       # what the tokens' kinds may be
-_NOT_A_CHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")    # U+FFFE, U+FFFF
 # attributes in the schema's order, each at most once (as every office program writes them): a
 # duplicate attribute, which the parser refuses, never matches
 _ROW_ATTRS = ("r", "spans", "s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel", "collapsed",
@@ -527,12 +526,7 @@ def _fast_cells(raw: bytes) -> dict | None:
     if x14ac is None:
         return None
     body = raw[a + 11:b - 12]
-    if (b"]]>" in body or len(body.translate(None, _CONTROL)) != len(body)
-            or (b"\xef\xbf" in body and _NOT_A_CHARACTER.search(body))):
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
+    if not _plain_text(body):
         return None
     tokens = _TOKENS[x14ac].findall(body)
     # the tokens cover the body, and are rows of cells (each row's cells between its tags) and nothing else
@@ -560,18 +554,27 @@ def _fast_strings(raw: bytes) -> list[Any] | None:
     if head is None or not _plain_root(raw[:head.end()] + b"</sst>", "sst"):
         return None
     body = raw[head.end():-6]
-    if (b"]]>" in body or len(body.translate(None, _CONTROL)) != len(body)
-            or (b"\xef\xbf" in body and _NOT_A_CHARACTER.search(body))
-            or (b"&" in body and _NOT_PREDEFINED.search(body))):
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
+    if not _plain_text(body) or (b"&" in body and _NOT_PREDEFINED.search(body)):
         return None
     items = _SST_ITEM.findall(body)
     if sum(map(len, map(_FIRST, items))) != len(body):
         return None
     return [t[1] for t in items]
+
+
+def _plain_text(body: bytes) -> bool:
+    """Whether markup holds only what the fast paths read as the parser does: UTF-8, no character XML
+    forbids (nor a carriage return, which the parser turns into a line feed), no "]]>" (forbidden in
+    text). Single-byte and single-character searches first: they are the fast ones."""
+    if b"]" in body and b"]]>" in body:
+        return False
+    if len(body.translate(None, _CONTROL)) != len(body):
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return "\ufffe" not in text and "\uffff" not in text
 
 
 def _plain_root(xml: bytes, name: str) -> bool:
