@@ -160,16 +160,17 @@ def _with_file(task: Task) -> Task:
 
 
 def warm_up(outputs: Outputs | None) -> None:
-    """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts),
-    so that forked workers inherit it instead of each building it again. (The PDF engine must not
-    have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
-    macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
-    first file, and this does nothing."""
+    """Build now what every file needs (plans, the Word package, the PDF engine's fonts), so that
+    forked workers inherit it instead of each building it again. (The PDF engine must not have
+    compiled a document before a fork: its threads do not survive one.) The full JSON Schema
+    validator is not among them: the plan's fast path vouches for every well-filled report, so it is
+    built (and jsonschema imported) only by a worker that meets a report the fast path cannot vouch
+    for, rather than before every batch. Under spawn (Windows, macOS, NIANBAO_START_METHOD=spawn)
+    workers inherit nothing: each builds what it needs on its first file, and this does nothing."""
     if start_method() != "fork":
         return
     for fmt in FORMATS.values():
-        plan = compile(fmt)
-        plan.validator  # noqa: B018  (a cached property: built here, once)
+        compile(fmt)
     if outputs is not None:
         from converter.render import pdf
         from converter.render.docx import warm_up as warm_up_renderer
