@@ -493,7 +493,7 @@ def _token_pattern(x14ac: bool) -> re.Pattern[bytes]:
     return re.compile(rb"(" + cell + rb"|" + row + rb")")
 
 
-_TOKENS = {False: _token_pattern(False), True: _token_pattern(True)}
+_TOKENS: dict[bool, re.Pattern[bytes]] = {False: _token_pattern(False)}    # by whether x14ac is declared
 
 
 def _fast_head(head: bytes) -> bool | None:
@@ -528,7 +528,10 @@ def _fast_cells(raw: bytes) -> dict | None:
     body = raw[a + 11:b - 12]
     if not _plain_text(body):
         return None
-    tokens = _TOKENS[x14ac].findall(body)
+    pattern = _TOKENS.get(x14ac)
+    if pattern is None:
+        pattern = _TOKENS[x14ac] = _token_pattern(x14ac)
+    tokens = pattern.findall(body)
     # the tokens cover the body, and are rows of cells (each row's cells between its tags) and nothing else
     if (sum(map(len, map(_FIRST, tokens))) != len(body)
             or not _ROWS_OF_CELLS.fullmatch(bytes(map(_SECOND, map(_FIRST, tokens))))):
