@@ -17,6 +17,7 @@ import posixpath
 import re
 import zipfile
 from collections import OrderedDict
+from contextlib import suppress
 from operator import itemgetter
 from typing import Any
 
@@ -310,7 +311,8 @@ class XmlWorkbook:
         key = part_key(self._zip, path)
         hit = _SHEETS.get(key) if key else None
         if key and hit is not None:
-            _SHEETS.move_to_end(key)
+            with suppress(KeyError):        # another thread may have just dropped it: no matter
+                _SHEETS.move_to_end(key)
             self._budget.spend_charge(path, hit[0])
             return hit[1]
         raw = self._raw(path)
@@ -320,7 +322,8 @@ class XmlWorkbook:
         if key:
             _SHEETS[key] = (_charge(raw), cells)
             if len(_SHEETS) > _CACHED_SHEETS:
-                _SHEETS.popitem(last=False)
+                with suppress(KeyError):
+                    _SHEETS.popitem(last=False)
         return cells
 
     @staticmethod
