@@ -4,17 +4,22 @@ and where the findings show (CLI, --json, 校验结果.xlsx)."""
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 
+import numpy as np
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_text_tables import PUBLISHED, put, report
 
 from converter.batch.previous import load_previous
 from converter.batch.run import build, check_files
 from converter.checks import Context
-from converter.checks.crossyear import LastYear, Previous, check_previous, compact, reuse_ratio, unit_match_key
+from converter.checks.crossyear import LastYear, Previous, check_previous, compact, unit_match_key
+from converter.checks.text_reuse import _word_chars, reuse_ratio, shared_bigrams
 from converter.definition.formats import get
 from converter.definition.plan import compile
 
@@ -134,6 +139,35 @@ def test_reuse_ratio_is_dice_over_character_bigrams():
     assert reuse_ratio("政务公开", "财政预算") == 0.0
     assert reuse_ratio("ABCD", "ABXY") == pytest.approx(2 * 1 / (3 + 3))
     assert reuse_ratio("", "") == 0.0
+    assert reuse_ratio("政务公开_公开", "政务公开公开") == 1.0    # nor does an underscore (what [\s\W_] drops)
+    assert reuse_ratio("𠮷野家𠮷野", "𠮷野") == pytest.approx(2 * 1 / (4 + 1))   # beyond the BMP, a pair counted twice once
+
+
+def _reference_counts(a: str, b: str) -> tuple[int, int, int]:
+    """The measure written the plain way: a Counter of 2-character strings on each side."""
+    from collections import Counter
+    x, y = (re.sub(r"[\s\W_]+", "", t) for t in (a, b))
+    ca, cb = Counter(x[i:i + 2] for i in range(len(x) - 1)), Counter(y[i:i + 2] for i in range(len(y) - 1))
+    return sum(ca.values()), sum(cb.values()), sum((ca & cb).values())
+
+
+_CHARS = "政务公开信息申请答复　 ，。、；：“”（）_-—\n\tAa1２Ⅷ①𠮷😀\ud800é"
+
+
+@given(st.lists(st.tuples(st.text(_CHARS, max_size=40), st.text(_CHARS, max_size=40)), min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_bigrams_counted_as_arrays_equal_the_plain_count(parts):
+    got = shared_bigrams([a for a, _ in parts], [b for _, b in parts])
+    assert [tuple(s) for s in got] == [_reference_counts(a, b) for a, b in parts]
+
+
+def test_word_characters_are_what_the_pattern_keeps():
+    codes = np.arange(0x110000, dtype=np.uint32)
+    kept = _word_chars(codes[:0x10000])
+    dropped = re.compile(r"[\s\W_]")
+    assert [i for i in range(0x10000) if bool(kept[i]) == bool(dropped.match(chr(i)))] == []
+    astral = codes[0x10000::997]
+    assert list(_word_chars(astral)) == [not dropped.match(chr(int(c))) for c in astral]
 
 
 def test_units_matched_by_normalised_name_code_or_region_never_guessed():

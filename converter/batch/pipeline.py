@@ -10,7 +10,7 @@ from typing import Any
 from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.batch.workers import start_method
-from converter.checks import Context, run_checks
+from converter.checks import Context, run_checks, text_reuse
 from converter.checks.crossyear import Previous, check_previous
 from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
@@ -159,14 +159,15 @@ def _with_file(task: Task) -> Task:
     return task
 
 
-def warm_up(outputs: Outputs | None) -> None:
-    """Build now what every file needs (plans, the Word package, the PDF engine's fonts), so that
-    forked workers inherit it instead of each building it again. (The PDF engine must not have
-    compiled a document before a fork: its threads do not survive one.) The full JSON Schema
-    validator is not among them: the plan's fast path vouches for every well-filled report, so it is
-    built (and jsonschema imported) only by a worker that meets a report the fast path cannot vouch
-    for, rather than before every batch. Under spawn (Windows, macOS, NIANBAO_START_METHOD=spawn)
-    workers inherit nothing: each builds what it needs on its first file, and this does nothing."""
+def warm_up(outputs: Outputs | None, previous: Previous | None = None) -> None:
+    """Build now what every file needs (plans, the Word package, the PDF engine's fonts, with last
+    year's reports the text comparison's numpy), so that forked workers inherit it instead of each
+    building it again. (The PDF engine must not have compiled a document before a fork: its threads
+    do not survive one.) The full JSON Schema validator is not among them: the plan's fast path
+    vouches for every well-filled report, so it is built (and jsonschema imported) only by a worker
+    that meets a report the fast path cannot vouch for, rather than before every batch. Under spawn
+    (Windows, macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs
+    on its first file, and this does nothing."""
     if start_method() != "fork":
         return
     for fmt in FORMATS.values():
@@ -177,3 +178,5 @@ def warm_up(outputs: Outputs | None) -> None:
         warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)
+    if previous is not None:
+        text_reuse.prepare()

@@ -133,7 +133,7 @@ def iter_tasks(paths: list[str], render: Outputs | None, jobs: int, progress: bo
         if jobs <= 1 or len(paths) <= 1:
             results = _in_process(paths, render, previous, figures)
         else:
-            warm_up(render)     # forked workers inherit what is loaded now
+            warm_up(render, previous)     # forked workers inherit what is loaded now
             gc.freeze()     # and the collector never walks it, which would copy every inherited page
             frozen = True
             chunk = max(1, min(16, len(paths) // (jobs * 8)))

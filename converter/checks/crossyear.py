@@ -2,12 +2,9 @@
 (error), 现行有效件数 following from last year's, every figure of a table repeating last year's, and text
 reused from last year's report.
 
-Text reuse is measured as the Dice coefficient over character bigrams: both texts lose whitespace and
-punctuation (Chinese has no spaces between words, so characters stand in for words, and pairs of
-adjacent characters keep some of the word order), then 2 × common bigrams ÷ (bigrams₁ + bigrams₂), a
-bigram counted as often as it occurs in both. 1.0 is the same text, 0 no pair of characters in common.
-Per part (一、五、六), and for the whole narrative part by part: 2 × Σ common ÷ Σ (n₁ + n₂) over the
-parts, i.e. what each part took from the same part last year.
+Text reuse is measured (converter.checks.text_reuse) as the Dice coefficient over character bigrams,
+2 × common ÷ (bigrams₁ + bigrams₂), per part (一、五、六), and for the whole narrative part by part:
+2 × Σ common ÷ Σ (n₁ + n₂) over the parts, i.e. what each part took from the same part last year.
 
 Last year's report is kept compact (:class:`LastYear`: its tables and one text per part), so that a
 whole region's worth can be handed to worker processes."""
@@ -15,12 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
+from converter.checks.text_reuse import shared_bigrams
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
 from converter.definition.model import DataPath, Format, RowSum, value_at
@@ -119,37 +116,6 @@ class Previous:
 
 def _region_prefixed(long: str, short: str) -> bool:
     return len(long) > len(short) and long.endswith(short) and bool(_REGION.search(long[:-len(short)]))
-
-
-def bigrams(text: str) -> tuple[Counter[int], int]:
-    """The character bigrams of a text without whitespace and punctuation, and how many there are.
-    Each pair is one number (two UTF-32 code units read as one 64-bit integer): no string is made
-    for a pair, which is what counting a region's worth of text would otherwise spend its time on."""
-    raw = _PUNCT.sub("", text).encode("utf-32-le")
-    if len(raw) < 8:
-        return Counter(), 0
-    view = memoryview(raw)
-    pairs = view[:len(raw) // 8 * 8].cast("Q").tolist()             # starting at characters 0, 2, 4…
-    pairs += view[4:4 + (len(raw) - 4) // 8 * 8].cast("Q").tolist()  # …and at 1, 3, 5…
-    return Counter(pairs), len(pairs)
-
-
-def common_pairs(x: tuple[Counter[int], int], y: tuple[Counter[int], int]) -> int:
-    """How many bigrams two multisets (as :func:`bigrams` gives them) have in common."""
-    cx, cy = x[0], y[0]
-    both = cx.keys() & cy.keys()
-    return sum(map(min, map(cx.__getitem__, both), map(cy.__getitem__, both)))     # in C, no Python loop
-
-
-def dice(x: tuple[Counter[int], int], y: tuple[Counter[int], int]) -> float:
-    """2 × common ÷ (n₁ + n₂) of two bigram multisets; 0.0 when both are empty."""
-    n = x[1] + y[1]
-    return 2 * common_pairs(x, y) / n if n else 0.0
-
-
-def reuse_ratio(a: str, b: str) -> float:
-    """2 × common ÷ (len₁ + len₂) over character bigrams (see the module docstring); 0.0 for no text."""
-    return dice(bigrams(a), bigrams(b))
 
 
 def _number(v: Any) -> float | None:
@@ -318,17 +284,14 @@ def _text_reuse(fmt: Format, data: dict[str, Any], last: LastYear, name: str, ct
     now = texts_by_part(data, fmt)
     if not now or not last.texts:
         return None
+    parts = [s for s in fmt.sections if now.get(s.key) or last.texts.get(s.key)]
+    counted = shared_bigrams([now.get(s.key, "") for s in parts], [last.texts.get(s.key, "") for s in parts])
     common = total = 0
-    for s in fmt.sections:
-        a, b = now.get(s.key, ""), last.texts.get(s.key, "")
-        if not a and not b:
+    for s, (n_this, n_last, shared) in zip(parts, counted):
+        common, total = common + shared, total + n_this + n_last
+        if len(now.get(s.key, "")) < MIN_PART or len(last.texts.get(s.key, "")) < MIN_PART or not n_this + n_last:
             continue
-        x, y = bigrams(a), bigrams(b)
-        shared = common_pairs(x, y)
-        common, total = common + shared, total + x[1] + y[1]
-        if len(a) < MIN_PART or len(b) < MIN_PART or not x[1] + y[1]:
-            continue
-        ratio = 2 * shared / (x[1] + y[1])
+        ratio = 2 * shared / (n_this + n_last)
         if ratio > REUSE_LIMIT:
             findings.append(make("PREV_TEXT_REUSED", what=f"「{s.title}」", previous=name, ratio=f"{ratio:.0%}",
                                  actual=round(ratio, 3), **ctx.locate(("fields", s.fields[0].key))))

@@ -4,7 +4,14 @@ The content is `render.blocks.report_blocks`, the layout the Word report uses, s
 merges and widths come from one place. The page follows GB/T 9704: A4, margins 37/35/28/26 mm,
 22 lines of 28 characters, title 22 pt 小标宋, body 16 pt 仿宋 indented two characters, headings 黑体
 and 楷体, page numbers 「— N —」 in 14 pt 宋体. Text is passed to typst as string literals, never as
-markup, so a unit's text cannot change the layout."""
+markup, so a unit's text cannot change the layout.
+
+Speed (measured with perf and cProfile, 2026-12): building the source is ~1% of a report's time; the
+rest is typst's own compile — page layout ~50% (the three tables ~30%: each auto-height row is laid
+out once to measure and once to place), PDF export ~25% (subsetting the CFF CJK fonts ~15%, deflate
+~6%), its cache eviction after every compile ~9%. One compiler per process (fonts scanned once, font
+files read once, on its first compile) is reused; ways of writing the same document (cells without
+x/y, table styles set in scope, unbreakable cells) measured no faster."""
 from __future__ import annotations
 
 import datetime
