@@ -320,10 +320,19 @@ class XmlWorkbook:
         if cells is None:
             return self._parse_sheet(path, raw)
         if key:
-            _SHEETS[key] = (_charge(raw), cells)
-            if len(_SHEETS) > _CACHED_SHEETS:
-                with suppress(KeyError):
-                    _SHEETS.popitem(last=False)
+            # kept from its second sighting on: a sheet only one unit has would push out the ones a
+            # batch repeats
+            seen = hash(key)         # a collision only keeps a sheet it need not: harmless
+            if seen in _SEEN:
+                _SHEETS[key] = (_charge(raw), cells)
+                if len(_SHEETS) > _CACHED_SHEETS:
+                    with suppress(KeyError):
+                        _SHEETS.popitem(last=False)
+            else:
+                _SEEN[seen] = None
+                if len(_SEEN) > _SEEN_SHEETS:
+                    with suppress(KeyError):
+                        _SEEN.popitem(last=False)
         return cells
 
     @staticmethod
@@ -464,6 +473,8 @@ def _parse(part: str, raw: bytes) -> Any:
 # (carriage returns, tabs or line feeds in attribute values). Anything else is parsed by lxml, as before.
 _SHEETS: OrderedDict[tuple[Any, ...], tuple[int, dict]] = OrderedDict()    # see _load_sheet
 _CACHED_SHEETS = 32
+_SEEN: OrderedDict[int, None] = OrderedDict()   # the keys' hashes of sheets read once, newest last
+_SEEN_SHEETS = 128
 _CACHED_SHEET_SIZE = 256 << 10
 _FAST_MAX = 4 << 20    # larger sheets go to lxml, whose own limits (a text node's length…) then apply
 _HEADS: dict[bytes, bool | None] = {}   # declaration + root tag -> x14ac declared; None: not fast
