@@ -18,9 +18,6 @@ from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
 from converter.files import readable
 from converter.intake.reader import read_report
-from converter.render import html, pdf
-from converter.render.docx import render_report
-from converter.render.docx import warm_up as warm_up_renderer
 
 FRAGMENT_SUFFIX = "-正文.html"       # the article body alone, for a CMS that strips <style>
 
@@ -37,6 +34,10 @@ class Outputs:
 
     def render(self, data: dict[str, Any], plan: Plan) -> dict[str, bytes]:
         """suffix -> document bytes, for valid report data."""
+        # the renderers are imported when first needed: check and summary never render, and importing
+        # the Word and PDF engines is a good part of their start-up
+        from converter.render import html, pdf
+        from converter.render.docx import render_report
         out = {".docx": render_report(data, plan, style=self.style)}
         fmt = plan.fmt
         if self.pdf:
@@ -72,8 +73,7 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
             task.findings += _against_last_year(task, result.data, plan, previous, ctx)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
-            tables = result.data["tables"]
-            task.figures = tuple(_cell(tables, p) for p in plan.cell_paths)
+            task.figures = _figures(result.data["tables"], plan)
         if has_errors(task.findings):
             task.status = Status.REJECTED
         elif outputs is None:
@@ -103,6 +103,42 @@ def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: P
     return task.compare.findings
 
 
+def _figures(tables: dict[str, Any], plan: Plan) -> tuple[Any, ...]:
+    """Every table cell's number (None where unread), in the order of the plan's cell_paths: each row's
+    cells taken at once when the row is there and all its cells are numbers (the common case)."""
+    out: list[Any] = []
+    for (table, row), keys in _row_runs(plan):
+        try:
+            values = [tables[table][row][k] for k in keys]
+        except (KeyError, TypeError):
+            values = None
+        if values is not None and {*map(type, values)} <= _PLAIN_NUMBERS:
+            out += values
+        else:
+            out += [_cell(tables, ("tables", table, row, k)) for k in keys]
+    return tuple(out)
+
+
+_PLAIN_NUMBERS = {int, float}
+_RUNS: dict[int, tuple[Plan, list[tuple[tuple[str, str], list[str]]]]] = {}
+
+
+def _row_runs(plan: Plan) -> list[tuple[tuple[str, str], list[str]]]:
+    """The plan's cell_paths as runs of one row: [((table, row), [column, …])], in their order."""
+    found = _RUNS.get(id(plan))
+    if found is None or found[0] is not plan:
+        runs: list[tuple[tuple[str, str], list[str]]] = []
+        for p in plan.cell_paths:
+            if runs and runs[-1][0] == (p[1], p[2]):
+                runs[-1][1].append(p[3])
+            else:
+                runs.append(((p[1], p[2]), [p[3]]))
+        if len(_RUNS) > 16:
+            _RUNS.clear()
+        found = _RUNS[id(plan)] = (plan, runs)
+    return found[1]
+
+
 def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:
     try:
         v = tables[path[1]][path[2]][path[3]]
@@ -124,18 +160,21 @@ def _with_file(task: Task) -> Task:
 
 
 def warm_up(outputs: Outputs | None, previous: Previous | None = None) -> None:
-    """Build now what every file needs (plans, validators, the Word package, the PDF engine's fonts,
-    with last year's reports the text comparison's numpy),
-    so that forked workers inherit it instead of each building it again. (The PDF engine must not
-    have compiled a document before a fork: its threads do not survive one.) Under spawn (Windows,
-    macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs on its
-    first file, and this does nothing."""
+    """Build now what every file needs (plans, the Word package, the PDF engine's fonts, with last
+    year's reports the text comparison's numpy), so that forked workers inherit it instead of each
+    building it again. (The PDF engine must not have compiled a document before a fork: its threads
+    do not survive one.) The full JSON Schema validator is not among them: the plan's fast path
+    vouches for every well-filled report, so it is built (and jsonschema imported) only by a worker
+    that meets a report the fast path cannot vouch for, rather than before every batch. Under spawn
+    (Windows, macOS, NIANBAO_START_METHOD=spawn) workers inherit nothing: each builds what it needs
+    on its first file, and this does nothing."""
     if start_method() != "fork":
         return
     for fmt in FORMATS.values():
-        plan = compile(fmt)
-        plan.validator  # noqa: B018  (a cached property: built here, once)
+        compile(fmt)
     if outputs is not None:
+        from converter.render import pdf
+        from converter.render.docx import warm_up as warm_up_renderer
         warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from converter.batch.report import Task
 from converter.batch.status import Status
-from converter.intake.published.fetch import fetch
 
 URL_PREFIXES = ("http://", "https://")
 
@@ -36,6 +35,7 @@ class Fetched:
 
 def fetch_all(urls: list[str], folder: str, allow_private: bool = False) -> Fetched:
     """Fetch every URL into `folder`; one bad URL never stops the rest."""
+    from converter.intake.published.fetch import fetch  # HTTP and TLS: imported only to fetch
     out = Fetched()
     os.makedirs(folder, exist_ok=True)
     for i, url in enumerate(urls, 1):

@@ -6,7 +6,9 @@ from typing import Any, Iterable
 
 from converter.checks.context import Context
 from converter.checks.findings import Finding, rule_finding
-from converter.definition.model import value_at
+from converter.definition.model import DataPath, Equation, value_at
+
+_PLAIN_NUMBERS = {int, float}
 
 
 def _number(v: Any) -> bool:
@@ -17,16 +19,46 @@ def _show(v: int | float) -> int | float:
     return int(v) if isinstance(v, float) and v.is_integer() else round(v, 6)
 
 
+def _cells(paths: tuple[DataPath, ...]) -> tuple[tuple[str, str, str], ...] | None:
+    """(table, row, column) of each path when all are table cells; None otherwise."""
+    cells = tuple(p[1:] for p in paths if len(p) == 4 and p[0] == "tables")
+    return cells if len(cells) == len(paths) else None
+
+
+_SIDES: dict[int, tuple[Any, ...]] = {}
+
+
+def _sides(equations: tuple[Equation, ...]) -> tuple[tuple[Equation, Any, Any], ...]:
+    """Each equation with its sides' cells (see _cells), computed once per plan's equations (kept by
+    identity: hashing the equations would cost more than it saves)."""
+    found = _SIDES.get(id(equations))
+    if found is None or found[0] is not equations:
+        if len(_SIDES) > 16:
+            _SIDES.clear()
+        found = _SIDES[id(equations)] = (equations, tuple((eq, _cells(eq.lhs), _cells(eq.rhs)) for eq in equations))
+    result: tuple[tuple[Equation, Any, Any], ...] = found[1]
+    return result
+
+
+def _side(data: dict[str, Any], paths: tuple[DataPath, ...], cells: Any) -> list[Any]:
+    """The values of one side (KeyError or TypeError when the data lacks one), as value_at finds them."""
+    if cells is None:
+        return [value_at(data, p) for p in paths]
+    tables = data["tables"]
+    return [tables[t][r][c] for t, r, c in cells]
+
+
 def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     """One finding per equation that does not hold, at the rule's anchor cell."""
     fmt = ctx.plan.fmt
-    for eq in ctx.plan.equations:
+    for eq, lhs_cells, rhs_cells in _sides(ctx.plan.equations):
         try:
-            lhs = [value_at(data, p) for p in eq.lhs]
-            rhs = [value_at(data, p) for p in eq.rhs]
+            lhs = _side(data, eq.lhs, lhs_cells)
+            rhs = _side(data, eq.rhs, rhs_cells)
         except (KeyError, TypeError):
             continue          # structure errors are the schema's to report
-        if not all(map(_number, lhs + rhs)):
+        # every operand an int or a float (the common case, told at once), or else each one a number
+        if not ({*map(type, lhs), *map(type, rhs)} <= _PLAIN_NUMBERS or (all(map(_number, lhs)) and all(map(_number, rhs)))):
             continue
         left, right = sum(lhs), sum(rhs)
         if abs(left - right) < 1e-6:

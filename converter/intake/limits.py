@@ -24,6 +24,12 @@ def markup(raw: bytes) -> int:
     return raw.count(b"<") + raw.count(b"=")
 
 
+def charge(raw: bytes) -> int:
+    """What a part's bytes cost the budget. A tag or an attribute takes at least 3 bytes ("<a>",
+    ' a=""'), so a small part is charged a third of its size without counting; large ones are counted."""
+    return len(raw) // 3 if len(raw) <= SMALL_PART else markup(raw)
+
+
 class MarkupBudget:
     """Counts the markup of the parts one workbook parses; raises MemberTooLarge naming the part that
     goes past MAX_MARKUP."""
@@ -33,9 +39,11 @@ class MarkupBudget:
         self.limit = limit
 
     def spend(self, part: str, raw: bytes) -> None:
-        # A tag or an attribute takes at least 3 bytes ("<a>", ' a=""'), so a small part is charged a
-        # third of its size without counting; large ones are counted.
         """Charge a part's markup to the budget; FILE_TOO_LARGE (as a MemberTooLarge) once it is spent."""
-        self.left -= len(raw) // 3 if len(raw) <= SMALL_PART else markup(raw)
+        self.spend_charge(part, charge(raw))
+
+    def spend_charge(self, part: str, amount: int) -> None:
+        """Charge `amount` (what charge() gave for the part's bytes) to the budget, as spend() does."""
+        self.left -= amount
         if self.left < 0:
             raise MemberTooLarge(part, f"XML 标记（单元格、样式、字符串等）合计超过 {self.limit:,} 个")

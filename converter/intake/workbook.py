@@ -23,7 +23,7 @@ from lxml import etree
 
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
-from converter.definition.kinds import ITEMS
+from converter.definition.kinds import ITEMS, NumberKind
 from converter.definition.model import META_NAMES, TEMPLATE_ID, DataPath, defined_name
 from converter.definition.plan import Plan, compile
 from converter.intake.limits import MAX_PART, MarkupBudget
@@ -325,36 +325,64 @@ def _clean_strings(raw: Any, path: DataPath, sheet: str, cell: str, plan: Plan, 
     return text
 
 
+def _steps(wb: Book, plan: Plan, places: Places) -> tuple[dict[DataPath, tuple[str, str]], list[tuple[Any, ...]]]:
+    """The value plan resolved against the places: (path -> (sheet, first cell), in the plan's order;
+    one step per path: (path, sheet, first, last, kind, is a total, is a number kind, is a field)).
+    Workbooks whose workbook part is identical share the places, and so the steps (kept in wb.memo)."""
+    key = "steps:" + plan.id
+    found = wb.memo.get(key)
+    if found is not None and found[0] is places:
+        return found[1], found[2]
+    locations: dict[DataPath, tuple[str, str]] = {}
+    steps = []
+    for path, kind, is_total in plan.value_plan:
+        sheet, first, last = places[path]
+        locations[path] = (sheet, first)
+        steps.append((path, sheet, first, last, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields"))
+    wb.memo[key] = (places, locations, steps)
+    return locations, steps
+
+
 def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[str, Any]:
     fmt = plan.fmt
     fields: dict[str, Any] = {}
     tables: dict[str, Any] = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
     data = {"format": fmt.id, "template_version": fmt.template_version, "fields": fields, "tables": tables}
     formulas: set[DataPath] = set()
-    locations, get = result.locations, wb.get
-    for path, kind, is_total in plan.value_plan:
-        sheet, first, last = places[path]
-        locations[path] = (sheet, first)
-        if kind is ITEMS:
-            raws = [v for v, formula in wb.column(sheet, first, last) if not formula]
-            value = kind.clean(_clean_strings(raws, path, sheet, first, plan, result))
-        else:
-            raw, formula = get(sheet, first)
-            if formula:
-                value = None
-                if is_total:
-                    formulas.add(path)
-                else:
-                    result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
-                    result.reported.add(path)
+    locations, steps = _steps(wb, plan, places)
+    get = wb.get
+    path: DataPath = ()
+    try:
+        for path, sheet, first, last, kind, is_total, is_number, is_field in steps:
+            if kind is ITEMS:
+                raws = [v for v, formula in wb.column(sheet, first, last) if not formula]
+                value = kind.clean(_clean_strings(raws, path, sheet, first, plan, result))
             else:
-                if type(raw) is str:
-                    raw = _clean_strings(raw, path, sheet, first, plan, result)
-                value = kind.clean(raw)
-        if path[0] == "fields":
-            fields[path[1]] = value
-        else:
-            tables[path[1]][path[2]][path[3]] = value
+                raw, formula = get(sheet, first)
+                if formula:
+                    value = None
+                    if is_total:
+                        formulas.add(path)
+                    else:
+                        result.findings.append(make("VALUE_FORMULA", sheet=sheet, cell=first, what=fmt.describe(path)))
+                        result.reported.add(path)
+                elif is_number and type(raw) is int:
+                    value = raw             # what NumberKind.clean gives an int
+                else:
+                    if type(raw) is str:
+                        raw = _clean_strings(raw, path, sheet, first, plan, result)
+                    value = kind.clean(raw)
+            if is_field:
+                fields[path[1]] = value
+            else:
+                tables[path[1]][path[2]][path[3]] = value
+    except BaseException:
+        for p, where in locations.items():      # where each value was looked for, up to the one that failed
+            result.locations[p] = where
+            if p == path:
+                break
+        raise
+    result.locations.update(locations)
     if formulas:
         fill_totals(data, plan, formulas)
     return data

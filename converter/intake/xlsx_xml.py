@@ -16,13 +16,17 @@ import datetime as _dt
 import posixpath
 import re
 import zipfile
+from collections import OrderedDict
+from contextlib import suppress
+from operator import itemgetter
 from typing import Any
 
 from lxml import etree
 
 from converter.cell_ref import col_letter
 from converter.intake.limits import MAX_PART, MarkupBudget
-from converter.intake.safe_zip import MemberDamaged, MemberTooLarge, read_member, stored_member
+from converter.intake.limits import charge as _charge
+from converter.intake.safe_zip import MemberDamaged, MemberTooLarge, ZipMemberError, check_entry, read_member, stored_member
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -33,6 +37,7 @@ _CANONICAL_REFS = re.compile(r"(?:[A-Z]{1,3}[1-9][0-9]{0,6} )*")
 _LONG_INT = re.compile(r"\s*[+-]?\d+\s*")
 STRICT = "http://purl.oclc.org/ooxml/"
 _ROW_CELLS = etree.XPath("//m:row/m:c", namespaces={"m": NS[1:-1]})
+_NOTHING = (None, False)
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[bytes, frozenset[int]] = {}    # by the styles part's stored bytes
@@ -99,7 +104,21 @@ def main_part(z: zipfile.ZipFile) -> str | None:
 
 def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     """(the main document part or None, whether the package is Strict Open XML), from _rels/.rels.
-    Raises safe_zip's errors for a relationships part that cannot be read safely."""
+    Raises safe_zip's errors for a relationships part that cannot be read safely. A batch made from
+    one template shares this part byte for byte: what it gave is kept by the part's identity (see
+    part_key)."""
+    key = part_key(z, "_rels/.rels")
+    found = _PACKAGES.get(key) if key else None
+    if found is None:
+        found = _package_main(z)
+        if key:
+            if len(_PACKAGES) > 64:
+                _PACKAGES.clear()
+            _PACKAGES[key] = found
+    return found
+
+
+def _package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     try:
         raw = read_member(z, "_rels/.rels", MAX_PART)
         MarkupBudget().spend("_rels/.rels", raw)
@@ -113,6 +132,24 @@ def package_main(z: zipfile.ZipFile) -> tuple[str | None, bool]:
     return None, False
 
 
+def part_key(z: zipfile.ZipFile, name: str) -> tuple[Any, ...] | None:
+    """What identifies a small part, for the caches of what reading it gives: its stored bytes with
+    the entry's declared size, CRC, method and flags. None for a missing or larger part, or one that
+    cannot be read safely (reading it then says why, as it always did)."""
+    try:
+        info = z.getinfo(name)
+        check_entry(info, MAX_PART)
+        if info.file_size > _CACHED_SHEET_SIZE:
+            return None
+        stored = stored_member(z, info, _CACHED_PART)
+    except (KeyError, ZipMemberError):
+        return None
+    return stored, info.file_size, info.CRC, info.compress_type, info.flag_bits
+
+
+_PACKAGES: dict[tuple[Any, ...], tuple[str | None, bool]] = {}
+
+
 class XmlWorkbook:
     """A workbook read straight from its package XML: sheet names, defined names, cell values."""
     def __init__(self, z: zipfile.ZipFile, main: str = "xl/workbook.xml"):
@@ -121,8 +158,9 @@ class XmlWorkbook:
         self._budget = MarkupBudget()
         self._load_workbook()
         self._sheets: dict[str, dict] = {}
-        self._strings: list | None = None
+        self._strings: list | None = None     # <si> elements, or their texts' bytes (_fast_strings)
         self._date_styles: frozenset[int] | None = None
+        self._style_is_date: dict[bytes, bool] = {}     # a fast-path cell's s="…" -> a date style
 
     def close(self) -> None:
         """Release the file."""
@@ -209,17 +247,21 @@ class XmlWorkbook:
     def _shared_string(self, index: int) -> str:
         """Shared strings are converted on demand: most of the table is the template's labels."""
         if self._strings is None:
+            part = self._related("sharedStrings", "xl/sharedStrings.xml")
             try:
-                root = self._xml(self._related("sharedStrings", "xl/sharedStrings.xml"))
-                self._strings = list(root.iter(_SI))
+                raw = self._raw(part)
             except KeyError:
                 self._strings = []
+            else:
+                fast = _fast_strings(raw)
+                self._strings = list(_parse(part, raw).iter(_SI)) if fast is None else fast
         if not 0 <= index < len(self._strings):
             raise MemberDamaged(self._related("sharedStrings", "xl/sharedStrings.xml"),
                                 f"共享字符串编号 {index} 超出范围（共 {len(self._strings)} 个）")
         item = self._strings[index]
         if not isinstance(item, str):
-            item = self._strings[index] = _string_item(item).replace("x005F_", "")
+            text = _entities(item.decode()) if isinstance(item, bytes) else _string_item(item)
+            item = self._strings[index] = text.replace("x005F_", "")
         return item
 
     def _dates(self) -> frozenset[int]:
@@ -259,21 +301,52 @@ class XmlWorkbook:
     def _sheet(self, name: str) -> dict:
         cells = self._sheets.get(name)
         if cells is None:
-            cells = self._sheets[name] = self._parse_sheet(self._paths[name])
+            cells = self._sheets[name] = self._load_sheet(self._paths[name])
         return cells
 
-    def _sheet_root(self, path: str) -> Any:
+    def _load_sheet(self, path: str) -> dict:
+        """The sheet's cells (see _parse_sheet). A sheet whose stored bytes, declared size and CRC equal
+        those of a sheet read before (in a batch, the sheets a unit does not fill) is not inflated and
+        parsed again: what parsing it gave is reused, and the part is still charged to the budget."""
+        key = part_key(self._zip, path)
+        hit = _SHEETS.get(key) if key else None
+        if key and hit is not None:
+            with suppress(KeyError):        # another thread may have just dropped it: no matter
+                _SHEETS.move_to_end(key)
+            self._budget.spend_charge(path, hit[0])
+            return hit[1]
+        raw = self._raw(path)
+        cells = _fast_cells(raw)
+        if cells is None:
+            return self._parse_sheet(path, raw)
+        if key:
+            # kept from its second sighting on: a sheet only one unit has would push out the ones a
+            # batch repeats
+            seen = hash(key)         # a collision only keeps a sheet it need not: harmless
+            if seen in _SEEN:
+                _SHEETS[key] = (_charge(raw), cells)
+                if len(_SHEETS) > _CACHED_SHEETS:
+                    with suppress(KeyError):
+                        _SHEETS.popitem(last=False)
+            else:
+                _SEEN[seen] = None
+                if len(_SEEN) > _SEEN_SHEETS:
+                    with suppress(KeyError):
+                        _SEEN.popitem(last=False)
+        return cells
+
+    @staticmethod
+    def _sheet_root(path: str, raw: bytes) -> Any:
         """The sheet's cells. Only <sheetData> is parsed when it can be cut out safely: conditional
         formats and validations are most of a template sheet's XML and intake needs none of them."""
-        raw = self._raw(path)
         cut = _cut_sheet_data(raw)      # never holds a DOCTYPE: it has no "<!" before <sheetData> ends
         return _parse(path, raw) if cut is None else etree.fromstring(cut, _PARSER)
 
-    def _parse_sheet(self, path: str) -> dict:
+    def _parse_sheet(self, path: str, raw: bytes) -> dict:
         """canonical coordinate ("D6") -> cell element; values are converted only for the cells asked
         for. Cells are the children of <row> elements, as openpyxl reads them (a stray <c> elsewhere
         is not a cell); a later cell of one coordinate replaces an earlier one."""
-        root = self._sheet_root(path)
+        root = self._sheet_root(path, raw)
         cells = _ROW_CELLS(root)
         out = {}
         for c in cells:                 # the common case: every cell carries its canonical reference
@@ -305,6 +378,8 @@ class XmlWorkbook:
         return out
 
     def _cell(self, c: Any) -> tuple[Any, bool]:
+        if type(c) is tuple:
+            return self._fast_cell(c)
         v = node = None
         for child in c:
             tag = child.tag
@@ -319,26 +394,58 @@ class XmlWorkbook:
             return (_string_item(node) if node is not None else None), False
         if v is None:
             return None, False
+        return self._convert(t, c.get("s"), v), False
+
+    def _fast_cell(self, c: tuple[bytes, ...]) -> tuple[Any, bool]:
+        """_cell for a cell's token from _fast_cells (see _token_pattern)."""
+        if c[4]:
+            return None, True
+        t = c[3][4:-1].decode() if c[3] else "n"
+        if t == "inlineStr" or not c[5]:      # the fast path never holds an <is>
+            return None, False
+        return self._convert(t, c[2].decode() if c[2] else None, c[5].decode()), False
+
+    def _convert(self, t: str, style: str | None, v: str) -> Any:
+        """A cell's value from its type, style and the text of its <v>."""
         if t == "n":
             value = _number(v)
-            style = c.get("s")
             if style and not isinstance(value, str) and int(style) in self._dates():
                 try:
                     value = serial_to_datetime(value, self.date1904)
                 except (OverflowError, ValueError):
                     value = "#VALUE!"
-            return value, False
+            return value
         if t == "s":
-            return self._shared_string(int(v)), False
+            return self._shared_string(int(v))
         if t == "b":
-            return bool(int(v)), False
-        return v, False        # "str", "e" (an error code such as #N/A), "d"
+            return bool(int(v))
+        return v        # "str", "e" (an error code such as #N/A), "d"
 
     # -- the interface reader.py uses ----------------------------------------------------------
     def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
         """(value, holds a formula) of one cell."""
-        c = self._sheet(sheet).get(coord)
-        return (None, False) if c is None else self._cell(c)
+        cells = self._sheets.get(sheet)
+        if cells is None:
+            cells = self._sheet(sheet)
+        c = cells.get(coord)
+        if c is None:
+            return _NOTHING
+        if type(c) is not tuple or c[3] or c[4] or not c[5]:
+            return self._cell(c)
+        # the common case, inlined: a number, from the fast path (_fast_cell and _convert, for t="n")
+        value = _number(c[5].decode())
+        style = c[2]
+        if style and not isinstance(value, str):
+            is_date = self._style_is_date.get(style)
+            if is_date is None:
+                dates = self._date_styles
+                is_date = self._style_is_date[style] = int(style.decode()) in (self._dates() if dates is None else dates)
+            if is_date:
+                try:
+                    value = serial_to_datetime(value, self.date1904)
+                except (OverflowError, ValueError):
+                    value = "#VALUE!"
+        return value, False
 
     def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
         """(value, holds a formula) of each cell of a one-column range."""
@@ -357,12 +464,160 @@ def _parse(part: str, raw: bytes) -> Any:
     return root
 
 
-def _cut_sheet_data(raw: bytes) -> bytes | None:
-    """The sheet's XML cut down to its declaration, the root's start tag, <sheetData>…</sheetData> and
-    the root's end tag; None when a byte search could be fooled and the whole part must be parsed: a
-    comment, CDATA, processing instruction or DOCTYPE before the end of <sheetData> (any of them can
-    hold a fake "<sheetData>" or "</sheetData>"), a namespace declared between the root and
-    <sheetData>, more than one <sheetData>, or anything else than the expected shape."""
+# -- the fast path of a sheet: its <sheetData> read by regular expressions -----------------------------
+# It is taken only for XML it reads exactly as the parser would: UTF-8 and XML 1.0 (the root's start tag
+# is checked by lxml, once per distinct start tag), the main namespace as the default and never
+# redeclared, cells in rows in <sheetData> with nothing else between the tags, every cell with its
+# canonical reference, attributes in the order every office program writes them, no entity except the
+# predefined ones inside formulas, no character XML forbids and nothing the parser would normalise
+# (carriage returns, tabs or line feeds in attribute values). Anything else is parsed by lxml, as before.
+_SHEETS: OrderedDict[tuple[Any, ...], tuple[int, dict]] = OrderedDict()    # see _load_sheet
+_CACHED_SHEETS = 32
+_SEEN: OrderedDict[int, None] = OrderedDict()   # the keys' hashes of sheets read once, newest last
+_SEEN_SHEETS = 128
+_CACHED_SHEET_SIZE = 256 << 10
+_FAST_MAX = 4 << 20    # larger sheets go to lxml, whose own limits (a text node's length…) then apply
+_HEADS: dict[bytes, bool | None] = {}   # declaration + root tag -> x14ac declared; None: not fast
+_ATTR_VALUE = rb'"[^"<>&\t\n]*+"'
+_CONTROL = bytes([*range(9), *range(11, 32)])       # forbidden in XML, or a carriage return
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)     # of a token: "c" for a cell, "r" for a row's start tag, "/" for its end
+_ROWS_OF_CELLS = re.compile(rb"(?:rc*+/)*+")       # what the tokens' kinds may be
+# attributes in the schema's order, each at most once (as every office program writes them): a
+# duplicate attribute, which the parser refuses, never matches
+_ROW_ATTRS = ("r", "spans", "s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel", "collapsed",
+              "thickTop", "thickBot", "ph")
+_FORMULA_ATTRS = ("t", "aca", "ref", "dt2D", "dtr", "del1", "del2", "r1", "r2", "ca", "si", "bx")
+
+
+def _attrs(names: tuple[str, ...]) -> bytes:
+    return b"".join(rb"(?: %s=%s)?+" % (n.encode(), _ATTR_VALUE) for n in names)
+
+
+def _token_pattern(x14ac: bool) -> re.Pattern[bytes]:
+    """A whole cell, or a row's start or end tag: (token, reference, style, ' t="…"', "<f", value), the
+    last five empty for a row's tags. An empty row (<row …/>) is not a token: rare, and left to lxml.
+    Possessive throughout: no part of a token can match in two ways, and backtracking costs time."""
+    row = (rb"<row" + _attrs(_ROW_ATTRS) + (rb"(?: x14ac:dyDescent=" + _ATTR_VALUE + rb")?+" if x14ac else b"")
+           + rb">|</row>")
+    text = rb"[^<&]*+(?:&(?:amp|lt|gt|quot|apos);[^<&]*+)*+"
+    formula = rb"(<f)(?:>" + text + rb"</f>|" + _attrs(_FORMULA_ATTRS) + rb"(?:/>|>" + text + rb"</f>))"
+    cell = (rb'<c r="([A-Z]{1,3}+[1-9][0-9]{0,6}+)"(?: s="([^"<>&\t\n]*+)")?+( t="[^"<>&\t\n]*+")?+'
+            rb"(?:/>|>(?:" + formula + rb")?+(?:<v>([^<&]*+)</v>|<v/>)?+</c>)")
+    return re.compile(rb"(" + cell + rb"|" + row + rb")")
+
+
+_TOKENS: dict[bool, re.Pattern[bytes]] = {False: _token_pattern(False)}    # by whether x14ac is declared
+
+
+def _fast_head(head: bytes) -> bool | None:
+    """Whether the sheet's declaration and root start tag allow the fast path (None: not), and if so
+    whether they declare the x14ac prefix (rows written by Excel carry x14ac:dyDescent)."""
+    if head in _HEADS:
+        return _HEADS[head]
+    found: bool | None = None
+    if _plain_root(head + b"</worksheet>", "worksheet"):
+        found = "x14ac" in etree.fromstring(head + b"</worksheet>", _PARSER).nsmap
+    if len(_HEADS) > 64:
+        _HEADS.clear()
+    _HEADS[head] = found
+    return found
+
+
+def _fast_cells(raw: bytes) -> dict | None:
+    """canonical coordinate -> the token of every cell (see _token_pattern), as _parse_sheet would find
+    them; None when the sheet is not one the fast path reads exactly
+    (see above): then lxml parses it."""
+    if len(raw) > _FAST_MAX:
+        return None
+    span = _sheet_data_span(raw)
+    if span is None:
+        return None
+    head, a, b = span
+    if raw[a:a + 11] != b"<sheetData>":
+        return None
+    x14ac = _fast_head(head)
+    if x14ac is None:
+        return None
+    body = raw[a + 11:b - 12]
+    if not _plain_text(body):
+        return None
+    pattern = _TOKENS.get(x14ac)
+    if pattern is None:
+        pattern = _TOKENS[x14ac] = _token_pattern(x14ac)
+    tokens = pattern.findall(body)
+    # the tokens cover the body, and are rows of cells (each row's cells between its tags) and nothing else
+    if (sum(map(len, map(_FIRST, tokens))) != len(body)
+            or not _ROWS_OF_CELLS.fullmatch(bytes(map(_SECOND, map(_FIRST, tokens))))):
+        return None
+    return {t[1].decode(): t for t in tokens if t[1]}
+
+
+# The fast path of the shared strings: a table of plain strings (<si><t>…</t></si>), as the template
+# and most office programs write it, on the same terms as a sheet's (see above).
+_SST_HEAD = re.compile(rb"""<sst(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*>""")
+_SST_ITEM = re.compile(rb'(<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>)')
+_NOT_PREDEFINED = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+
+
+def _fast_strings(raw: bytes) -> list[Any] | None:
+    """The bytes of each shared string's text (entities not yet replaced: see _entities), or None when
+    the table is not one the fast path reads exactly: then lxml parses it."""
+    if len(raw) > _FAST_MAX or not raw.endswith(b"</sst>"):
+        return None
+    declaration = _DECLARATION.match(raw)
+    begin = declaration.end() if declaration else 0
+    head = _SST_HEAD.match(raw, begin)
+    if head is None or not _plain_root(raw[:head.end()] + b"</sst>", "sst"):
+        return None
+    body = raw[head.end():-6]
+    if not _plain_text(body) or (b"&" in body and _NOT_PREDEFINED.search(body)):
+        return None
+    items = _SST_ITEM.findall(body)
+    if sum(map(len, map(_FIRST, items))) != len(body):
+        return None
+    return [t[1] for t in items]
+
+
+def _plain_text(body: bytes) -> bool:
+    """Whether markup holds only what the fast paths read as the parser does: UTF-8, no character XML
+    forbids (nor a carriage return, which the parser turns into a line feed), no "]]>" (forbidden in
+    text). Single-byte and single-character searches first: they are the fast ones."""
+    if b"]" in body and b"]]>" in body:
+        return False
+    if len(body.translate(None, _CONTROL)) != len(body):
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return "\ufffe" not in text and "\uffff" not in text
+
+
+def _plain_root(xml: bytes, name: str) -> bool:
+    """Whether a root element alone (`xml`: declaration, start and end tag) is one the fast paths read:
+    XML 1.0 in UTF-8, the root of that name in the main namespace, which is the default."""
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.LxmlError:
+        return False
+    info = root.getroottree().docinfo
+    return bool(root.tag == NS + name and root.nsmap.get(None) == NS[1:-1] and info.xml_version == "1.0"
+                and (info.encoding or "").upper() == "UTF-8" and not info.doctype)
+
+
+def _entities(text: str) -> str:
+    """Text with the predefined entities replaced (the only ones the fast paths let through)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def _sheet_data_span(raw: bytes) -> tuple[bytes, int, int] | None:
+    """(declaration and root start tag, where <sheetData begins, where </sheetData> ends), or None when
+    a byte search could be fooled (see _cut_sheet_data)."""
     declaration = _DECLARATION.match(raw)
     begin = declaration.end() if declaration else 0
     head = _ROOT_HEAD.match(raw, begin)
@@ -379,7 +634,20 @@ def _cut_sheet_data(raw: bytes) -> bytes | None:
     if (raw.find(b"!", begin, b) >= 0 and raw.find(b"<!", begin, b) >= 0) or (
             raw.find(b"?", begin, b) >= 0 and raw.find(b"<?", begin, b) >= 0):
         return None
-    return raw[:begin] + head.group() + raw[a:b + 12] + b"</worksheet>"
+    return raw[:begin] + head.group(), a, b + 12
+
+
+def _cut_sheet_data(raw: bytes) -> bytes | None:
+    """The sheet's XML cut down to its declaration, the root's start tag, <sheetData>…</sheetData> and
+    the root's end tag; None when a byte search could be fooled and the whole part must be parsed: a
+    comment, CDATA, processing instruction or DOCTYPE before the end of <sheetData> (any of them can
+    hold a fake "<sheetData>" or "</sheetData>"), a namespace declared between the root and
+    <sheetData>, more than one <sheetData>, or anything else than the expected shape."""
+    span = _sheet_data_span(raw)
+    if span is None:
+        return None
+    head, a, b = span
+    return head + raw[a:b] + b"</worksheet>"
 
 
 def _string_item(node: Any) -> str:

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import replace
+from operator import itemgetter
 from typing import IO, Any, Callable
 
 from converter.batch.status import Status
@@ -31,6 +32,7 @@ SUMMARY_SHEET, UNITS_SHEET, FINDINGS_SHEET, CHART_SHEET = "汇总表", "分单�
 TOP_UNITS = 30          # the per-unit chart shows the units with the most applications, at most this many
 SUMMARY_WIDTHS = [14.0, 14.0, 34.0]     # 汇总表's label columns (table 三 has three); then data columns
 DATA_WIDTH = 10.0
+_NUMBERS = {int, float}
 INFO_HEAD = ("序号", "单位名称", "上级单位", "报表格式", "状态", "错误数", "提示数", "问题代码", "文件")
 
 
@@ -280,24 +282,41 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
     hl = primary.fmt.highlights
     received = ("tables", hl.table, hl.received, hl.total) if hl else None
     chart: list[tuple[str, float]] = []
-    index: dict[str, dict[DataPath, int]] = {}
+    # per format: where each of its figures goes ([(column letter, index in the figures)], in column
+    # order) and the index of each of its paths
+    layouts: dict[str, tuple[list[tuple[str, int]], dict[DataPath, int], Any, str]] = {}
     letters = [col_letter(c) for c in range(last + 1)]
+    names: dict[str | None, str] = {}
     for i, m in enumerate(s.members(), 1):
         r = i + 2
         findings = s.findings.get(m.key, [])
         warnings = m.warnings + len(findings)
         codes = list(m.codes) + [f.code for f in findings if f.code not in m.codes]
         state = m.status.label + ("（已计入）" if m.status is Status.REJECTED and included(m, s.include_invalid) else "")
-        info = (i, m.unit, m.parent, _format_name(m.format_id), state, m.errors, warnings, "、".join(codes),
-                os.path.basename(m.file))
+        name = names.get(m.format_id)
+        if name is None:
+            name = names[m.format_id] = _format_name(m.format_id)
+        info = (i, m.unit, m.parent, name, state, m.errors, warnings, "、".join(codes), os.path.basename(m.file))
         cells = [_xml_cell(letters[c], r, v) for c, v in enumerate(info)]
         if m.figures is not None and m.format_id is not None:
-            own = index.setdefault(m.format_id, {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)})
-            for c, (_, p) in enumerate(cols):
-                j = own.get(p)
-                v = m.figures[j] if j is not None else None
-                if v is not None:
-                    cells.append(_xml_cell(letters[first + c], r, v))
+            layout = layouts.get(m.format_id)
+            if layout is None:
+                own = {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)}
+                places = [(letters[first + c], own[p]) for c, (_, p) in enumerate(cols) if p in own]
+                # every figure present (the common case): the row's cells in one format call
+                pick = itemgetter(*[j for _, j in places]) if len(places) > 1 else None
+                row_format = "".join(f'<c r="{letter}{{0}}"><v>{{{k}!r}}</v></c>' for k, (letter, _) in enumerate(places, 1))
+                layout = layouts[m.format_id] = (places, own, pick, row_format)
+            places, own, pick, row_format = layout
+            figures = m.figures
+            values = pick(figures) if pick is not None else ()
+            if values and set(map(type, values)) <= _NUMBERS:
+                cells.append(row_format.format(r, *values))
+            else:
+                for letter, j in places:
+                    v = figures[j]
+                    if v is not None:
+                        cells.append(_xml_cell(letter, r, v))
             if received is not None and received in own and m.figures[own[received]] is not None \
                     and included(m, s.include_invalid):
                 chart.append((m.unit, m.figures[own[received]]))
