@@ -20,6 +20,8 @@ from .document import Cell, Document, Paragraph, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
+_SDT_CONTENT, _TR_PR, _TC_PR, _VAL = W + "sdtContent", W + "trPr", W + "tcPr", W + "val"
+_GRID_BEFORE, _GRID_SPAN, _V_MERGE = W + "gridBefore", W + "gridSpan", W + "vMerge"
 _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W + "pPr",
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -63,7 +65,7 @@ def read_docx(path: str) -> Document:
         return doc
     # tracked deletions, moved-away text, field codes and fallback copies of drawings are not shown
     etree.strip_elements(root, *_SKIP - {W + "rPr", W + "pPr"}, with_tail=False)
-    body = root.find(W + "body")
+    body = _first(root, W + "body")
     if body is not None:
         _walk(body, doc)
         # pictures in the body (a table pasted as a picture cannot be read)
@@ -74,30 +76,43 @@ def read_docx(path: str) -> Document:
 
 
 def _walk(container: Any, doc: Document) -> None:
+    paragraphs = doc.paragraphs
     for el in container:
         tag = el.tag
         if tag == _P:
-            doc.paragraphs.append(Paragraph(paragraph_text(el)))
+            paragraphs.append(Paragraph(paragraph_text(el)))
         elif tag == _TBL:
             _table(el, doc)
         elif tag == _SDT:
-            content = el.find(W + "sdtContent")
+            content = _first(el, _SDT_CONTENT)
             if content is not None:
                 _walk(content, doc)
 
 
 _SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_TEXT_TAGS = (_T, *_SHOWN)
 
 
 def paragraph_text(p: Any) -> str:
     """The text a reader sees in a paragraph: runs, hyperlinks, inserted text, field results (what is
     not shown was stripped from the tree when it was parsed)."""
-    return "".join(el.text or "" if el.tag == _T else _SHOWN[el.tag] for el in p.iter(_T, *_SHOWN))
+    # a plain loop over lxml's C-level iteration: this runs for every paragraph of a batch
+    out = []
+    for el in p.iter(_TEXT_TAGS):
+        if el.tag == _T:
+            text = el.text
+            if text:
+                out.append(text)
+        else:
+            out.append(_SHOWN[el.tag])
+    return "".join(out)
 
 
-def _val(el: Any, name: str) -> str | None:
-    found = el.find(name)
-    return None if found is None else found.get(W + "val", "")
+def _first(el: Any, tag: str) -> Any:
+    """`el.find(tag)` (its first child of that tag, or None) without ElementPath's cost."""
+    for child in el.iterchildren(tag):
+        return child
+    return None
 
 
 def _int(text: str | None, default: int = 1) -> int:
@@ -116,29 +131,36 @@ def _table(tbl: Any, doc: Document) -> None:
     for tr in tbl.iterchildren(_TR):
         r += 1
         col = 0
-        trpr = tr.find(W + "trPr")
+        trpr = _first(tr, _TR_PR)
         if trpr is not None:
-            before = trpr.find(W + "gridBefore")
+            before = _first(trpr, _GRID_BEFORE)
             if before is not None:
-                col += _int(before.get(W + "val"), 0)
+                col += _int(before.get(_VAL), 0)
         for tc in tr.iterchildren(_TC, _SDT):
             if tc.tag == _SDT:      # a content control around a cell
-                inner = tc.find(W + "sdtContent")
+                inner = _first(tc, _SDT_CONTENT)
                 tcs = [] if inner is None else list(inner.iterchildren(_TC))
             else:
                 tcs = [tc]
             for cell in tcs:
-                tcpr = cell.find(W + "tcPr")
+                # one pass over the cell's children: its first w:tcPr (spans), paragraphs, tables
                 span, merge = 1, None
-                if tcpr is not None:
-                    span = _int(_val(tcpr, W + "gridSpan"))
-                    merge = _val(tcpr, W + "vMerge")
                 lines = []
+                props_seen = False
                 for child in cell:
-                    if child.tag == _P:
+                    tag = child.tag
+                    if tag == _P:
                         lines.append(paragraph_text(child))
-                    elif child.tag == _TBL:
+                    elif tag == _TBL:
                         nested.append(child)
+                    elif tag == _TC_PR and not props_seen:
+                        props_seen = True
+                        grid_span = _first(child, _GRID_SPAN)
+                        if grid_span is not None:
+                            span = _int(grid_span.get(_VAL, ""))
+                        v_merge = _first(child, _V_MERGE)
+                        if v_merge is not None:
+                            merge = v_merge.get(_VAL, "")
                 text = "\n".join(lines)
                 if merge is not None and merge != "restart" and col in open_merge:
                     above = open_merge[col]
