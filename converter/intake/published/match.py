@@ -251,8 +251,7 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
     label_cells = []
     value_cells = []
     for c, k, t in zip(row_cells, kinds, texts):
-        covers = set(range(c.col, c.col + c.colspan))
-        if covers & data_cols:
+        if not data_cols.isdisjoint(range(c.col, c.col + c.colspan)):
             value_cells.append(c)
         elif t and (k == "text" or not data_cols):
             label_cells.append((c, t))
