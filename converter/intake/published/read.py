@@ -276,8 +276,8 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
                 # every cell of every report: its name, plus the page where there is one (PDF)
                 path = ("tables", t.key, r.key, c.key)
                 sheet, name = names[path]
-                page = pages.get(path)
-                locations[path] = (sheet, name + f"，第 {page} 页") if page else (sheet, name)
+                on_page = pages.get(path)
+                locations[path] = (sheet, name + f"，第 {on_page} 页") if on_page else (sheet, name)
                 values[c.key] = None
                 if not found or not row_found:
                     reported.add(path)
