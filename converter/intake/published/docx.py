@@ -155,10 +155,15 @@ def _table(tbl: Any, doc: Document) -> None:
                         nested.append(child)
                     elif tag == _TC_PR and not props_seen:
                         props_seen = True
-                        grid_span = _first(child, _GRID_SPAN)
+                        grid_span = v_merge = None      # the first of each
+                        for prop in child.iterchildren(_GRID_SPAN, _V_MERGE):
+                            if prop.tag == _GRID_SPAN:
+                                if grid_span is None:
+                                    grid_span = prop
+                            elif v_merge is None:
+                                v_merge = prop
                         if grid_span is not None:
                             span = _int(grid_span.get(_VAL, ""))
-                        v_merge = _first(child, _V_MERGE)
                         if v_merge is not None:
                             merge = v_merge.get(_VAL, "")
                 text = "\n".join(lines)

@@ -176,6 +176,13 @@ def _lines(text: str) -> list[str]:
     return [line for line in (raw.strip(_LINE_EDGE) for raw in text.split("\n")) if line]
 
 
+def _cell_text(text: str) -> str:
+    """"\n".join(_lines(text)), without splitting the common cell of one line: when the text
+    stripped of edge characters and line breaks has no line break left, it is that one line."""
+    one = text.strip(_LINE_EDGE + "\n")
+    return one if "\n" not in one else "\n".join(_lines(text))
+
+
 def _read_body(body: Any, doc: Document) -> None:
     """Tables and running text, with the loops in lxml's C code: hidden and non-text elements go,
     line breaks are written into the tree (<br>, block boundaries), each data table is read and
@@ -196,7 +203,7 @@ def _read_body(body: Any, doc: Document) -> None:
         if any(True for _ in table.iterdescendants("table")):
             continue          # layout: its cells are running text
         rows = _rows(table)
-        spec = [[("\n".join(_lines(_TEXT(td))), _span(td.get("rowspan")), _span(td.get("colspan")))
+        spec = [[(_cell_text(_TEXT(td)), _span(td.get("rowspan")), _span(td.get("colspan")))
                  for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
         t = Table(grid_from_rows(spec))
         if t.width > 1:

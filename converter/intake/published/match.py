@@ -307,6 +307,16 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
             key = colmap.get(c.col)
             if key is None:
                 continue
+            if c.rowspan == 1:
+                # the common cell (one grid slot): what the general case below does for it
+                m.cols_found.add((table.key, key))
+                path = ("tables", table.key, row.key, key)
+                cells = m.raw.get(path)
+                if cells is None:
+                    m.raw[path] = [c]
+                elif c not in cells:
+                    cells.append(c)
+                continue
             keys = {key}
         else:
             keys = {colmap[g] for g in range(c.col, c.col + c.colspan) if g in colmap}
