@@ -24,6 +24,8 @@ _SDT_CONTENT, _TR_PR, _TC_PR, _VAL = W + "sdtContent", W + "trPr", W + "tcPr", W
 _GRID_BEFORE, _GRID_SPAN, _V_MERGE = W + "gridBefore", W + "gridSpan", W + "vMerge"
 _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W + "pPr",
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+_NOT_SHOWN = tuple(sorted(_SKIP - {W + "rPr", W + "pPr"}))
+_PICTURES = (W + "drawing", W + "pict", W + "object")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -63,13 +65,19 @@ def read_docx(path: str) -> Document:
     except etree.LxmlError as e:
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档内容无法解析（{e}）"[:200]))
         return doc
-    # tracked deletions, moved-away text, field codes and fallback copies of drawings are not shown
-    etree.strip_elements(root, *_SKIP - {W + "rPr", W + "pPr"}, with_tail=False)
     body = _first(root, W + "body")
     if body is not None:
+        # Tracked deletions, moved-away text, field codes and fallback copies of drawings are not
+        # shown: they are stripped from the body (nothing outside it is read). One pass in C finds
+        # them and the pictures; a second one strips, only when there is something to strip.
+        found = [el.tag for el in body.iter(*_NOT_SHOWN, *_PICTURES)]
+        pictures = len(found)
+        if any(tag in _NOT_SHOWN for tag in found):
+            etree.strip_elements(body, *_NOT_SHOWN, with_tail=False)
+            pictures = sum(1 for _ in body.iter(*_PICTURES))
         _walk(body, doc)
         # pictures in the body (a table pasted as a picture cannot be read)
-        doc.images = [1] * sum(1 for _ in body.iter(W + "drawing", W + "pict", W + "object"))
+        doc.images = [1] * pictures
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
