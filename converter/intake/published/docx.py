@@ -117,9 +117,11 @@ def paragraph_text(p: Any) -> str:
 
 
 def _first(el: Any, tag: str) -> Any:
-    """`el.find(tag)` (its first child of that tag, or None) without ElementPath's cost."""
-    for child in el.iterchildren(tag):
-        return child
+    """`el.find(tag)`: its first child of that tag, or None. A plain loop over the children: cheaper
+    than ElementPath, and than iterchildren(tag), whose tag matcher is built on every call."""
+    for child in el:
+        if child.tag == tag:
+            return child
     return None
 
 
@@ -136,7 +138,11 @@ def _table(tbl: Any, doc: Document) -> None:
     open_merge: dict[int, list] = {}   # grid col -> the cell a vMerge continues
     nested = []
     r = -1
-    for tr in tbl.iterchildren(_TR):
+    # children are looped over and their tags compared here rather than filtered by
+    # iterchildren(tag), whose tag matcher costs more than the loop for a handful of children
+    for tr in tbl:
+        if tr.tag != _TR:
+            continue
         r += 1
         col = 0
         trpr = _first(tr, _TR_PR)
@@ -144,12 +150,14 @@ def _table(tbl: Any, doc: Document) -> None:
             before = _first(trpr, _GRID_BEFORE)
             if before is not None:
                 col += _int(before.get(_VAL), 0)
-        for tc in tr.iterchildren(_TC, _SDT):
-            if tc.tag == _SDT:      # a content control around a cell
-                inner = _first(tc, _SDT_CONTENT)
-                tcs = [] if inner is None else list(inner.iterchildren(_TC))
-            else:
+        for tc in tr:
+            if tc.tag == _TC:
                 tcs = [tc]
+            elif tc.tag == _SDT:      # a content control around a cell
+                inner = _first(tc, _SDT_CONTENT)
+                tcs = [] if inner is None else [x for x in inner if x.tag == _TC]
+            else:
+                continue
             for cell in tcs:
                 # one pass over the cell's children: its first w:tcPr (spans), paragraphs, tables
                 span, merge = 1, None
@@ -164,11 +172,11 @@ def _table(tbl: Any, doc: Document) -> None:
                     elif tag == _TC_PR and not props_seen:
                         props_seen = True
                         grid_span = v_merge = None      # the first of each
-                        for prop in child.iterchildren(_GRID_SPAN, _V_MERGE):
+                        for prop in child:
                             if prop.tag == _GRID_SPAN:
                                 if grid_span is None:
                                     grid_span = prop
-                            elif v_merge is None:
+                            elif prop.tag == _V_MERGE and v_merge is None:
                                 v_merge = prop
                         if grid_span is not None:
                             span = _int(grid_span.get(_VAL, ""))

@@ -41,24 +41,45 @@ _TEXT = etree.XPath("string()", smart_strings=False)
 
 def decode(raw: bytes) -> str:
     """Bytes of a page -> text, by BOM, declaration, UTF-8 validity, then GB18030."""
+    return _decode(raw)[0]
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """decode(raw), and whether the text is all of `raw` read as strict UTF-8."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(enc, errors="replace")
+            return raw[len(bom):].decode(enc, errors="replace"), False
     head = raw[:4096]
     m = _XML_ENC.search(head) or _CHARSET.search(head)
     declared = m.group(1).decode("ascii").lower() if m else ""
     if declared in _GB:
-        return raw.decode("gb18030", errors="replace")
+        return raw.decode("gb18030", errors="replace"), False
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     if declared and declared not in ("utf-8", "utf8"):
         try:
-            return raw.decode(declared, errors="replace")
+            return raw.decode(declared, errors="replace"), False
         except LookupError:
             pass
-    return raw.decode("gb18030", errors="replace")
+    return raw.decode("gb18030", errors="replace"), False
+
+
+# U+0000–U+001F (but tab, LF, CR) are those bytes in UTF-8, and no multi-byte sequence holds a byte
+# below 0x80; U+FFFE and U+FFFF are the sequences EF BF BE and EF BF BF, which in valid UTF-8 can be
+# nothing else (EF always begins a character)
+_CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
+
+
+def _page_text(raw: bytes) -> str:
+    """decode(raw) without the control characters lxml refuses (they are not text). For a page in
+    UTF-8 the bytes tell whether there is any, faster than a search of the text."""
+    text, utf8 = _decode(raw)
+    if (utf8 and len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
+            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw):
+        return text
+    return _CONTROL.sub("", text)
 
 
 def read_html(path: str) -> Document:
@@ -78,7 +99,7 @@ def read_html(path: str) -> Document:
 
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
-    text = _CONTROL.sub("", decode(raw))     # control characters are not text, and lxml refuses them
+    text = _page_text(raw)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
