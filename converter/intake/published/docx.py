@@ -26,6 +26,7 @@ _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _NOT_SHOWN = tuple(sorted(_SKIP - {W + "rPr", W + "pPr"}))
 _PICTURES = (W + "drawing", W + "pict", W + "object")
+_SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -70,12 +71,13 @@ def read_docx(path: str) -> Document:
         # Tracked deletions, moved-away text, field codes and fallback copies of drawings are not
         # shown: they are stripped from the body (nothing outside it is read). One pass in C finds
         # them and the pictures; a second one strips, only when there is something to strip.
-        found = [el.tag for el in body.iter(*_NOT_SHOWN, *_PICTURES)]
-        pictures = len(found)
-        if any(tag in _NOT_SHOWN for tag in found):
+        found = list(body.iter(*_NOT_SHOWN, *_PICTURES, *_SHOWN))
+        if any(el.tag in _NOT_SHOWN for el in found):
             etree.strip_elements(body, *_NOT_SHOWN, with_tail=False)
             pictures = sum(1 for _ in body.iter(*_PICTURES))
-        _walk(body, doc)
+        else:
+            pictures = sum(1 for el in found if el.tag in _PICTURES)
+        _walk(body, doc, _with_shown(found))
         # pictures in the body (a table pasted as a picture cannot be read)
         doc.images = [1] * pictures
     for i, t in enumerate(doc.tables, 1):
@@ -83,21 +85,47 @@ def read_docx(path: str) -> Document:
     return doc
 
 
-def _walk(container: Any, doc: Document) -> None:
+def _with_shown(found: list[Any]) -> set[Any]:
+    """The paragraphs holding a tab, break or no-break hyphen (any in `found` still in the tree):
+    only they need paragraph_text's search for those; the others are their w:t alone."""
+    marked = set()
+    for el in found:
+        if el.tag in _SHOWN:
+            parent = el.getparent()
+            while parent is not None:
+                if parent.tag == _P:
+                    marked.add(parent)
+                parent = parent.getparent()
+    return marked
+
+
+def _text(p: Any, with_shown: set[Any]) -> str:
+    """paragraph_text(p); a paragraph without tabs or breaks in it needs only its w:t (a search for
+    one tag costs half of a search for five)."""
+    if p in with_shown:
+        return paragraph_text(p)
+    out = []
+    for t in p.iter(_T):
+        text = t.text
+        if text:
+            out.append(text)
+    return "".join(out)
+
+
+def _walk(container: Any, doc: Document, with_shown: set[Any]) -> None:
     paragraphs = doc.paragraphs
     for el in container:
         tag = el.tag
         if tag == _P:
-            paragraphs.append(Paragraph(paragraph_text(el)))
+            paragraphs.append(Paragraph(_text(el, with_shown)))
         elif tag == _TBL:
-            _table(el, doc)
+            _table(el, doc, with_shown)
         elif tag == _SDT:
             content = _first(el, _SDT_CONTENT)
             if content is not None:
-                _walk(content, doc)
+                _walk(content, doc, with_shown)
 
 
-_SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _TEXT_TAGS = (_T, *_SHOWN)
 
 
@@ -132,7 +160,7 @@ def _int(text: str | None, default: int = 1) -> int:
         return default
 
 
-def _table(tbl: Any, doc: Document) -> None:
+def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
     """Cells with their merges; nested tables become tables of their own, after this one."""
     cells: list[list] = []        # [row, col, rowspan, colspan, text]
     open_merge: dict[int, list] = {}   # grid col -> the cell a vMerge continues
@@ -166,7 +194,7 @@ def _table(tbl: Any, doc: Document) -> None:
                 for child in cell:
                     tag = child.tag
                     if tag == _P:
-                        lines.append(paragraph_text(child))
+                        lines.append(_text(child, with_shown))
                     elif tag == _TBL:
                         nested.append(child)
                     elif tag == _TC_PR and not props_seen:
@@ -205,4 +233,4 @@ def _table(tbl: Any, doc: Document) -> None:
     else:
         doc.tables.append(table)
     for inner_tbl in nested:
-        _table(inner_tbl, doc)
+        _table(inner_tbl, doc, with_shown)
