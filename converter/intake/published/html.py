@@ -72,14 +72,46 @@ def _decode(raw: bytes) -> tuple[str, bool]:
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 
 
-def _page_text(raw: bytes) -> str:
-    """decode(raw) without the control characters lxml refuses (they are not text). For a page in
-    UTF-8 the bytes tell whether there is any, faster than a search of the text."""
-    text, utf8 = _decode(raw)
-    if (utf8 and len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
-            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw):
-        return text
-    return _CONTROL.sub("", text)
+def _no_controls(raw: bytes) -> bool:
+    """For bytes that are valid UTF-8: whether their text holds none of _CONTROL's characters (the
+    bytes tell it faster than a search of the text)."""
+    return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
+            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw)
+
+
+_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_LEADING_SPACE = re.compile(rb"\s*")     # bytes: ASCII white space only, as bytes.strip() has it
+
+
+def _starts_with_tag(raw: bytes) -> bool:
+    """Whether the first byte that is not ASCII white space is "<"."""
+    m = _LEADING_SPACE.match(raw)
+    i = m.end() if m else 0
+    return raw[i:i + 1] == b"<"
+
+
+def _utf8_root(raw: bytes) -> Any:
+    """The page's tree parsed from its UTF-8 bytes, or None where this shortcut does not apply.
+
+    For a page in UTF-8 without control characters, the text parse_html would parse is the bytes
+    decoded, less a leading XML declaration; lxml hands a str to libxml2 in its own form (UTF-16
+    for Chinese text), which libxml2 turns back into these very UTF-8 bytes before parsing: giving
+    it the bytes, with the encoding stated (so that no <meta charset> can change it), builds the
+    same tree without the two conversions. It applies only where both ways provably read the same text: the first character
+    that is not ASCII white space is "<" (so the declaration is cut at the same place, and what is
+    left is not empty), what is left does not begin with another "<?xml" (lxml refuses a str that
+    declares an encoding), and lxml raises nothing and finds a root (else the text is parsed as
+    before and gives the same finding)."""
+    if not (_starts_with_tag(raw) and _no_controls(raw)):
+        return None
+    rest = _XML_DECL.sub(b"", raw, count=1)
+    if not _starts_with_tag(rest) or rest.startswith(b"<?xml"):
+        return None
+    try:
+        return etree.fromstring(rest, _UTF8_PARSER)
+    except (etree.LxmlError, ValueError):
+        return None
 
 
 def read_html(path: str) -> Document:
@@ -99,20 +131,24 @@ def read_html(path: str) -> Document:
 
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
-    text = _page_text(raw)
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    if not text.strip():
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
-        return doc
-    try:
-        # plain elements (no lxml.html element classes): the walk below is the hot path of a batch
-        root = etree.fromstring(text, _PARSER)
-    except (etree.LxmlError, ValueError) as e:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
-        return doc
+    text, utf8 = _decode(raw)
+    root = _utf8_root(raw) if utf8 else None
     if root is None:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
-        return doc
+        if not (utf8 and _no_controls(raw)):
+            text = _CONTROL.sub("", text)     # control characters are not text, and lxml refuses them
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        if not text.strip():
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
+            return doc
+        try:
+            # plain elements (no lxml.html element classes): the walk below is the hot path of a batch
+            root = etree.fromstring(text, _PARSER)
+        except (etree.LxmlError, ValueError) as e:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
+            return doc
+        if root is None:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
+            return doc
     title = root.find(".//title")
     if title is not None:
         doc.title = _clean("".join(title.itertext()))
