@@ -92,3 +92,19 @@ def test_grid_of_row_and_column_spans():
     cells = grid_from_rows([[("a", 2, 1), ("b", 1, 2)], [("c", 1, 1), ("d", 3, 1)], [("e", 1, 1), ("f", 1, 1)]])
     assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in cells] == [
         ("a", 0, 0, 2, 1), ("b", 0, 1, 1, 2), ("c", 1, 1, 1, 1), ("d", 1, 2, 2, 1), ("e", 2, 0, 1, 1), ("f", 2, 1, 1, 1)]
+
+
+def test_pages_in_utf8_with_declarations():
+    def read(raw: bytes) -> Document:
+        return parse_html(raw, Document(file="t.html", kind="html"))
+    page = "<html><head>{}</head><body><p>一、总体情况</p></body></html>"
+    # an XML declaration before the page, white space before it, a <meta> naming another encoding
+    for raw in ('<?xml version="1.0" encoding="utf-8"?>' + page.format(""),
+                ' \n<?xml version="1.0"?>' + page.format('<meta charset="iso-8859-1">')):
+        assert [p.text for p in read(raw.encode()).paragraphs] == ["一、总体情况"], raw
+    # an ideographic space before the page is text of its own (read from the decoded text)
+    assert [p.text for p in read(("\u3000" + page.format("")).encode()).paragraphs] == ["\u3000", "一、总体情况"]
+    # a second declaration that names an encoding: the page cannot be parsed, as before
+    doc = read(('<?xml version="1.0"?><?xml version="1.0" encoding="utf-8"?>' + page.format("")).encode())
+    assert not doc.paragraphs and [f.code for f in doc.problems] == ["PUB_FILE_UNREADABLE"]
+    assert [f.code for f in read(b'<?xml version="1.0"?> \n').problems] == ["PUB_FILE_UNREADABLE"]
