@@ -74,18 +74,22 @@ class Document:
 def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
     """HTML-style rows of (text, rowspan, colspan) -> cells on a grid, skipping the slots that
     cells from rows above still cover (the rowspan/colspan placement rule of HTML tables)."""
-    taken: set[tuple[int, int]] = set()
+    # Only slots covered from rows above can be met: a cell's own row is left behind it as the
+    # column moves right. So only cells spanning rows note what they cover, per row below.
+    below: dict[int, set[int]] = {}
     cells: list[Cell] = []
+    height = len(rows)
     for r, row in enumerate(rows):
+        taken = below.pop(r, None)
         c = 0
         for text, rowspan, colspan in row:
-            while (r, c) in taken:
-                c += 1
-            rowspan = max(1, min(rowspan, len(rows) - r))
+            if taken:
+                while c in taken:
+                    c += 1
+            rowspan = max(1, min(rowspan, height - r))
             colspan = max(1, min(colspan, 200))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken.add((r + dr, c + dc))
+            for dr in range(1, rowspan):
+                below.setdefault(r + dr, set()).update(range(c, c + colspan))
             cells.append(Cell(r, c, rowspan, colspan, text))
             c += colspan
     return cells

@@ -20,8 +20,13 @@ from .document import Cell, Document, Paragraph, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
+_SDT_CONTENT, _TR_PR, _TC_PR, _VAL = W + "sdtContent", W + "trPr", W + "tcPr", W + "val"
+_GRID_BEFORE, _GRID_SPAN, _V_MERGE = W + "gridBefore", W + "gridSpan", W + "vMerge"
 _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W + "pPr",
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+_NOT_SHOWN = tuple(sorted(_SKIP - {W + "rPr", W + "pPr"}))
+_PICTURES = (W + "drawing", W + "pict", W + "object")
+_SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -61,43 +66,91 @@ def read_docx(path: str) -> Document:
     except etree.LxmlError as e:
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档内容无法解析（{e}）"[:200]))
         return doc
-    # tracked deletions, moved-away text, field codes and fallback copies of drawings are not shown
-    etree.strip_elements(root, *_SKIP - {W + "rPr", W + "pPr"}, with_tail=False)
-    body = root.find(W + "body")
+    body = _first(root, W + "body")
     if body is not None:
-        _walk(body, doc)
+        # Tracked deletions, moved-away text, field codes and fallback copies of drawings are not
+        # shown: they are stripped from the body (nothing outside it is read). One pass in C finds
+        # them and the pictures; a second one strips, only when there is something to strip.
+        found = list(body.iter(*_NOT_SHOWN, *_PICTURES, *_SHOWN))
+        if any(el.tag in _NOT_SHOWN for el in found):
+            etree.strip_elements(body, *_NOT_SHOWN, with_tail=False)
+            pictures = sum(1 for _ in body.iter(*_PICTURES))
+        else:
+            pictures = sum(1 for el in found if el.tag in _PICTURES)
+        _walk(body, doc, _with_shown(found))
         # pictures in the body (a table pasted as a picture cannot be read)
-        doc.images = [1] * sum(1 for _ in body.iter(W + "drawing", W + "pict", W + "object"))
+        doc.images = [1] * pictures
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
 
 
-def _walk(container: Any, doc: Document) -> None:
+def _with_shown(found: list[Any]) -> set[Any]:
+    """The paragraphs holding a tab, break or no-break hyphen (any in `found` still in the tree):
+    only they need paragraph_text's search for those; the others are their w:t alone."""
+    marked = set()
+    for el in found:
+        if el.tag in _SHOWN:
+            parent = el.getparent()
+            while parent is not None:
+                if parent.tag == _P:
+                    marked.add(parent)
+                parent = parent.getparent()
+    return marked
+
+
+def _text(p: Any, with_shown: set[Any]) -> str:
+    """paragraph_text(p); a paragraph without tabs or breaks in it needs only its w:t (a search for
+    one tag costs half of a search for five)."""
+    if p in with_shown:
+        return paragraph_text(p)
+    out = []
+    for t in p.iter(_T):
+        text = t.text
+        if text:
+            out.append(text)
+    return "".join(out)
+
+
+def _walk(container: Any, doc: Document, with_shown: set[Any]) -> None:
+    paragraphs = doc.paragraphs
     for el in container:
         tag = el.tag
         if tag == _P:
-            doc.paragraphs.append(Paragraph(paragraph_text(el)))
+            paragraphs.append(Paragraph(_text(el, with_shown)))
         elif tag == _TBL:
-            _table(el, doc)
+            _table(el, doc, with_shown)
         elif tag == _SDT:
-            content = el.find(W + "sdtContent")
+            content = _first(el, _SDT_CONTENT)
             if content is not None:
-                _walk(content, doc)
+                _walk(content, doc, with_shown)
 
 
-_SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_TEXT_TAGS = (_T, *_SHOWN)
 
 
 def paragraph_text(p: Any) -> str:
     """The text a reader sees in a paragraph: runs, hyperlinks, inserted text, field results (what is
     not shown was stripped from the tree when it was parsed)."""
-    return "".join(el.text or "" if el.tag == _T else _SHOWN[el.tag] for el in p.iter(_T, *_SHOWN))
+    # a plain loop over lxml's C-level iteration: this runs for every paragraph of a batch
+    out = []
+    for el in p.iter(_TEXT_TAGS):
+        if el.tag == _T:
+            text = el.text
+            if text:
+                out.append(text)
+        else:
+            out.append(_SHOWN[el.tag])
+    return "".join(out)
 
 
-def _val(el: Any, name: str) -> str | None:
-    found = el.find(name)
-    return None if found is None else found.get(W + "val", "")
+def _first(el: Any, tag: str) -> Any:
+    """`el.find(tag)`: its first child of that tag, or None. A plain loop over the children: cheaper
+    than ElementPath, and than iterchildren(tag), whose tag matcher is built on every call."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _int(text: str | None, default: int = 1) -> int:
@@ -107,38 +160,56 @@ def _int(text: str | None, default: int = 1) -> int:
         return default
 
 
-def _table(tbl: Any, doc: Document) -> None:
+def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
     """Cells with their merges; nested tables become tables of their own, after this one."""
     cells: list[list] = []        # [row, col, rowspan, colspan, text]
     open_merge: dict[int, list] = {}   # grid col -> the cell a vMerge continues
     nested = []
     r = -1
-    for tr in tbl.iterchildren(_TR):
+    # children are looped over and their tags compared here rather than filtered by
+    # iterchildren(tag), whose tag matcher costs more than the loop for a handful of children
+    for tr in tbl:
+        if tr.tag != _TR:
+            continue
         r += 1
         col = 0
-        trpr = tr.find(W + "trPr")
+        trpr = _first(tr, _TR_PR)
         if trpr is not None:
-            before = trpr.find(W + "gridBefore")
+            before = _first(trpr, _GRID_BEFORE)
             if before is not None:
-                col += _int(before.get(W + "val"), 0)
-        for tc in tr.iterchildren(_TC, _SDT):
-            if tc.tag == _SDT:      # a content control around a cell
-                inner = tc.find(W + "sdtContent")
-                tcs = [] if inner is None else list(inner.iterchildren(_TC))
-            else:
+                col += _int(before.get(_VAL), 0)
+        for tc in tr:
+            if tc.tag == _TC:
                 tcs = [tc]
+            elif tc.tag == _SDT:      # a content control around a cell
+                inner = _first(tc, _SDT_CONTENT)
+                tcs = [] if inner is None else [x for x in inner if x.tag == _TC]
+            else:
+                continue
             for cell in tcs:
-                tcpr = cell.find(W + "tcPr")
+                # one pass over the cell's children: its first w:tcPr (spans), paragraphs, tables
                 span, merge = 1, None
-                if tcpr is not None:
-                    span = _int(_val(tcpr, W + "gridSpan"))
-                    merge = _val(tcpr, W + "vMerge")
                 lines = []
+                props_seen = False
                 for child in cell:
-                    if child.tag == _P:
-                        lines.append(paragraph_text(child))
-                    elif child.tag == _TBL:
+                    tag = child.tag
+                    if tag == _P:
+                        lines.append(_text(child, with_shown))
+                    elif tag == _TBL:
                         nested.append(child)
+                    elif tag == _TC_PR and not props_seen:
+                        props_seen = True
+                        grid_span = v_merge = None      # the first of each
+                        for prop in child:
+                            if prop.tag == _GRID_SPAN:
+                                if grid_span is None:
+                                    grid_span = prop
+                            elif prop.tag == _V_MERGE and v_merge is None:
+                                v_merge = prop
+                        if grid_span is not None:
+                            span = _int(grid_span.get(_VAL, ""))
+                        if v_merge is not None:
+                            merge = v_merge.get(_VAL, "")
                 text = "\n".join(lines)
                 if merge is not None and merge != "restart" and col in open_merge:
                     above = open_merge[col]
@@ -162,4 +233,4 @@ def _table(tbl: Any, doc: Document) -> None:
     else:
         doc.tables.append(table)
     for inner_tbl in nested:
-        _table(inner_tbl, doc)
+        _table(inner_tbl, doc, with_shown)

@@ -7,6 +7,7 @@ elements, scripts and styles are not read. The page's 发布日期 is recorded w
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from typing import Any
 
@@ -29,28 +30,88 @@ _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
+# Elements that may be hidden: a `hidden` attribute, or a style saying "none" or "hidden" (the same
+# elements as //*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')], found by testing
+# each style attribute once instead of twice per element)
+_MAYBE_HIDDEN = etree.XPath("//@hidden/.. | //@style[contains(., 'none') or contains(., 'hidden')]/..")
+# All the text under an element, in document order: what "".join(el.itertext()) gives in a tree
+# without comments and processing instructions (the parser removes both), in one C call
+_TEXT = etree.XPath("string()", smart_strings=False)
 
 
 def decode(raw: bytes) -> str:
     """Bytes of a page -> text, by BOM, declaration, UTF-8 validity, then GB18030."""
+    return _decode(raw)[0]
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """decode(raw), and whether the text is all of `raw` read as strict UTF-8."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(enc, errors="replace")
+            return raw[len(bom):].decode(enc, errors="replace"), False
     head = raw[:4096]
     m = _XML_ENC.search(head) or _CHARSET.search(head)
     declared = m.group(1).decode("ascii").lower() if m else ""
     if declared in _GB:
-        return raw.decode("gb18030", errors="replace")
+        return raw.decode("gb18030", errors="replace"), False
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     if declared and declared not in ("utf-8", "utf8"):
         try:
-            return raw.decode(declared, errors="replace")
+            return raw.decode(declared, errors="replace"), False
         except LookupError:
             pass
-    return raw.decode("gb18030", errors="replace")
+    return raw.decode("gb18030", errors="replace"), False
+
+
+# U+0000–U+001F (but tab, LF, CR) are those bytes in UTF-8, and no multi-byte sequence holds a byte
+# below 0x80; U+FFFE and U+FFFF are the sequences EF BF BE and EF BF BF, which in valid UTF-8 can be
+# nothing else (EF always begins a character)
+_CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
+
+
+def _no_controls(raw: bytes) -> bool:
+    """For bytes that are valid UTF-8: whether their text holds none of _CONTROL's characters (the
+    bytes tell it faster than a search of the text)."""
+    return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
+            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw)
+
+
+_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_LEADING_SPACE = re.compile(rb"\s*")     # bytes: ASCII white space only, as bytes.strip() has it
+
+
+def _starts_with_tag(raw: bytes) -> bool:
+    """Whether the first byte that is not ASCII white space is "<"."""
+    m = _LEADING_SPACE.match(raw)
+    i = m.end() if m else 0
+    return raw[i:i + 1] == b"<"
+
+
+def _utf8_root(raw: bytes) -> Any:
+    """The page's tree parsed from its UTF-8 bytes, or None where this shortcut does not apply.
+
+    For a page in UTF-8 without control characters, the text parse_html would parse is the bytes
+    decoded, less a leading XML declaration; lxml hands a str to libxml2 in its own form (UTF-16
+    for Chinese text), which libxml2 turns back into these very UTF-8 bytes before parsing: giving
+    it the bytes, with the encoding stated (so that no <meta charset> can change it), builds the
+    same tree without the two conversions. It applies only where both ways provably read the same text: the first character
+    that is not ASCII white space is "<" (so the declaration is cut at the same place, and what is
+    left is not empty), what is left does not begin with another "<?xml" (lxml refuses a str that
+    declares an encoding), and lxml raises nothing and finds a root (else the text is parsed as
+    before and gives the same finding)."""
+    if not (_starts_with_tag(raw) and _no_controls(raw)):
+        return None
+    rest = _XML_DECL.sub(b"", raw, count=1)
+    if not _starts_with_tag(rest) or rest.startswith(b"<?xml"):
+        return None
+    try:
+        return etree.fromstring(rest, _UTF8_PARSER)
+    except (etree.LxmlError, ValueError):
+        return None
 
 
 def read_html(path: str) -> Document:
@@ -70,20 +131,24 @@ def read_html(path: str) -> Document:
 
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
-    text = _CONTROL.sub("", decode(raw))     # control characters are not text, and lxml refuses them
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    if not text.strip():
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
-        return doc
-    try:
-        # plain elements (no lxml.html element classes): the walk below is the hot path of a batch
-        root = etree.fromstring(text, _PARSER)
-    except (etree.LxmlError, ValueError) as e:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
-        return doc
+    text, utf8 = _decode(raw)
+    root = _utf8_root(raw) if utf8 else None
     if root is None:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
-        return doc
+        if not (utf8 and _no_controls(raw)):
+            text = _CONTROL.sub("", text)     # control characters are not text, and lxml refuses them
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        if not text.strip():
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页内容为空"))
+            return doc
+        try:
+            # plain elements (no lxml.html element classes): the walk below is the hot path of a batch
+            root = etree.fromstring(text, _PARSER)
+        except (etree.LxmlError, ValueError) as e:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"网页无法解析（{e}）"[:200]))
+            return doc
+        if root is None:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail="网页没有内容"))
+            return doc
     title = root.find(".//title")
     if title is not None:
         doc.title = _clean("".join(title.itertext()))
@@ -127,9 +192,15 @@ def _clean(s: str) -> str:
 
 def _hidden(el: Any) -> bool:
     style = el.get("style")
-    if style and ("none" in style or "hidden" in style) and _HIDDEN.search(style):
+    if style and _hidden_style(style):
         return True
     return el.get("hidden") is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _hidden_style(style: str) -> bool:
+    """A style that hides its element (a page repeats a few styles on hundreds of cells)."""
+    return ("none" in style or "hidden" in style) and _HIDDEN.search(style) is not None
 
 
 def _rows(table: Any) -> list[Any]:
@@ -159,7 +230,14 @@ _LINE_EDGE = " \t\r\u00a0"
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip(_LINE_EDGE) for line in text.split("\n") if line.strip(_LINE_EDGE)]
+    return [line for line in (raw.strip(_LINE_EDGE) for raw in text.split("\n")) if line]
+
+
+def _cell_text(text: str) -> str:
+    """"\n".join(_lines(text)), without splitting the common cell of one line: when the text
+    stripped of edge characters and line breaks has no line break left, it is that one line."""
+    one = text.strip(_LINE_EDGE + "\n")
+    return one if "\n" not in one else "\n".join(_lines(text))
 
 
 def _read_body(body: Any, doc: Document) -> None:
@@ -168,7 +246,7 @@ def _read_body(body: Any, doc: Document) -> None:
     then taken out, and what text is left, in order, is the running text."""
     for el in list(body.iter(*_SKIP)):
         _drop(el)
-    for el in body.xpath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"):
+    for el in _MAYBE_HIDDEN(body):
         if _hidden(el) and el.getparent() is not None:
             _drop(el)
     for el in body.iter("br"):
@@ -179,10 +257,10 @@ def _read_body(body: Any, doc: Document) -> None:
     tables = list(body.iter("table"))
     data = []
     for table in tables:
-        rows = _rows(table)
         if any(True for _ in table.iterdescendants("table")):
             continue          # layout: its cells are running text
-        spec = [[("\n".join(_lines("".join(td.itertext()))), _span(td.get("rowspan")), _span(td.get("colspan")))
+        rows = _rows(table)
+        spec = [[(_cell_text(_TEXT(td)), _span(td.get("rowspan")), _span(td.get("colspan")))
                  for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
         t = Table(grid_from_rows(spec))
         if t.width > 1:
@@ -190,7 +268,7 @@ def _read_body(body: Any, doc: Document) -> None:
     for table, t in data:
         doc.tables.append(t)
         _drop(table, marker="\n")
-    doc.paragraphs.extend(Paragraph(line) for line in _lines("".join(body.itertext())))
+    doc.paragraphs.extend(Paragraph(line) for line in _lines(_TEXT(body)))
 
 
 def _drop(el: Any, marker: str = "") -> None:

@@ -26,9 +26,15 @@ def norm(text: str) -> str:
     return s.rstrip(":：")
 
 
+_ITEM_NUMBER = re.compile(r"(\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
+
+
 def strip_number(label: str) -> str:
     """A normalised label without its leading item number ("1." / "(三)" / "三、")."""
-    return re.sub(r"^(\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)", "", label)
+    # a match at the start, not re.sub with "^": that tries the pattern at every position of a
+    # long text (a cell holding a whole paragraph) before it gives up
+    m = _ITEM_NUMBER.match(label)
+    return label[m.end():] if m else label
 
 
 @dataclass(frozen=True)

@@ -251,8 +251,7 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
     label_cells = []
     value_cells = []
     for c, k, t in zip(row_cells, kinds, texts):
-        covers = set(range(c.col, c.col + c.colspan))
-        if covers & data_cols:
+        if not data_cols.isdisjoint(range(c.col, c.col + c.colspan)):
             value_cells.append(c)
         elif t and (k == "text" or not data_cols):
             label_cells.append((c, t))
@@ -307,6 +306,16 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
         if c.colspan == 1:
             key = colmap.get(c.col)
             if key is None:
+                continue
+            if c.rowspan == 1:
+                # the common cell (one grid slot): what the general case below does for it
+                m.cols_found.add((table.key, key))
+                path = ("tables", table.key, row.key, key)
+                cells = m.raw.get(path)
+                if cells is None:
+                    m.raw[path] = [c]
+                elif c not in cells:
+                    cells.append(c)
                 continue
             keys = {key}
         else:

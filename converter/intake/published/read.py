@@ -227,11 +227,6 @@ def _no_tables(doc: Document) -> Finding:
     return make("PUB_NOT_REPORT", detail=detail)
 
 
-def _where(fmt: Format, path: DataPath, page: int | None) -> tuple[str, str]:
-    sheet, text = compile(fmt).derived(_cell_names)[path]
-    return sheet, text + (f"，第 {page} 页" if page else "")
-
-
 def _cell_names(plan: Plan) -> dict[DataPath, tuple[str, str]]:
     """Each table cell as a reader of the printed report names it: (table, 「row」行「column」列)."""
     return {p: (sheet_of(plan.fmt.table(p[1])), describe(plan.fmt, p)) for p in plan.cell_paths}
@@ -257,6 +252,8 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
     pages = {p: (cells[0].page if cells else None) for p, cells in m.raw.items()}
     merged_away = {(t.key, r.key) for t in fmt.tables() for _, _, group, target in m.merged
                    for r in group if r is not target and r in t.rows}
+    names = compile(fmt).derived(_cell_names)
+    locations, reported = result.locations, result.reported
     for t in fmt.tables():
         found = t.key in m.tables_found
         if not found:
@@ -274,17 +271,23 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
             if found and not row_found and (t.key, r.key) not in merged_away:
                 findings.append(make("PUB_ROW_NOT_FOUND", sheet=sheet_of(t), cell=f"「{r.label}」行",
                                      what=sheet_of(t), actual=r.label))
+            values = tables[t.key][r.key]
             for c in t.columns:
+                # every cell of every report: its name, plus the page where there is one (PDF)
                 path = ("tables", t.key, r.key, c.key)
-                result.locations[path] = _where(fmt, path, pages.get(path))
-                tables[t.key][r.key][c.key] = None
+                sheet, name = names[path]
+                on_page = pages.get(path)
+                locations[path] = (sheet, name + f"，第 {on_page} 页") if on_page else (sheet, name)
+                values[c.key] = None
                 if not found or not row_found:
-                    result.reported.add(path)
+                    reported.add(path)
                     continue
                 if (t.key, c.key) not in m.cols_found:
-                    result.reported.add(path)
+                    reported.add(path)
                     continue
-                tables[t.key][r.key][c.key] = _value(fmt, path, m.raw.get(path, []), c.kind, result)
+                cells = m.raw.get(path)
+                if cells:        # no document cell read: the value stays None, with no finding
+                    values[c.key] = _value(path, cells, c.kind, result, sheet + name)
         if found:
             for c in t.columns:
                 if (t.key, c.key) not in m.cols_found and any((t.key, r.key) in m.rows_found for r in t.rows):
@@ -304,9 +307,9 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
     return {"format": fmt.id, "fields": fields, "tables": tables}
 
 
-def _value(fmt: Format, path: DataPath, cells: list[Any], kind: Kind, result: ReadResult) -> Any:
+def _value(path: DataPath, cells: list[Any], kind: Kind, result: ReadResult, what: str) -> Any:
+    """The value of a cell from the document cells read for it (`what` names it in findings)."""
     sheet, where = result.locations[path]
-    what = sheet + _where(fmt, path, None)[1]
     texts = [c.text for c in cells]
     if any(t.startswith("\x00") for t in texts):
         shown = texts[0].lstrip("\x00").replace("\n", " ")

@@ -1,0 +1,110 @@
+"""What the Word and web-page readers' fast paths must keep (issue 10, speed): the text of a
+paragraph with and without tabs and breaks, tracked deletions holding tabs and pictures, cells
+whose properties come after their text, content controls around cells, hidden elements next to
+cells styled "border: none", control characters in a page, and the rowspan/colspan grid. Each is a
+small real .docx or page read by the reader itself."""
+from __future__ import annotations
+
+import zipfile
+
+from converter.intake.published.document import Document, grid_from_rows
+from converter.intake.published.docx import read_docx
+from converter.intake.published.html import parse_html
+
+NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx(tmp_path, body: str):
+    path = tmp_path / "t.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {NS}><w:body>{body}'
+                                        "</w:body></w:document>")
+    return read_docx(str(path))
+
+
+def _run(*parts: str) -> str:
+    return "<w:r>" + "".join(parts) + "</w:r>"
+
+
+def test_paragraph_text_with_and_without_tabs_and_breaks(tmp_path):
+    doc = _docx(tmp_path, "".join([
+        "<w:p>" + _run("<w:t>一、</w:t>", "<w:t>总体情况</w:t>") + "</w:p>",
+        "<w:p>" + _run("<w:t>甲</w:t>", "<w:tab/>", "<w:t>乙</w:t>", "<w:br/>", "<w:t>丙</w:t>", "<w:noBreakHyphen/>") + "</w:p>",
+        # a tab only inside a tracked deletion: not shown, so the paragraph is its w:t alone
+        "<w:p><w:del>" + _run("<w:tab/>", "<w:delText>旧</w:delText>") + "</w:del>" + _run("<w:t>新</w:t>") + "</w:p>",
+        "<w:p/>",
+    ]))
+    assert [p.text for p in doc.paragraphs] == ["一、总体情况", "甲 乙\n丙-", "新", ""]
+
+
+def test_pictures_in_the_body_and_in_a_deletion(tmp_path):
+    doc = _docx(tmp_path, "<w:p>" + _run("<w:drawing/>") + "</w:p><w:p><w:del>" + _run("<w:pict/>") + "</w:del></w:p>")
+    assert len(doc.images) == 1
+    assert len(_docx(tmp_path, "<w:p>" + _run("<w:drawing/>", "<w:object/>") + "</w:p>").images) == 2
+
+
+def _cell(text: str, props: str = "", props_last: bool = False) -> str:
+    p = "<w:p>" + _run(f"<w:t>{text}</w:t>") + "</w:p>"
+    tc_pr = f"<w:tcPr>{props}</w:tcPr>" if props else ""
+    return "<w:tc>" + (p + tc_pr if props_last else tc_pr + p) + "</w:tc>"
+
+
+def test_cells_with_spans_merges_content_controls_and_late_properties(tmp_path):
+    rows = [
+        "<w:tr>" + _cell("标签") + _cell("12", '<w:gridSpan w:val="2"/>', props_last=True) + "</w:tr>",
+        "<w:tr>" + _cell("a", '<w:vMerge w:val="restart"/>') + "<w:sdt><w:sdtPr/><w:sdtContent>" + _cell("3")
+        + _cell("4") + "</w:sdtContent></w:sdt></w:tr>",
+        "<w:tr>" + _cell("", "<w:vMerge/>") + _cell("5") + _cell("6")
+        + '<w:trPr><w:gridBefore w:val="0"/></w:trPr></w:tr>',
+    ]
+    doc = _docx(tmp_path, "<w:tbl>" + "".join(rows) + "</w:tbl>")
+    (table,) = doc.tables
+    cells = {(c.row, c.col): (c.text, c.rowspan, c.colspan) for c in table.cells}
+    # w:gridBefore counts before the row's cells wherever w:trPr stands (a value below 1 reads as 1)
+    assert cells == {(0, 0): ("标签", 1, 1), (0, 1): ("12", 1, 2), (1, 0): ("a", 1, 1), (1, 1): ("3", 1, 1),
+                     (1, 2): ("4", 1, 1), (2, 1): ("", 1, 1), (2, 2): ("5", 1, 1), (2, 3): ("6", 1, 1)}
+
+
+def _page(body: str, head: bytes = b'<meta charset="utf-8">') -> Document:
+    raw = b"<html><head>" + head + b"</head><body>" + body.encode("utf-8") + b"</body></html>"
+    return parse_html(raw, Document(file="t.html", kind="html"))
+
+
+def test_hidden_elements_and_cells_styled_border_none():
+    cell = '<td style="border-left: none; border-top: none">{}</td>'
+    doc = _page('<div style="display: none">隐藏</div><p style="visibility : hidden">也隐藏</p>'
+                '<p hidden>还隐藏</p><p style="DISPLAY:NONE">大写不算</p>'
+                "<table>" + "".join(f"<tr>{cell.format('标签')}{cell.format(n)}</tr>" for n in range(1, 40)) + "</table>")
+    assert [p.text for p in doc.paragraphs] == ["大写不算"]
+    assert [c.text for c in doc.tables[0].cells[:4]] == ["标签", "1", "标签", "2"]
+
+
+def test_control_characters_are_dropped_from_a_page():
+    for raw in ("<p>一\x01二\ufffe三\x1f</p>".encode(), "<p>一\x01二三</p>".encode("gb18030")):
+        head = b'<meta charset="utf-8">' if b"\xef" in raw else b'<meta charset="gbk">'
+        doc = parse_html(b"<html><head>" + head + b"</head><body>" + raw + b"</body></html>",
+                         Document(file="t.html", kind="html"))
+        assert [p.text for p in doc.paragraphs] == ["一二三"]
+    assert [p.text for p in _page("<p>一\t二</p>").paragraphs] == ["一\t二"]
+
+
+def test_grid_of_row_and_column_spans():
+    cells = grid_from_rows([[("a", 2, 1), ("b", 1, 2)], [("c", 1, 1), ("d", 3, 1)], [("e", 1, 1), ("f", 1, 1)]])
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in cells] == [
+        ("a", 0, 0, 2, 1), ("b", 0, 1, 1, 2), ("c", 1, 1, 1, 1), ("d", 1, 2, 2, 1), ("e", 2, 0, 1, 1), ("f", 2, 1, 1, 1)]
+
+
+def test_pages_in_utf8_with_declarations():
+    def read(raw: bytes) -> Document:
+        return parse_html(raw, Document(file="t.html", kind="html"))
+    page = "<html><head>{}</head><body><p>一、总体情况</p></body></html>"
+    # an XML declaration before the page, white space before it, a <meta> naming another encoding
+    for raw in ('<?xml version="1.0" encoding="utf-8"?>' + page.format(""),
+                ' \n<?xml version="1.0"?>' + page.format('<meta charset="iso-8859-1">')):
+        assert [p.text for p in read(raw.encode()).paragraphs] == ["一、总体情况"], raw
+    # an ideographic space before the page is text of its own (read from the decoded text)
+    assert [p.text for p in read(("\u3000" + page.format("")).encode()).paragraphs] == ["\u3000", "一、总体情况"]
+    # a second declaration that names an encoding: the page cannot be parsed, as before
+    doc = read(('<?xml version="1.0"?><?xml version="1.0" encoding="utf-8"?>' + page.format("")).encode())
+    assert not doc.paragraphs and [f.code for f in doc.problems] == ["PUB_FILE_UNREADABLE"]
+    assert [f.code for f in read(b'<?xml version="1.0"?> \n').problems] == ["PUB_FILE_UNREADABLE"]
