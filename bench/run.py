@@ -107,7 +107,8 @@ def inputs(n: int) -> Path:
 
 def _last_year_one(args) -> None:
     """Last year's report of unit i as report data (JSON, as `nianbao extract` writes it): other
-    figures and other text (another seed), last year's 结转下年度 being this year's 上年结转."""
+    figures and other text (another seed), last year's 结转下年度 being this year's 上年结转 and its
+    现行有效件数 what this year's follow from (where that is not negative)."""
     from converter.definition.formats import get
     i, folder = args
     fmt = get(_format_of(i))
@@ -120,22 +121,29 @@ def _last_year_one(args) -> None:
             data["tables"].setdefault(p[1], {}).setdefault(p[2], {})[p[3]] = v
     for (kind, t, r, c), v in ((p, v) for p, v in this.items() if p[:3] == ("tables", "p3", "carried")):
         data["tables"][t]["carryover"][c] = v
+    for issued, repealed, inforce in fmt.text_checks.documents:   # 现行有效件数 as a careful clerk keeps it
+        before = this[inforce] - this[issued] + this[repealed]
+        if before >= 0:
+            data["tables"][inforce[1]][inforce[2]][inforce[3]] = before
     data["fields"]["unit"], data["fields"]["year"] = this[("fields", "unit")], this[("fields", "year")] - 1
     (Path(folder) / f"unit{i:05d}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+_PREVIOUS_VERSION = "2"      # bumped when what _last_year_one writes changes
 
 
 def previous_folder(folder: Path) -> Path:
     """Last year's reports of the same units, as report data (JSON, as `nianbao extract` writes it)."""
     out = folder.parent / f"prev-{folder.name}"
     stamp = out / ".complete"
-    if stamp.exists():
+    if stamp.exists() and stamp.read_text() == _PREVIOUS_VERSION:
         return out
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     n = len(list(folder.glob("*.xlsx")))
     with ProcessPoolExecutor(2) as pool:
         list(pool.map(_last_year_one, [(i, str(out)) for i in range(n)], chunksize=64))
-    stamp.write_text("ok")
+    stamp.write_text(_PREVIOUS_VERSION)
     return out
 
 
