@@ -312,6 +312,32 @@ def test_many_units_in_worker_processes(tmp_path, monkeypatch, method):
     assert [t.compare.carry_ok for t in tasks] == [i % 2 == 0 for i in range(20)]
 
 
+def test_texts_compared_at_the_end_of_a_run_as_one_by_one(tmp_path):
+    """check_files compares the texts of 16 reports at a time, after reading and checking them; each
+    report's findings, in their order, its status and its ratio are what comparing it alone gives."""
+    from converter.batch.pipeline import process_file
+    from converter.template import values_from_data, write_template
+    last_dir, inputs = tmp_path / "last", tmp_path / "in"
+    last_dir.mkdir()
+    inputs.mkdir()
+    for i in range(21):
+        unit = f"测试{i:02d}镇人民政府"
+        last, this = report(unit=unit, year=2023), report(unit=unit, year=2024)
+        last["fields"]["summary"] = (TEXT_2023 * (1 + i % 4)).replace("2023", "2022")
+        this["fields"]["summary"] = TEXT_2023 * (1 + i % 4) if i % 3 else TEXT_OTHER * 2
+        if i == 7:
+            this["fields"]["problems"] = []                        # a part on one side only
+        (last_dir / f"{i}.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+        write_template(inputs / f"{i:02d}.xlsx", get("2021"), values=values_from_data(get("2021"), this))
+    prev = load_previous([last_dir])
+    batched = check_files([inputs], jobs=1, previous=prev).tasks         # runs of 16 and 5
+    alone = [process_file(str(p), previous=prev) for p in sorted(inputs.iterdir())]
+    assert [(t.file, t.status, t.findings, t.compare and t.compare.reuse) for t in batched] == \
+           [(t.file, t.status, t.findings, t.compare and t.compare.reuse) for t in alone]
+    part_one_reused = [i for i, t in enumerate(batched) if any("「一、总体情况」" in f.message for f in t.findings)]
+    assert part_one_reused == [i for i in range(21) if i % 3]
+
+
 def test_status_feedback_and_distribute_with_last_year(tmp_path):
     """The mail commands: status and feedback name the cross-year findings (the 上年结转 error makes a
     reply, which lists it and attaches 校验结果 with a 与上年比 sheet); distribute reads JSON too."""

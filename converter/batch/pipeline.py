@@ -11,7 +11,7 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.batch.workers import start_method
 from converter.checks import Context, run_checks, text_reuse
-from converter.checks.crossyear import Previous, check_previous
+from converter.checks.crossyear import Previous, ReuseBatch, check_previous
 from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
@@ -50,12 +50,14 @@ class Outputs:
 
 
 def process_file(path: str, outputs: Outputs | None = None, figures: bool = False, previous: Previous | None = None,
-                 unit_kind: str = "") -> Task:
+                 unit_kind: str = "", batch: ReuseBatch | None = None) -> Task:
     """Read and check one input (a workbook, or a Word file, web page or PDF of a report); given
     `outputs`, a valid one is also rendered into `task.documents`; with `figures`, every table cell
     (None where unread) goes into `task.figures`, in the order of the plan's `cell_paths` (a summary's input);
     given last year's reports (`previous`), it is also checked against its unit's (`task.compare`).
-    `unit_kind` is the roster's 单位类型, when known (which publication deadline applies).
+    `unit_kind` is the roster's 单位类型, when known (which publication deadline applies). Given a
+    `batch`, the comparison of texts with last year's is queued in it, and its findings join the task
+    when the batch runs (see converter.checks.crossyear.ReuseBatch).
     Anything unexpected becomes an INTERNAL_ERROR finding on this file alone."""
     try:
         result = read_report(path)
@@ -70,7 +72,7 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
         unit = fields.get("unit")
         task.unit = unit if isinstance(unit, str) and unit else None
         if previous is not None and task.unit:
-            task.findings += _against_last_year(task, result.data, plan, previous, ctx)
+            task.findings += _against_last_year(task, result.data, plan, previous, ctx, batch)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
             task.figures = _figures(result.data["tables"], plan)
@@ -92,15 +94,24 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
         return _with_file(task)
 
 
-def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context) -> list[Finding]:
+def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context,
+                       batch: ReuseBatch | None) -> list[Finding]:
     """The cross-year findings of a report (and task.compare), or that its unit has no report last year."""
     assert task.unit is not None
     last = previous.match(task.unit)
     if last is None:
         detail = "或单位代码" if previous.codes else ""
         return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]
-    task.compare = check_previous(data, plan, last, ctx)
-    return task.compare.findings
+    then = None if batch is None else (lambda found: _late(task, found))
+    task.compare = check_previous(data, plan, last, ctx, batch, then)
+    return list(task.compare.findings)
+
+
+def _late(task: Task, found: list[Finding]) -> None:
+    """Findings that arrive after the task was made (a batch's text comparison)."""
+    task.findings += [f.with_file(task.file) for f in found]
+    if has_errors(found) and task.status in (Status.PASSED, Status.CONVERTED):
+        task.status, task.documents = Status.REJECTED, None
 
 
 def _figures(tables: dict[str, Any], plan: Plan) -> tuple[Any, ...]:

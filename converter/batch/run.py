@@ -19,10 +19,12 @@ from converter.batch.results_xlsx import ResultsWriter
 from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
-from converter.checks.crossyear import Previous
+from converter.checks.crossyear import Previous, ReuseBatch
 from converter.checks.text_tables import published_late
 from converter.files import write_bytes_atomic
 from converter.render.html import IndexRow, index_html
+
+_BATCH = 16      # files whose texts are compared with last year's at the end of their run, in this process
 
 Inputs = Iterable[str | os.PathLike[str]]
 INDEX_NAME = "index.html"
@@ -158,10 +160,12 @@ def iter_tasks(paths: list[str], render: Outputs | None, jobs: int, progress: bo
 def _in_process(paths: list[str], render: Outputs | None, previous: Previous | None,
                 figures: bool) -> Generator[Task, None, None]:
     """After the first file everything the pipeline needs is loaded and cached: frozen, the collector
-    stops walking it after every few thousand allocations (a tenth of the time per workbook)."""
+    stops walking it after every few thousand allocations (a tenth of the time per workbook). With last
+    year's reports, files go in runs of _BATCH (see _process_chunk)."""
     try:
-        for i, p in enumerate(paths):
-            yield _process(p, render, previous, figures)
+        step = 1 if previous is None else _BATCH
+        for i in range(0, len(paths), step):
+            yield from _process_chunk(paths[i:i + step], (render, previous, figures))
             if i == 0:
                 gc.freeze()
     finally:
@@ -170,7 +174,16 @@ def _in_process(paths: list[str], render: Outputs | None, previous: Previous | N
 
 def _process_chunk(paths: list[str], arg: Outputs | None | tuple[Outputs | None, Previous | None, bool]) -> list[Task]:
     render, previous, figures = arg if isinstance(arg, tuple) else (arg, None, False)
-    return [_process(p, render, previous, figures) for p in paths]
+    if previous is None:
+        return [_process(p, render, previous, figures) for p in paths]
+    # the texts of the chunk's reports are compared with last year's one after the other, at the end
+    batch = ReuseBatch()
+    tasks = [process_file(p, render, figures=figures, previous=previous, batch=batch) for p in paths]
+    try:
+        batch.run()
+    except Exception:       # one report's texts must not cost the others theirs: each alone, as without a batch
+        tasks = [process_file(p, render, figures=figures, previous=previous) for p in paths]
+    return tasks
 
 
 def _process(path: str, render: Outputs | None, previous: Previous | None, figures: bool = False) -> Task:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
-from converter.checks.text_reuse import shared_bigrams
+from converter.checks.text_reuse import Shared, shared_bigrams
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
-from converter.definition.model import DataPath, Format, RowSum, value_at
+from converter.definition.model import DataPath, Format, RowSum, Section, value_at
 from converter.definition.plan import Plan
 
 REUSE_LIMIT = 0.5           # assessments deduct points above this share
@@ -133,8 +133,11 @@ def _int(v: float | None) -> Any:
     return int(v) if v is not None and v == int(v) else v
 
 
-def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Context) -> Comparison:
-    """This year's report data against last year's report of the same unit."""
+def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Context,
+                   batch: ReuseBatch | None = None, then: Callable[[list[Finding]], None] | None = None) -> Comparison:
+    """This year's report data against last year's report of the same unit. Given a `batch`, the text
+    comparison is queued in it and done when the batch runs: its findings are then added to the
+    Comparison and handed to `then`."""
     fmt = plan.fmt
     out = Comparison(previous_file=last.file)
     try:
@@ -152,8 +155,54 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
         out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
         _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
     _same_figures(fmt, last_fmt, tables, last, name, ctx, out.findings)
-    out.reuse = _text_reuse(fmt, data, last, name, ctx, out.findings)
+    now = texts_by_part(data, fmt)
+    if now and last.texts:
+        queued = _Texts(fmt, now, last.texts, name, ctx, out, then)
+        if batch is None:
+            queued.compare()
+        else:
+            batch.add(queued)
     return out
+
+
+@dataclass
+class _Texts:
+    """One report's text comparison, waiting: both years' texts by part, and where the result goes."""
+    fmt: Format
+    now: dict[str, str]
+    last: dict[str, str]
+    name: str
+    ctx: Context
+    out: Comparison
+    then: Callable[[list[Finding]], None] | None
+
+    def compare(self) -> None:
+        parts = [s for s in self.fmt.sections if self.now.get(s.key) or self.last.get(s.key)]
+        counted = shared_bigrams([self.now.get(s.key, "") for s in parts], [self.last.get(s.key, "") for s in parts])
+        findings: list[Finding] = []
+        self.out.reuse = _text_reuse(self, parts, counted, findings)
+        self.out.findings += findings
+        if self.then is not None:
+            self.then(findings)
+
+
+class ReuseBatch:
+    """Text comparisons of several reports, done one after the other once all are read and checked:
+    reading a workbook pushes numpy's code and tables out of the processor's caches, so a comparison
+    right after one costs about twice what it costs right after another comparison."""
+
+    def __init__(self) -> None:
+        self._queued: list[_Texts] = []
+
+    def add(self, texts: _Texts) -> None:
+        """Queue one report's comparison."""
+        self._queued.append(texts)
+
+    def run(self) -> None:
+        """Do every queued comparison, each handing its findings on; the queue is emptied."""
+        queued, self._queued = self._queued, []
+        for q in queued:
+            q.compare()
 
 
 def _carry_over(fmt: Format, plan: Plan, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
@@ -277,26 +326,20 @@ def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
     return tuple(c.key for c in t.columns), tuple(rows)
 
 
-def _text_reuse(fmt: Format, data: dict[str, Any], last: LastYear, name: str, ctx: Context,
-                findings: list[Finding]) -> float | None:
+def _text_reuse(q: _Texts, parts: list[Section], counted: list[Shared], findings: list[Finding]) -> float:
     """Per part, and over the whole narrative: part by part, 2 × Σ common ÷ Σ (n₁ + n₂), so that the
     whole counts what each part took from the same part last year."""
-    now = texts_by_part(data, fmt)
-    if not now or not last.texts:
-        return None
-    parts = [s for s in fmt.sections if now.get(s.key) or last.texts.get(s.key)]
-    counted = shared_bigrams([now.get(s.key, "") for s in parts], [last.texts.get(s.key, "") for s in parts])
     common = total = 0
     for s, (n_this, n_last, shared) in zip(parts, counted):
         common, total = common + shared, total + n_this + n_last
-        if len(now.get(s.key, "")) < MIN_PART or len(last.texts.get(s.key, "")) < MIN_PART or not n_this + n_last:
+        if len(q.now.get(s.key, "")) < MIN_PART or len(q.last.get(s.key, "")) < MIN_PART or not n_this + n_last:
             continue
         ratio = 2 * shared / (n_this + n_last)
         if ratio > REUSE_LIMIT:
-            findings.append(make("PREV_TEXT_REUSED", what=f"「{s.title}」", previous=name, ratio=f"{ratio:.0%}",
-                                 actual=round(ratio, 3), **ctx.locate(("fields", s.fields[0].key))))
+            findings.append(make("PREV_TEXT_REUSED", what=f"「{s.title}」", previous=q.name, ratio=f"{ratio:.0%}",
+                                 actual=round(ratio, 3), **q.ctx.locate(("fields", s.fields[0].key))))
     whole = 2 * common / total if total else 0.0
     if whole > REUSE_LIMIT:
-        findings.append(make("PREV_TEXT_REUSED", what="报告正文（全部文字）", previous=name, ratio=f"{whole:.0%}",
+        findings.append(make("PREV_TEXT_REUSED", what="报告正文（全部文字）", previous=q.name, ratio=f"{whole:.0%}",
                              actual=round(whole, 3)))
     return round(whole, 3)
