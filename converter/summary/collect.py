@@ -98,6 +98,15 @@ class Summary:
     findings: dict[str, list[Finding]] = field(default_factory=dict)   # unit key -> summary findings
     counts: dict[Status, int] = field(default_factory=dict)           # roster units by state
     on_roster: int = 0
+    # the units left out, by why (not reported, with errors, unread), in order: noted while adding up,
+    # so that the scope line need not read every member back (None: not noted, see left_out)
+    left_out_units: tuple[list[str], list[str], list[str]] | None = None
+
+    def left_out(self) -> tuple[list[str], list[str], list[str]]:
+        """The units the tables leave out, in order: (not reported, with errors, unread)."""
+        if self.left_out_units is None:
+            self.left_out_units = _left_out(self.members(), self.include_invalid)
+        return self.left_out_units
 
     def members(self) -> Iterator[Member]:
         """Every member in order (roster order, then units not on the roster), read back from the spool."""
@@ -130,7 +139,10 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     members. Reports with errors count only with `include_invalid`. The caller closes the result."""
     found = sources(inputs)
     spool = Spool()
-    newest: dict[str, tuple[tuple[Any, ...], int]] = {}   # unit key -> (order, offset)
+    newest: dict[str, tuple[tuple[Any, ...], int, str]] = {}   # unit key -> (order, offset, file)
+    # what the choice of the tables' format needs of a member, kept so that the spool is read back
+    # only once to add up: spool offset -> (its figures count, its format)
+    brief: dict[int, tuple[bool, str | None]] = {}
     arrival: list[str] = []
     dup_findings: dict[str, list[Finding]] = {}
     parents = {unit_key(u.name): unit_key(u.parent) if u.parent else "" for u in roster.units} if roster else {}
@@ -143,15 +155,16 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
             m.unit, m.on_roster, m.parent = names[m.key], True, parent_names[m.key]
             m.level = level_of.get(m.key, 1)
         at = spool.add(m)
+        brief[at] = (included(m, include_invalid), m.format_id)
         old = newest.get(m.key)
         if old is None:
             arrival.append(m.key)
-            newest[m.key] = (m.order, at)
+            newest[m.key] = (m.order, at, m.file)
         else:
-            loser, winner = (old[1], at) if m.order >= old[0] else (at, old[1])
-            newest[m.key] = (max(m.order, old[0]), winner)
+            (loser, winner) = (old[2], m.file) if m.order >= old[0] else (m.file, old[2])
+            newest[m.key] = max((m.order, at, m.file), old, key=_first)
             dup_findings.setdefault(m.key, []).append(
-                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(spool.get(winner).file)).with_file(spool.get(loser).file))
+                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(winner)).with_file(loser))
     order: list[tuple[str, str, int | None]] = []
     if roster:
         for u in roster.units:
@@ -160,20 +173,23 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     order += [(k, "", newest[k][1]) for k in arrival if k not in names]
     # pass 1: which format the tables are drawn in
     counts_by_format: dict[str, int] = {}
-    for _, _, where in order:
+    for key, _, where in order:
         if where is not None:
-            m = spool.get(where)
-            if included(m, include_invalid) and level_of.get(m.key, 1) == 1 and m.format_id:
-                counts_by_format[m.format_id] = counts_by_format.get(m.format_id, 0) + 1
+            counts, format_id = brief[where]
+            if counts and level_of.get(key, 1) == 1 and format_id:
+                counts_by_format[format_id] = counts_by_format.get(format_id, 0) + 1
+    del brief
     primary = compile(get_format(primary_format(counts_by_format, list(FORMATS))))
-    # pass 2: the sums of each level and of each parent's children
+    # pass 2: the sums of each level and of each parent's children, and who is left out
     levels: dict[int, LevelSums] = {}
     children: dict[str, LevelSums] = {}
     states: dict[Status, int] = {}
+    left_out: tuple[list[str], list[str], list[str]] = ([], [], [])
     for key, _, where in order:
         m = spool.get(where) if where is not None else Member(names.get(key, key), key)
         if key in names:
             states[m.status] = states.get(m.status, 0) + 1
+        _note_left_out(m, include_invalid, left_out)
         if not included(m, include_invalid) or m.figures is None or m.format_id is None:
             continue
         plan = compile(get_format(m.format_id))
@@ -198,7 +214,30 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         levels[1] = LevelSums(1)
     return Summary(title=title, year=year, include_invalid=include_invalid, order=order,
                    levels=[levels[k] for k in sorted(levels)], primary=primary, spool=spool, findings=findings,
-                   counts=states, on_roster=len(names))
+                   counts=states, on_roster=len(names), left_out_units=left_out)
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
+
+
+def _note_left_out(m: Member, include_invalid: bool, out: tuple[list[str], list[str], list[str]]) -> None:
+    """Add a member to the units left out (not reported, with errors, unread) when it is one."""
+    if m.status is Status.MISSING:
+        out[0].append(m.unit)
+    elif included(m, include_invalid):
+        return
+    elif m.status is Status.REJECTED:
+        out[1].append(m.unit)
+    else:
+        out[2].append(m.unit)
+
+
+def _left_out(members: Iterator[Member], include_invalid: bool) -> tuple[list[str], list[str], list[str]]:
+    out: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for m in members:
+        _note_left_out(m, include_invalid, out)
+    return out
 
 
 def _member(src: Source, task: Task) -> Member:

@@ -48,8 +48,8 @@ def write_summary_xlsx(s: Summary, path: str | os.PathLike[str]) -> None:
         st = _Styles(wb)
         _summary_sheet(wb, st, s)
         with tempfile.TemporaryFile(dir=work) as rows:
-            chart_rows, n = _units_sheet(wb, st, s, rows)
-            _findings_sheet(wb, st, s)
+            chart_rows, n, by_code = _units_sheet(wb, st, s, rows)
+            _findings_sheet(wb, st, by_code)
             _chart_sheet(wb, st, s, chart_rows)
             # XlsxWriter names each sheet's part by its position: sheet1.xml, sheet2.xml…
             part = f"xl/worksheets/sheet{[w.name for w in wb.worksheets()].index(UNITS_SHEET) + 1}.xml"
@@ -239,11 +239,13 @@ def column_labels(plan: Plan, path: DataPath, primary: Plan) -> tuple[str, str]:
     return " ".join(x for x in top if x), leaf
 
 
-def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[list[tuple[str, float]], int]:
+def _units_sheet(wb: Any, st: _Styles, s: Summary,
+                 rows: IO[bytes]) -> tuple[list[tuple[str, float]], int, dict[str, list[str]]]:
     """Write 分单位数据's two header rows through XlsxWriter and its unit rows as sheet XML into `rows`
     (XlsxWriter spends some 20 µs a cell: 10,000 units of 200 figures would take a minute; the rows are
     spliced into the sheet when the workbook is closed). Returns (unit, applications received) for
-    the chart, and the number of unit rows."""
+    the chart, the number of unit rows, and per finding code the units that have it (for 问题汇总: the
+    members are read back from the spool once, here)."""
     ws = wb.add_worksheet(UNITS_SHEET)
     cols = figure_columns(s)
     primary = s.primary
@@ -284,7 +286,8 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
     chart: list[tuple[str, float]] = []
     # per format: where each of its figures goes ([(column letter, index in the figures)], in column
     # order) and the index of each of its paths
-    layouts: dict[str, tuple[list[tuple[str, int]], dict[DataPath, int], Any, str]] = {}
+    layouts: dict[str, tuple[list[tuple[str, int]], dict[DataPath, int], Any, str, list[str]]] = {}
+    by_code: dict[str, list[str]] = {}
     letters = [col_letter(c) for c in range(last + 1)]
     names: dict[str | None, str] = {}
     for i, m in enumerate(s.members(), 1):
@@ -292,6 +295,8 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
         findings = s.findings.get(m.key, [])
         warnings = m.warnings + len(findings)
         codes = list(m.codes) + [f.code for f in findings if f.code not in m.codes]
+        for code in codes:
+            by_code.setdefault(code, []).append(m.unit)
         state = m.status.label + ("（已计入）" if m.status is Status.REJECTED and included(m, s.include_invalid) else "")
         name = names.get(m.format_id)
         if name is None:
@@ -303,15 +308,21 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
             if layout is None:
                 own = {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)}
                 places = [(letters[first + c], own[p]) for c, (_, p) in enumerate(cols) if p in own]
-                # every figure present (the common case): the row's cells in one format call
+                # every figure present (the common case): the row's cells in one join
                 pick = itemgetter(*[j for _, j in places]) if len(places) > 1 else None
-                row_format = "".join(f'<c r="{letter}{{0}}"><v>{{{k}!r}}</v></c>' for k, (letter, _) in enumerate(places, 1))
-                layout = layouts[m.format_id] = (places, own, pick, row_format)
-            places, own, pick, row_format = layout
+                # the text between two values: the end of one cell and the start of the next (its row
+                # number a NUL, replaced once per row), so that a row is one join of the values' reprs
+                opening = f'<c r="{places[0][0]}\0"><v>' if places else ""
+                glue = [f'</v></c><c r="{letter}\0"><v>' for letter, _ in places[1:]]
+                layout = layouts[m.format_id] = (places, own, pick, opening, glue)
+            places, own, pick, opening, glue = layout
             figures = m.figures
             values = pick(figures) if pick is not None else ()
             if values and set(map(type, values)) <= _NUMBERS:
-                cells.append(row_format.format(r, *values))
+                parts: list[str] = [""] * (2 * len(values) - 1)
+                parts[0::2] = map(repr, values)
+                parts[1::2] = glue
+                cells.append((opening + "".join(parts) + "</v></c>").replace("\0", str(r)))
             else:
                 for letter, j in places:
                     v = figures[j]
@@ -323,7 +334,7 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
                 if len(chart) > TOP_UNITS * 4:
                     chart = sorted(chart, key=lambda x: -x[1])[:TOP_UNITS]
         rows.write(f'<row r="{r}">{"".join(cells)}</row>'.encode("utf-8"))
-    return sorted(chart, key=lambda x: -x[1])[:TOP_UNITS], n
+    return sorted(chart, key=lambda x: -x[1])[:TOP_UNITS], n, by_code
 
 
 def _xml_cell(letter: str, row: int, v: Any) -> str:
@@ -363,13 +374,9 @@ def _format_name(format_id: str | None) -> str:
     return _plan(format_id).fmt.name if format_id else ""
 
 
-def _findings_sheet(wb: Any, st: _Styles, s: Summary) -> None:
+def _findings_sheet(wb: Any, st: _Styles, units: dict[str, list[str]]) -> None:
+    """问题汇总: per finding code (units: code -> the units that have it, in order), how many units, which."""
     ws = wb.add_worksheet(FINDINGS_SHEET)
-    units: dict[str, list[str]] = {}
-    for m in s.members():
-        codes = list(m.codes) + [f.code for f in s.findings.get(m.key, []) if f.code not in m.codes]
-        for code in codes:
-            units.setdefault(code, []).append(m.unit)
     cat = catalogue()
     head = ("问题代码", "严重程度", "问题", "单位数", "单位")
     for c, h in enumerate(head):
