@@ -24,9 +24,14 @@ from converter.definition.formats import FORMATS, ids
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
 from converter.errors import NianbaoError
-from converter.mail import manifest
 from converter.mail.roster import Roster, unit_key
 from converter.summary.aggregate import LevelSums, Member, compare_with_children, included, levels_of, primary_format
+
+
+def _inbox(folder: Path) -> bool:
+    """Whether a folder is an inbox made by `collect` (the mail modules are imported only for a folder)."""
+    from converter.mail import manifest
+    return (folder / manifest.JSON_NAME).exists()
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,8 @@ def sources(inputs: list[str]) -> list[Source]:
     plain: list[str] = []
     for item in inputs:
         folder = Path(item)
-        if folder.is_dir() and (folder / manifest.JSON_NAME).exists():
+        if folder.is_dir() and _inbox(folder):
+            from converter.mail import manifest
             for r in manifest.load(folder):
                 if r.newest and r.unit:
                     out.append(Source(str(folder / r.stored), r.unit, (r.date or "", r.received)))
