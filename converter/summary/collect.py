@@ -26,6 +26,7 @@ from converter.definition.plan import Plan, compile
 from converter.errors import NianbaoError
 from converter.mail.roster import Roster, unit_key
 from converter.summary.aggregate import LevelSums, Member, compare_with_children, included, levels_of, primary_format
+from converter.summary.unit_rows import UnitRows, draft
 
 
 def _inbox(folder: Path) -> bool:
@@ -107,6 +108,7 @@ class Summary:
     # the units left out, by why (not reported, with errors, unread), in order: noted while adding up,
     # so that the scope line need not read every member back (None: not noted, see left_out)
     left_out_units: tuple[list[str], list[str], list[str]] | None = None
+    draft: UnitRows | None = None        # 分单位数据's rows written as the reports arrived (see unit_rows)
 
     def left_out(self) -> tuple[list[str], list[str], list[str]]:
         """The units the tables leave out, in order: (not reported, with errors, unread)."""
@@ -133,8 +135,10 @@ class Summary:
         return [self.primary] + [compile(get_format(f)) for f in present if f != self.primary.id]
 
     def close(self) -> None:
-        """Remove the spool."""
+        """Remove the spool (and the drafted rows)."""
         self.spool.close()
+        if self.draft is not None:
+            self.draft.close()
 
 
 def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", year: int | None = None,
@@ -155,6 +159,9 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     names = {unit_key(u.name): u.name for u in roster.units} if roster else {}
     parent_names = {unit_key(u.name): u.parent for u in roster.units} if roster else {}
     level_of = levels_of(parents)
+    # without a roster the members are the units in the order they arrive: unless a unit turns up
+    # twice, the sums and 分单位数据's rows are made as they arrive, while the workers read on
+    ahead: _Ahead | None = None if roster else _Ahead(include_invalid)
     for src, task in zip(found, _tasks([s.path for s in found], jobs, progress)):
         m = _member(src, task)
         if m.key in names:
@@ -166,7 +173,12 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         if old is None:
             arrival.append(m.key)
             newest[m.key] = (m.order, at, m.file)
+            if ahead is not None:
+                ahead.add(m)
         else:
+            if ahead is not None:
+                ahead.close()
+                ahead = None
             (loser, winner) = (old[2], m.file) if m.order >= old[0] else (m.file, old[2])
             newest[m.key] = max((m.order, at, m.file), old, key=_first)
             dup_findings.setdefault(m.key, []).append(
@@ -191,7 +203,9 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     children: dict[str, LevelSums] = {}
     states: dict[Status, int] = {}
     left_out: tuple[list[str], list[str], list[str]] = ([], [], [])
-    for key, _, where in order:
+    if ahead is not None:           # done as they arrived, in the same order
+        levels[1], left_out = ahead.sums, ahead.left_out
+    for key, _, where in order if ahead is None else ():
         m = spool.get(where) if where is not None else Member(names.get(key, key), key)
         if key in names:
             states[m.status] = states.get(m.status, 0) + 1
@@ -220,7 +234,36 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         levels[1] = LevelSums(1)
     return Summary(title=title, year=year, include_invalid=include_invalid, order=order,
                    levels=[levels[k] for k in sorted(levels)], primary=primary, spool=spool, findings=findings,
-                   counts=states, on_roster=len(names), left_out_units=left_out)
+                   counts=states, on_roster=len(names), left_out_units=left_out,
+                   draft=ahead.rows if ahead is not None else None)
+
+
+class _Ahead:
+    """What pass 2 and 分单位数据 make of the members, made as they arrive (no roster, no unit twice):
+    the region's sums, the units left out, and the unit rows drafted for the likeliest columns (the
+    first registered format's tables, every other format's own columns)."""
+
+    def __init__(self, include_invalid: bool):
+        self.include_invalid = include_invalid
+        self.sums = LevelSums(1)
+        self.left_out: tuple[list[str], list[str], list[str]] = ([], [], [])
+        guess = compile(get_format(primary_format({}, list(FORMATS))))
+        self.rows: UnitRows | None = draft(guess, [compile(get_format(f)) for f in ids() if f != guess.id],
+                                           include_invalid)
+
+    def add(self, m: Member) -> None:
+        """The next member, as pass 2 and the unit rows take it."""
+        _note_left_out(m, self.include_invalid, self.left_out)
+        if included(m, self.include_invalid) and m.figures is not None and m.format_id is not None:
+            self.sums.add(compile(get_format(m.format_id)), m.unit, m.figures)
+        if self.rows is not None:
+            self.rows.add(m, [])
+
+    def close(self) -> None:
+        """Drop the drafted rows (a unit turned up twice)."""
+        if self.rows is not None:
+            self.rows.close()
+            self.rows = None
 
 
 def _first(entry: tuple[Any, ...]) -> Any:
