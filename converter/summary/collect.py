@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,8 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     # twice, the sums and 分单位数据's rows are made as they arrive, while the workers read on
     ahead: _Ahead | None = None if roster else _Ahead(include_invalid)
     for src, task in zip(found, _tasks([s.path for s in found], jobs, progress)):
+        if not arrival:
+            _load_writer()
         m = _member(src, task)
         if m.key in names:
             m.unit, m.on_roster, m.parent = names[m.key], True, parent_names[m.key]
@@ -264,6 +267,13 @@ class _Ahead:
         if self.rows is not None:
             self.rows.close()
             self.rows = None
+
+
+def _load_writer() -> None:
+    """A caller that imported the workbook writer will write 汇总.xlsx: its library (XlsxWriter, some
+    50 ms to import) is loaded now, once the workers are reading, rather than after the last report."""
+    if "converter.summary.workbook" in sys.modules:
+        import xlsxwriter  # noqa: F401
 
 
 def _first(entry: tuple[Any, ...]) -> Any:

@@ -44,13 +44,13 @@ def write_summary_xlsx(s: Summary, path: str | os.PathLike[str]) -> None:
         st = _Styles(wb)
         _summary_sheet(wb, st, s)
         with tempfile.TemporaryFile(dir=work) as rows:
-            chart_rows, n, by_code = _units_sheet(wb, st, s, rows)
+            chart_rows, n, by_code, unit_rows = _units_sheet(wb, st, s, rows)
             _findings_sheet(wb, st, by_code)
             _chart_sheet(wb, st, s, chart_rows)
             # XlsxWriter names each sheet's part by its position: sheet1.xml, sheet2.xml…
             part = f"xl/worksheets/sheet{[w.name for w in wb.worksheets()].index(UNITS_SHEET) + 1}.xml"
             wb.close()
-            _splice(draft, part, rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
+            _splice(draft, part, unit_rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
         with open(draft, "rb") as src, atomic_writer(path) as fh:
             shutil.copyfileobj(src, fh)
     finally:
@@ -233,12 +233,12 @@ def column_labels(plan: Plan, path: DataPath, primary: Plan) -> tuple[str, str]:
 
 
 def _units_sheet(wb: Any, st: _Styles, s: Summary,
-                 rows: IO[bytes]) -> tuple[list[tuple[str, float]], int, dict[str, list[str]]]:
-    """Write 分单位数据's two header rows through XlsxWriter and its unit rows as sheet XML into `rows`
-    (XlsxWriter spends some 20 µs a cell: 10,000 units of 200 figures would take a minute; the rows are
-    spliced into the sheet when the workbook is closed). Returns (unit, applications received) for
-    the chart, the number of unit rows, and per finding code the units that have it (for 问题汇总: the
-    members are read back from the spool once, here)."""
+                 rows: IO[bytes]) -> tuple[list[tuple[str, float]], int, dict[str, list[str]], IO[bytes]]:
+    """Write 分单位数据's two header rows through XlsxWriter and its unit rows as sheet XML (see
+    unit_rows) into `rows`, unless the summary drafted the same rows as its reports arrived; the rows
+    are spliced into the sheet when the workbook is closed. Returns (unit, applications received) for
+    the chart, the number of unit rows, per finding code the units that have it (for 问题汇总: the
+    members are read back from the spool once at most, here), and the file that holds the rows."""
     ws = wb.add_worksheet(UNITS_SHEET)
     cols = figure_columns(s)
     primary = s.primary
@@ -276,13 +276,11 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary,
     ws.freeze_panes(2, 2)
     found = s.draft
     if found is not None and not s.findings and found.fits(primary, cols, s.include_invalid, n):
-        found.out.seek(0)               # written while the reports were read (see unit_rows)
-        shutil.copyfileobj(found.out, rows)
-        return found.top_units(), n, found.by_code
+        return found.top_units(), n, found.by_code, found.out     # written while the reports were read
     out = UnitRows(primary, cols, s.include_invalid, rows)
     for m in s.members():
         out.add(m, s.findings.get(m.key, []))
-    return out.top_units(), n, out.by_code
+    return out.top_units(), n, out.by_code, rows
 
 
 def _splice(path: str, sheet_part: str, rows: IO[bytes], last_row: int, last_col: int) -> None:
