@@ -589,6 +589,20 @@ def _fast_cells(raw: bytes) -> dict | None:
     body = raw[a + 11:b - 12]
     if not _plain_text(body):
         return None
+    # a body that, but for the text of its values, is one read before (a batch's sheets are the
+    # template's with other figures): its cells are those, with these values (see _SKELETONS)
+    pieces = _VALUE.split(body)
+    skeleton = b"<v></v>".join(pieces[0::2])
+    values = pieces[1::2]
+    key = (x14ac, len(skeleton), len(values))
+    for known, base, valued in _SKELETONS.get(key, ()):
+        if known == skeleton:
+            cells = dict(base)
+            for coord, i, t in valued:
+                v = values[i]
+                if v != t[5]:
+                    cells[coord] = (t[0], t[1], t[2], t[3], t[4], v)
+            return cells
     pattern = _TOKENS.get(x14ac)
     if pattern is None:
         pattern = _TOKENS[x14ac] = _token_pattern(x14ac)
@@ -597,7 +611,43 @@ def _fast_cells(raw: bytes) -> dict | None:
     if (sum(map(len, map(_FIRST, tokens))) != len(body)
             or not _ROWS_OF_CELLS.fullmatch(bytes(map(_SECOND, map(_FIRST, tokens))))):
         return None
-    return {t[1].decode(): t for t in tokens if t[1]}
+    cells = {t[1].decode(): t for t in tokens if t[1]}
+    if len(skeleton) <= _CACHED_SHEET_SIZE:
+        _remember_skeleton(key, skeleton, cells, tokens, len(values))
+    return cells
+
+
+# Sheets read by their skeleton: a sheet's body with the text of every <v>…</v> taken out. Where a
+# "<v>" can stand in a body the tokens cover (only as a cell's value element: formula text and
+# attribute values hold no "<"), each match of _VALUE is one cell's value group, so a body whose
+# skeleton equals a read one's gives the same tokens with its own values in those groups; the body is
+# still checked by _plain_text first (the values may hold what it refuses), and a value holding "&"
+# or "<" is not taken out, so its body's skeleton is another. A token read so keeps the text ([0]) of
+# the token it stands for.
+_VALUE = re.compile(rb"<v>([^<&]*+)</v>")
+_SKELETONS: dict[tuple[bool, int, int], list[tuple[bytes, dict[str, Any], list[tuple[str, int, Any]]]]] = {}
+_CACHED_SKELETONS = 32
+
+
+def _remember_skeleton(key: tuple[bool, int, int], skeleton: bytes, cells: dict[str, Any], tokens: list[Any],
+                       count: int) -> None:
+    """Keep what a sheet's tokens gave, by its skeleton: the cells, and for each cell whose token holds a
+    value element, which of the body's values it is."""
+    latest: dict[str, tuple[int | None, Any]] = {}
+    k = 0
+    for t in tokens:
+        if b"<v>" in t[0]:
+            if t[1]:
+                latest[t[1].decode()] = (k, t)
+            k += 1
+        elif t[1]:
+            latest[t[1].decode()] = (None, t)
+    if k != count:          # never, by the argument above; then nothing is kept
+        return
+    valued = [(coord, i, t) for coord, (i, t) in latest.items() if i is not None]
+    if sum(map(len, _SKELETONS.values())) >= _CACHED_SKELETONS:
+        _SKELETONS.clear()
+    _SKELETONS.setdefault(key, []).append((skeleton, dict(cells), valued))
 
 
 # The fast path of the shared strings: a table of plain strings (<si><t>…</t></si>), as the template
