@@ -168,6 +168,27 @@ def test_random_bytes_inserted_into_sheet_data_never_read_differently():
     assert taken > 0         # some edits (inside values, say) keep the sheet on the fast path
 
 
+def test_a_sheet_with_other_values_is_read_from_the_skeleton_kept_and_as_lxml_reads_it():
+    """A body that differs from one read before only in the text of its values is read from that
+    one's skeleton (xlsx_xml._SKELETONS, no new one kept) and gives what lxml gives; values the fast
+    path refuses are still refused, and a value holding markup makes another skeleton."""
+    raw = _sheets(SAMPLE)["xl/worksheets/sheet5.xml"]
+    xlsx_xml._SKELETONS.clear()
+    assert _same_or_declined(raw)
+    assert sum(map(len, xlsx_xml._SKELETONS.values())) == 1
+    rng = random.Random(5)
+    numbers = re.sub(rb"<v>(\d+)</v>", lambda m: b"<v>%d</v>" % rng.randrange(10 ** 6), raw)
+    emptied = re.sub(rb"<v>(\d+)</v>", b"<v></v>", raw, count=5)
+    texts = re.sub(rb"<v>(\d+)</v>", "<v>１２ 3.5e1 ￥</v>".encode(), raw, count=3)
+    for edited in (numbers, emptied, texts):
+        assert edited != raw
+        assert _same_or_declined(edited)
+    assert sum(map(len, xlsx_xml._SKELETONS.values())) == 1
+    for refused in (b"<v>\x01</v>", b"<v>]]></v>", b"<v>\xff</v>", b"<v>&amp;</v>", b"<v>\r</v>"):
+        assert xlsx_xml._fast_cells(re.sub(rb"<v>(\d+)</v>", refused, raw, count=1)) is None, refused
+    assert sum(map(len, xlsx_xml._SKELETONS.values())) == 1
+
+
 def test_a_workbook_with_edited_sheets_gives_the_findings_it_gave_before(tmp_path):
     """End to end: the edited workbook read with the fast path and with lxml alone (the fast path
     switched off by making every sheet too large for it) gives the same data and findings."""

@@ -9,20 +9,21 @@ import signal
 import sys
 import tempfile
 import threading
-from typing import Any, Callable, Generator, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 from converter.batch.inputs import collect_inputs, refuse_overlap
 from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
 from converter.batch.pipeline import FRAGMENT_SUFFIX, Outputs, process_file, warm_up, worker_died
 from converter.batch.report import BatchReport, Task
-from converter.batch.results_xlsx import ResultsWriter
 from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
 from converter.batch.workers import in_order
 from converter.checks.crossyear import Previous, ReuseBatch
 from converter.checks.text_tables import published_late
 from converter.files import write_bytes_atomic
-from converter.render.html import IndexRow, index_html
+
+if TYPE_CHECKING:
+    from converter.render.html import IndexRow
 
 _BATCH = 16      # files whose texts are compared with last year's at the end of their run, in this process
 
@@ -72,6 +73,9 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
     OUTDIR may not be an input folder itself (OutputOverlap): the next run would read its outputs.
     Given last year's reports (`previous`), each is also checked against its unit's, and
     校验结果.xlsx gets a 与上年比 sheet."""
+    # what only build writes (校验结果.xlsx, index.html) is imported here: check and summary never need it
+    from converter.batch.results_xlsx import ResultsWriter
+    from converter.render.html import index_html
     outputs = outputs or Outputs()
     outdir = os.fspath(outdir)
     inputs = list(inputs)
@@ -106,6 +110,7 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
 
 def _index_row(t: Task, outdir: str) -> IndexRow:
     """A task's line in index.html: unit, year, status, and its files relative to the output folder."""
+    from converter.render.html import IndexRow
     files = {os.path.splitext(p)[1]: os.path.relpath(p, outdir) for p in t.outputs or [] if not p.endswith(FRAGMENT_SUFFIX)}
     return IndexRow(unit=t.unit or os.path.basename(t.file), year=t.year or "", status=Status(t.status).label,
                     ok=Status(t.status).ok, docx=files.get(".docx"), pdf=files.get(".pdf"), html=files.get(".html"))

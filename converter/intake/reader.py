@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-from converter.intake.published import read_published, sniff_kind
 from converter.intake.result import ReadResult
 from converter.intake.workbook import read_workbook
 
@@ -18,6 +17,9 @@ def read_report(path: str | os.PathLike[str]) -> ReadResult:
     # only a regular file is opened to see what it is (a FIFO would block); the workbook reader
     # reports anything else
     if os.path.isfile(path) and _kind(path) in PUBLISHED_KINDS:
+        # the published-report readers are imported when first needed: a batch of workbooks never
+        # needs them, and they are a good part of what a command imports before its workers start
+        from converter.intake.published import read_published
         return read_published(path)
     return read_workbook(path)
 
@@ -38,4 +40,5 @@ def _kind(path: str | os.PathLike[str]) -> str | None:
                     return "xlsx"
     except OSError:
         return None
+    from converter.intake.published import sniff_kind
     return sniff_kind(path)

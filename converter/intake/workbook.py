@@ -39,7 +39,7 @@ from converter.intake.safe_zip import (
 )
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
-from converter.intake.xlsx_xml import XmlWorkbook, package_main
+from converter.intake.xlsx_xml import _COORD, XmlWorkbook, package_main
 
 # Excel stores characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring); text pasted from Word
 # carries soft line breaks (U+000B) and other control characters that way.
@@ -325,22 +325,55 @@ def _clean_strings(raw: Any, path: DataPath, sheet: str, cell: str, plan: Plan, 
     return text
 
 
-def _steps(wb: Book, plan: Plan, places: Places) -> tuple[dict[DataPath, tuple[str, str]], list[tuple[Any, ...]]]:
+def _steps(wb: Book, plan: Plan, places: Places) -> tuple[dict[DataPath, tuple[str, str]], list[tuple[Any, ...]],
+                                                         list[tuple[str, str]]]:
     """The value plan resolved against the places: (path -> (sheet, first cell), in the plan's order;
-    one step per path: (path, sheet, first, last, kind, is a total, is a number kind, is a field)).
+    one step per path: (path, sheet, first, last, kind, is a total, is a number kind, is a field,
+    where its cells begin and end in the third); every cell read, (sheet, cell), in order: a step's
+    one cell, or each cell of an items range).
     Workbooks whose workbook part is identical share the places, and so the steps (kept in wb.memo)."""
     key = "steps:" + plan.id
     found = wb.memo.get(key)
     if found is not None and found[0] is places:
-        return found[1], found[2]
+        return found[1], found[2], found[3]
     locations: dict[DataPath, tuple[str, str]] = {}
     steps = []
+    wanted: list[tuple[str, str]] = []
     for path, kind, is_total in plan.value_plan:
         sheet, first, last = places[path]
         locations[path] = (sheet, first)
-        steps.append((path, sheet, first, last, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields"))
-    wb.memo[key] = (places, locations, steps)
-    return locations, steps
+        begin = len(wanted)
+        if kind is ITEMS:
+            wanted += [(sheet, cell) for cell in _column_cells(first, last)]
+        else:
+            wanted.append((sheet, first))
+        steps.append((path, sheet, first, last, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields",
+                      begin, len(wanted)))
+    wb.memo[key] = (places, locations, steps, wanted)
+    return locations, steps, wanted
+
+
+def _column_cells(first: str, last: str) -> list[str]:
+    """The cells of a one-column range, top to bottom (as the engines' column() reads them)."""
+    m1, m2 = _COORD.match(first), _COORD.match(last)
+    assert m1 is not None and m2 is not None
+    return [f"{m1.group(1)}{r}" for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
+
+
+def _cells(wb: Book, wanted: list[tuple[str, str]]) -> tuple[list[tuple[Any, bool]], Exception | None]:
+    """(value, holds a formula) of each cell, in order, up to the first whose reading raises: then (the
+    cells before it, what it raised). The fast engine reads them at once (XmlWorkbook.get_many)."""
+    many = getattr(wb, "get_many", None)
+    if many is not None:
+        found: tuple[list[tuple[Any, bool]], Exception | None] = many(wanted)
+        return found
+    out = []
+    try:
+        for sheet, cell in wanted:
+            out.append(wb.get(sheet, cell))
+    except Exception as e:      # noqa: BLE001  (raised again by the caller, in its place)
+        return out, e
+    return out, None
 
 
 def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[str, Any]:
@@ -349,16 +382,22 @@ def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[st
     tables: dict[str, Any] = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
     data = {"format": fmt.id, "template_version": fmt.template_version, "fields": fields, "tables": tables}
     formulas: set[DataPath] = set()
-    locations, steps = _steps(wb, plan, places)
-    get = wb.get
+    locations, steps, wanted = _steps(wb, plan, places)
+    # every cell read first; a cell whose reading failed fails its step, after the steps before it
+    # have done what they do (findings), as when each step read its own cells
+    cells, failed = _cells(wb, wanted)
+    read = len(cells)
     path: DataPath = ()
     try:
-        for path, sheet, first, last, kind, is_total, is_number, is_field in steps:
+        for path, sheet, first, last, kind, is_total, is_number, is_field, begin, end in steps:
+            if end > read:
+                assert failed is not None
+                raise failed
             if kind is ITEMS:
-                raws = [v for v, formula in wb.column(sheet, first, last) if not formula]
+                raws = [v for v, formula in cells[begin:end] if not formula]
                 value = kind.clean(_clean_strings(raws, path, sheet, first, plan, result))
             else:
-                raw, formula = get(sheet, first)
+                raw, formula = cells[begin]
                 if formula:
                     value = None
                     if is_total:

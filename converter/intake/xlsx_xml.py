@@ -38,6 +38,7 @@ _LONG_INT = re.compile(r"\s*[+-]?\d+\s*")
 STRICT = "http://purl.oclc.org/ooxml/"
 _ROW_CELLS = etree.XPath("//m:row/m:c", namespaces={"m": NS[1:-1]})
 _NOTHING = (None, False)
+_FORMULA = (None, True)
 _BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
 _DATE_STYLES: dict[bytes, frozenset[int]] = {}    # by the styles part's stored bytes
@@ -88,6 +89,19 @@ def _number(text: str) -> int | float | str:
         if _LONG_INT.fullmatch(text):
             return text.strip()
         raise
+
+
+def _number_bytes(raw: bytes) -> int | float | str:
+    """_number of a fast-path cell's <v> bytes: int() and float() read an ASCII literal from bytes as
+    from text (the branch taken by the same test: UTF-8 never holds ".", "E" or "e" inside another
+    character); anything else (digits of other scripts, a long integer, no number at all) goes
+    through _number on the text, which gives or raises what it always did."""
+    try:
+        if 46 in raw or 69 in raw or 101 in raw:      # ".", "E", "e" (a byte is looked for far faster than bytes)
+            return float(raw)
+        return int(raw)
+    except ValueError:
+        return _number(raw.decode())
 
 
 def _col_number(letters: str) -> int:
@@ -447,6 +461,39 @@ class XmlWorkbook:
                     value = "#VALUE!"
         return value, False
 
+    def get_many(self, wanted: list[tuple[str, str]]) -> tuple[list[tuple[Any, bool]], Exception | None]:
+        """(value, holds a formula) of each (sheet, cell) of `wanted`, in order, exactly as get() gives
+        them, with get's common case (a plain number in a style that is not a date) taken here without
+        a call per cell. Up to the first cell whose reading raises: then (the cells before it, what it
+        raised), so that the caller can fail where one get() after another would have failed."""
+        out: list[tuple[Any, bool]] = []
+        append = out.append
+        sheets = self._sheets
+        style_is_date = self._style_is_date
+        get = self.get
+        last: str | None = None
+        cells: dict[str, Any] = {}
+        try:
+            for sheet, coord in wanted:
+                if sheet != last:
+                    found = sheets.get(sheet)
+                    cells = self._sheet(sheet) if found is None else found
+                    last = sheet
+                c = cells.get(coord)
+                if c is None:
+                    append(_NOTHING)
+                elif type(c) is not tuple or c[3] or (c[2] and c[5] and not c[4] and style_is_date.get(c[2]) is not False):
+                    append(get(sheet, coord))
+                elif c[4]:
+                    append(_FORMULA)          # what _fast_cell gives a formula
+                elif not c[5]:
+                    append(_NOTHING)          # and a cell without a value
+                else:
+                    append((_number_bytes(c[5]), False))
+        except Exception as e:      # noqa: BLE001  (handed to the caller, which raises it in its place)
+            return out, e
+        return out, None
+
     def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
         """(value, holds a formula) of each cell of a one-column range."""
         m1, m2 = _COORD.match(first), _COORD.match(last)
@@ -542,6 +589,20 @@ def _fast_cells(raw: bytes) -> dict | None:
     body = raw[a + 11:b - 12]
     if not _plain_text(body):
         return None
+    # a body that, but for the text of its values, is one read before (a batch's sheets are the
+    # template's with other figures): its cells are those, with these values (see _SKELETONS)
+    pieces = _VALUE.split(body)
+    skeleton = b"<v></v>".join(pieces[0::2])
+    values = pieces[1::2]
+    key = (x14ac, len(skeleton), len(values))
+    for known, base, valued in _SKELETONS.get(key, ()):
+        if known == skeleton:
+            cells = dict(base)
+            for coord, i, t in valued:
+                v = values[i]
+                if v != t[5]:
+                    cells[coord] = (t[0], t[1], t[2], t[3], t[4], v)
+            return cells
     pattern = _TOKENS.get(x14ac)
     if pattern is None:
         pattern = _TOKENS[x14ac] = _token_pattern(x14ac)
@@ -550,7 +611,43 @@ def _fast_cells(raw: bytes) -> dict | None:
     if (sum(map(len, map(_FIRST, tokens))) != len(body)
             or not _ROWS_OF_CELLS.fullmatch(bytes(map(_SECOND, map(_FIRST, tokens))))):
         return None
-    return {t[1].decode(): t for t in tokens if t[1]}
+    cells = {t[1].decode(): t for t in tokens if t[1]}
+    if len(skeleton) <= _CACHED_SHEET_SIZE:
+        _remember_skeleton(key, skeleton, cells, tokens, len(values))
+    return cells
+
+
+# Sheets read by their skeleton: a sheet's body with the text of every <v>…</v> taken out. Where a
+# "<v>" can stand in a body the tokens cover (only as a cell's value element: formula text and
+# attribute values hold no "<"), each match of _VALUE is one cell's value group, so a body whose
+# skeleton equals a read one's gives the same tokens with its own values in those groups; the body is
+# still checked by _plain_text first (the values may hold what it refuses), and a value holding "&"
+# or "<" is not taken out, so its body's skeleton is another. A token read so keeps the text ([0]) of
+# the token it stands for.
+_VALUE = re.compile(rb"<v>([^<&]*+)</v>")
+_SKELETONS: dict[tuple[bool, int, int], list[tuple[bytes, dict[str, Any], list[tuple[str, int, Any]]]]] = {}
+_CACHED_SKELETONS = 32
+
+
+def _remember_skeleton(key: tuple[bool, int, int], skeleton: bytes, cells: dict[str, Any], tokens: list[Any],
+                       count: int) -> None:
+    """Keep what a sheet's tokens gave, by its skeleton: the cells, and for each cell whose token holds a
+    value element, which of the body's values it is."""
+    latest: dict[str, tuple[int | None, Any]] = {}
+    k = 0
+    for t in tokens:
+        if b"<v>" in t[0]:
+            if t[1]:
+                latest[t[1].decode()] = (k, t)
+            k += 1
+        elif t[1]:
+            latest[t[1].decode()] = (None, t)
+    if k != count:          # never, by the argument above; then nothing is kept
+        return
+    valued = [(coord, i, t) for coord, (i, t) in latest.items() if i is not None]
+    if sum(map(len, _SKELETONS.values())) >= _CACHED_SKELETONS:
+        _SKELETONS.clear()
+    _SKELETONS.setdefault(key, []).append((skeleton, dict(cells), valued))
 
 
 # The fast path of the shared strings: a table of plain strings (<si><t>…</t></si>), as the template

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,15 @@ from converter.definition.formats import FORMATS, ids
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
 from converter.errors import NianbaoError
-from converter.mail import manifest
 from converter.mail.roster import Roster, unit_key
 from converter.summary.aggregate import LevelSums, Member, compare_with_children, included, levels_of, primary_format
+from converter.summary.unit_rows import UnitRows, draft
+
+
+def _inbox(folder: Path) -> bool:
+    """Whether a folder is an inbox made by `collect` (the mail modules are imported only for a folder)."""
+    from converter.mail import manifest
+    return (folder / manifest.JSON_NAME).exists()
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,8 @@ def sources(inputs: list[str]) -> list[Source]:
     plain: list[str] = []
     for item in inputs:
         folder = Path(item)
-        if folder.is_dir() and (folder / manifest.JSON_NAME).exists():
+        if folder.is_dir() and _inbox(folder):
+            from converter.mail import manifest
             for r in manifest.load(folder):
                 if r.newest and r.unit:
                     out.append(Source(str(folder / r.stored), r.unit, (r.date or "", r.received)))
@@ -98,6 +106,16 @@ class Summary:
     findings: dict[str, list[Finding]] = field(default_factory=dict)   # unit key -> summary findings
     counts: dict[Status, int] = field(default_factory=dict)           # roster units by state
     on_roster: int = 0
+    # the units left out, by why (not reported, with errors, unread), in order: noted while adding up,
+    # so that the scope line need not read every member back (None: not noted, see left_out)
+    left_out_units: tuple[list[str], list[str], list[str]] | None = None
+    draft: UnitRows | None = None        # 分单位数据's rows written as the reports arrived (see unit_rows)
+
+    def left_out(self) -> tuple[list[str], list[str], list[str]]:
+        """The units the tables leave out, in order: (not reported, with errors, unread)."""
+        if self.left_out_units is None:
+            self.left_out_units = _left_out(self.members(), self.include_invalid)
+        return self.left_out_units
 
     def members(self) -> Iterator[Member]:
         """Every member in order (roster order, then units not on the roster), read back from the spool."""
@@ -118,8 +136,10 @@ class Summary:
         return [self.primary] + [compile(get_format(f)) for f in present if f != self.primary.id]
 
     def close(self) -> None:
-        """Remove the spool."""
+        """Remove the spool (and the drafted rows)."""
         self.spool.close()
+        if self.draft is not None:
+            self.draft.close()
 
 
 def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", year: int | None = None,
@@ -130,28 +150,42 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     members. Reports with errors count only with `include_invalid`. The caller closes the result."""
     found = sources(inputs)
     spool = Spool()
-    newest: dict[str, tuple[tuple[Any, ...], int]] = {}   # unit key -> (order, offset)
+    newest: dict[str, tuple[tuple[Any, ...], int, str]] = {}   # unit key -> (order, offset, file)
+    # what the choice of the tables' format needs of a member, kept so that the spool is read back
+    # only once to add up: spool offset -> (its figures count, its format)
+    brief: dict[int, tuple[bool, str | None]] = {}
     arrival: list[str] = []
     dup_findings: dict[str, list[Finding]] = {}
     parents = {unit_key(u.name): unit_key(u.parent) if u.parent else "" for u in roster.units} if roster else {}
     names = {unit_key(u.name): u.name for u in roster.units} if roster else {}
     parent_names = {unit_key(u.name): u.parent for u in roster.units} if roster else {}
     level_of = levels_of(parents)
+    # without a roster the members are the units in the order they arrive: unless a unit turns up
+    # twice, the sums and 分单位数据's rows are made as they arrive, while the workers read on
+    ahead: _Ahead | None = None if roster else _Ahead(include_invalid)
     for src, task in zip(found, _tasks([s.path for s in found], jobs, progress)):
+        if not arrival:
+            _load_writer()
         m = _member(src, task)
         if m.key in names:
             m.unit, m.on_roster, m.parent = names[m.key], True, parent_names[m.key]
             m.level = level_of.get(m.key, 1)
         at = spool.add(m)
+        brief[at] = (included(m, include_invalid), m.format_id)
         old = newest.get(m.key)
         if old is None:
             arrival.append(m.key)
-            newest[m.key] = (m.order, at)
+            newest[m.key] = (m.order, at, m.file)
+            if ahead is not None:
+                ahead.add(m)
         else:
-            loser, winner = (old[1], at) if m.order >= old[0] else (at, old[1])
-            newest[m.key] = (max(m.order, old[0]), winner)
+            if ahead is not None:
+                ahead.close()
+                ahead = None
+            (loser, winner) = (old[2], m.file) if m.order >= old[0] else (m.file, old[2])
+            newest[m.key] = max((m.order, at, m.file), old, key=_first)
             dup_findings.setdefault(m.key, []).append(
-                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(spool.get(winner).file)).with_file(spool.get(loser).file))
+                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(winner)).with_file(loser))
     order: list[tuple[str, str, int | None]] = []
     if roster:
         for u in roster.units:
@@ -160,20 +194,25 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
     order += [(k, "", newest[k][1]) for k in arrival if k not in names]
     # pass 1: which format the tables are drawn in
     counts_by_format: dict[str, int] = {}
-    for _, _, where in order:
+    for key, _, where in order:
         if where is not None:
-            m = spool.get(where)
-            if included(m, include_invalid) and level_of.get(m.key, 1) == 1 and m.format_id:
-                counts_by_format[m.format_id] = counts_by_format.get(m.format_id, 0) + 1
+            counts, format_id = brief[where]
+            if counts and level_of.get(key, 1) == 1 and format_id:
+                counts_by_format[format_id] = counts_by_format.get(format_id, 0) + 1
+    del brief
     primary = compile(get_format(primary_format(counts_by_format, list(FORMATS))))
-    # pass 2: the sums of each level and of each parent's children
+    # pass 2: the sums of each level and of each parent's children, and who is left out
     levels: dict[int, LevelSums] = {}
     children: dict[str, LevelSums] = {}
     states: dict[Status, int] = {}
-    for key, _, where in order:
+    left_out: tuple[list[str], list[str], list[str]] = ([], [], [])
+    if ahead is not None:           # done as they arrived, in the same order
+        levels[1], left_out = ahead.sums, ahead.left_out
+    for key, _, where in order if ahead is None else ():
         m = spool.get(where) if where is not None else Member(names.get(key, key), key)
         if key in names:
             states[m.status] = states.get(m.status, 0) + 1
+        _note_left_out(m, include_invalid, left_out)
         if not included(m, include_invalid) or m.figures is None or m.format_id is None:
             continue
         plan = compile(get_format(m.format_id))
@@ -198,7 +237,66 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         levels[1] = LevelSums(1)
     return Summary(title=title, year=year, include_invalid=include_invalid, order=order,
                    levels=[levels[k] for k in sorted(levels)], primary=primary, spool=spool, findings=findings,
-                   counts=states, on_roster=len(names))
+                   counts=states, on_roster=len(names), left_out_units=left_out,
+                   draft=ahead.rows if ahead is not None else None)
+
+
+class _Ahead:
+    """What pass 2 and 分单位数据 make of the members, made as they arrive (no roster, no unit twice):
+    the region's sums, the units left out, and the unit rows drafted for the likeliest columns (the
+    first registered format's tables, every other format's own columns)."""
+
+    def __init__(self, include_invalid: bool):
+        self.include_invalid = include_invalid
+        self.sums = LevelSums(1)
+        self.left_out: tuple[list[str], list[str], list[str]] = ([], [], [])
+        guess = compile(get_format(primary_format({}, list(FORMATS))))
+        self.rows: UnitRows | None = draft(guess, [compile(get_format(f)) for f in ids() if f != guess.id],
+                                           include_invalid)
+
+    def add(self, m: Member) -> None:
+        """The next member, as pass 2 and the unit rows take it."""
+        _note_left_out(m, self.include_invalid, self.left_out)
+        if included(m, self.include_invalid) and m.figures is not None and m.format_id is not None:
+            self.sums.add(compile(get_format(m.format_id)), m.unit, m.figures)
+        if self.rows is not None:
+            self.rows.add(m, [])
+
+    def close(self) -> None:
+        """Drop the drafted rows (a unit turned up twice)."""
+        if self.rows is not None:
+            self.rows.close()
+            self.rows = None
+
+
+def _load_writer() -> None:
+    """A caller that imported the workbook writer will write 汇总.xlsx: its library (XlsxWriter, some
+    50 ms to import) is loaded now, once the workers are reading, rather than after the last report."""
+    if "converter.summary.workbook" in sys.modules:
+        import xlsxwriter  # noqa: F401
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
+
+
+def _note_left_out(m: Member, include_invalid: bool, out: tuple[list[str], list[str], list[str]]) -> None:
+    """Add a member to the units left out (not reported, with errors, unread) when it is one."""
+    if m.status is Status.MISSING:
+        out[0].append(m.unit)
+    elif included(m, include_invalid):
+        return
+    elif m.status is Status.REJECTED:
+        out[1].append(m.unit)
+    else:
+        out[2].append(m.unit)
+
+
+def _left_out(members: Iterator[Member], include_invalid: bool) -> tuple[list[str], list[str], list[str]]:
+    out: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for m in members:
+        _note_left_out(m, include_invalid, out)
+    return out
 
 
 def _member(src: Source, task: Task) -> Member:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-from converter.batch.status import Status
 from converter.definition.plan import Plan
-from converter.summary.aggregate import LevelSums, included
+from converter.summary.aggregate import LevelSums
 from converter.summary.collect import Summary
 
 TITLE = "{title}{year}年政府信息公开工作年度报告汇总数据"
@@ -38,18 +37,7 @@ def names(units: list[str]) -> str:
 
 def scope_lines(s: Summary) -> list[str]:
     """Who the tables add up and who they leave out, one sentence each."""
-    missing: list[str] = []
-    rejected: list[str] = []
-    unread: list[str] = []
-    for m in s.members():
-        if m.status is Status.MISSING:
-            missing.append(m.unit)
-        elif included(m, s.include_invalid):
-            continue
-        elif m.status is Status.REJECTED:
-            rejected.append(m.unit)
-        else:
-            unread.append(m.unit)
+    missing, rejected, unread = s.left_out()
     first = f"本表汇总 {s.region.units} 个单位"
     if s.on_roster:
         first += f"，未报送 {len(missing)} 个：{names(missing)}" if missing else "，名单内单位均已报送"

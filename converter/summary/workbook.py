@@ -13,11 +13,9 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import replace
-from operator import itemgetter
 from typing import IO, Any, Callable
 
 from converter.batch.status import Status
-from converter.batch.xlsx_stream import text as xml_text
 from converter.cell_ref import col_letter
 from converter.checks.findings import catalogue
 from converter.definition.layout import CORNER, HEADER, TITLE, Grid, layout_group
@@ -25,15 +23,13 @@ from converter.definition.model import DataPath, Table, TableGroup
 from converter.definition.plan import Plan
 from converter.files import atomic_writer
 from converter.summary import text
-from converter.summary.aggregate import LevelSums, included, partial_paths, specific_paths
+from converter.summary.aggregate import LevelSums, partial_paths, specific_paths
 from converter.summary.collect import Summary
+from converter.summary.unit_rows import INFO_HEAD, UnitRows, columns
 
 SUMMARY_SHEET, UNITS_SHEET, FINDINGS_SHEET, CHART_SHEET = "汇总表", "分单位数据", "问题汇总", "图表"
-TOP_UNITS = 30          # the per-unit chart shows the units with the most applications, at most this many
 SUMMARY_WIDTHS = [14.0, 14.0, 34.0]     # 汇总表's label columns (table 三 has three); then data columns
 DATA_WIDTH = 10.0
-_NUMBERS = {int, float}
-INFO_HEAD = ("序号", "单位名称", "上级单位", "报表格式", "状态", "错误数", "提示数", "问题代码", "文件")
 
 
 def write_summary_xlsx(s: Summary, path: str | os.PathLike[str]) -> None:
@@ -48,13 +44,13 @@ def write_summary_xlsx(s: Summary, path: str | os.PathLike[str]) -> None:
         st = _Styles(wb)
         _summary_sheet(wb, st, s)
         with tempfile.TemporaryFile(dir=work) as rows:
-            chart_rows, n = _units_sheet(wb, st, s, rows)
-            _findings_sheet(wb, st, s)
+            chart_rows, n, by_code, unit_rows = _units_sheet(wb, st, s, rows)
+            _findings_sheet(wb, st, by_code)
             _chart_sheet(wb, st, s, chart_rows)
             # XlsxWriter names each sheet's part by its position: sheet1.xml, sheet2.xml…
             part = f"xl/worksheets/sheet{[w.name for w in wb.worksheets()].index(UNITS_SHEET) + 1}.xml"
             wb.close()
-            _splice(draft, part, rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
+            _splice(draft, part, unit_rows, n + 2, len(INFO_HEAD) + len(figure_columns(s)) - 1)
         with open(draft, "rb") as src, atomic_writer(path) as fh:
             shutil.copyfileobj(src, fh)
     finally:
@@ -222,10 +218,7 @@ def _specific_tables(out: Cells, st: _Styles, r: int, lv: LevelSums, primary: Pl
 def figure_columns(s: Summary) -> list[tuple[Plan, DataPath]]:
     """The figure columns of 分单位数据: the primary format's cells, then other formats' own cells."""
     plans = s.plans()
-    out = [(plans[0], p) for p in plans[0].cell_paths]
-    for other in plans[1:]:
-        out += [(other, p) for p in specific_paths(plans[0], other)]
-    return out
+    return columns(plans[0], plans[1:])
 
 
 def column_labels(plan: Plan, path: DataPath, primary: Plan) -> tuple[str, str]:
@@ -239,11 +232,13 @@ def column_labels(plan: Plan, path: DataPath, primary: Plan) -> tuple[str, str]:
     return " ".join(x for x in top if x), leaf
 
 
-def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[list[tuple[str, float]], int]:
-    """Write 分单位数据's two header rows through XlsxWriter and its unit rows as sheet XML into `rows`
-    (XlsxWriter spends some 20 µs a cell: 10,000 units of 200 figures would take a minute; the rows are
-    spliced into the sheet when the workbook is closed). Returns (unit, applications received) for
-    the chart, and the number of unit rows."""
+def _units_sheet(wb: Any, st: _Styles, s: Summary,
+                 rows: IO[bytes]) -> tuple[list[tuple[str, float]], int, dict[str, list[str]], IO[bytes]]:
+    """Write 分单位数据's two header rows through XlsxWriter and its unit rows as sheet XML (see
+    unit_rows) into `rows`, unless the summary drafted the same rows as its reports arrived; the rows
+    are spliced into the sheet when the workbook is closed. Returns (unit, applications received) for
+    the chart, the number of unit rows, per finding code the units that have it (for 问题汇总: the
+    members are read back from the spool once at most, here), and the file that holds the rows."""
     ws = wb.add_worksheet(UNITS_SHEET)
     cols = figure_columns(s)
     primary = s.primary
@@ -279,57 +274,13 @@ def _units_sheet(wb: Any, st: _Styles, s: Summary, rows: IO[bytes]) -> tuple[lis
                           {"type": "no_errors", "format": st.bad})
     ws.autofilter(1, 0, max(n + 1, 2), last)
     ws.freeze_panes(2, 2)
-    hl = primary.fmt.highlights
-    received = ("tables", hl.table, hl.received, hl.total) if hl else None
-    chart: list[tuple[str, float]] = []
-    # per format: where each of its figures goes ([(column letter, index in the figures)], in column
-    # order) and the index of each of its paths
-    layouts: dict[str, tuple[list[tuple[str, int]], dict[DataPath, int], Any, str]] = {}
-    letters = [col_letter(c) for c in range(last + 1)]
-    names: dict[str | None, str] = {}
-    for i, m in enumerate(s.members(), 1):
-        r = i + 2
-        findings = s.findings.get(m.key, [])
-        warnings = m.warnings + len(findings)
-        codes = list(m.codes) + [f.code for f in findings if f.code not in m.codes]
-        state = m.status.label + ("（已计入）" if m.status is Status.REJECTED and included(m, s.include_invalid) else "")
-        name = names.get(m.format_id)
-        if name is None:
-            name = names[m.format_id] = _format_name(m.format_id)
-        info = (i, m.unit, m.parent, name, state, m.errors, warnings, "、".join(codes), os.path.basename(m.file))
-        cells = [_xml_cell(letters[c], r, v) for c, v in enumerate(info)]
-        if m.figures is not None and m.format_id is not None:
-            layout = layouts.get(m.format_id)
-            if layout is None:
-                own = {p: j for j, p in enumerate(_plan(m.format_id).cell_paths)}
-                places = [(letters[first + c], own[p]) for c, (_, p) in enumerate(cols) if p in own]
-                # every figure present (the common case): the row's cells in one format call
-                pick = itemgetter(*[j for _, j in places]) if len(places) > 1 else None
-                row_format = "".join(f'<c r="{letter}{{0}}"><v>{{{k}!r}}</v></c>' for k, (letter, _) in enumerate(places, 1))
-                layout = layouts[m.format_id] = (places, own, pick, row_format)
-            places, own, pick, row_format = layout
-            figures = m.figures
-            values = pick(figures) if pick is not None else ()
-            if values and set(map(type, values)) <= _NUMBERS:
-                cells.append(row_format.format(r, *values))
-            else:
-                for letter, j in places:
-                    v = figures[j]
-                    if v is not None:
-                        cells.append(_xml_cell(letter, r, v))
-            if received is not None and received in own and m.figures[own[received]] is not None \
-                    and included(m, s.include_invalid):
-                chart.append((m.unit, m.figures[own[received]]))
-                if len(chart) > TOP_UNITS * 4:
-                    chart = sorted(chart, key=lambda x: -x[1])[:TOP_UNITS]
-        rows.write(f'<row r="{r}">{"".join(cells)}</row>'.encode("utf-8"))
-    return sorted(chart, key=lambda x: -x[1])[:TOP_UNITS], n
-
-
-def _xml_cell(letter: str, row: int, v: Any) -> str:
-    if isinstance(v, str):
-        return f'<c r="{letter}{row}" t="inlineStr"><is><t>{xml_text(v)}</t></is></c>' if v else ""
-    return f'<c r="{letter}{row}"><v>{v!r}</v></c>'
+    found = s.draft
+    if found is not None and not s.findings and found.fits(primary, cols, s.include_invalid, n):
+        return found.top_units(), n, found.by_code, found.out     # written while the reports were read
+    out = UnitRows(primary, cols, s.include_invalid, rows)
+    for m in s.members():
+        out.add(m, s.findings.get(m.key, []))
+    return out.top_units(), n, out.by_code, rows
 
 
 def _splice(path: str, sheet_part: str, rows: IO[bytes], last_row: int, last_col: int) -> None:
@@ -353,23 +304,9 @@ def _splice(path: str, sheet_part: str, rows: IO[bytes], last_row: int, last_col
     os.replace(tmp, path)
 
 
-def _plan(format_id: str) -> Plan:
-    from converter.definition.formats import get
-    from converter.definition.plan import compile
-    return compile(get(format_id))
-
-
-def _format_name(format_id: str | None) -> str:
-    return _plan(format_id).fmt.name if format_id else ""
-
-
-def _findings_sheet(wb: Any, st: _Styles, s: Summary) -> None:
+def _findings_sheet(wb: Any, st: _Styles, units: dict[str, list[str]]) -> None:
+    """问题汇总: per finding code (units: code -> the units that have it, in order), how many units, which."""
     ws = wb.add_worksheet(FINDINGS_SHEET)
-    units: dict[str, list[str]] = {}
-    for m in s.members():
-        codes = list(m.codes) + [f.code for f in s.findings.get(m.key, []) if f.code not in m.codes]
-        for code in codes:
-            units.setdefault(code, []).append(m.unit)
     cat = catalogue()
     head = ("问题代码", "严重程度", "问题", "单位数", "单位")
     for c, h in enumerate(head):
