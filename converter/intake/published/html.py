@@ -74,16 +74,18 @@ def _decode(raw: bytes) -> tuple[str, bool]:
 
 
 # U+0000–U+001F (but tab, LF, CR) are those bytes in UTF-8, and no multi-byte sequence holds a byte
-# below 0x80; U+FFFE and U+FFFF are the sequences EF BF BE and EF BF BF, which in valid UTF-8 can be
-# nothing else (EF always begins a character)
+# below 0x80: the bytes tell it faster than a search of the text
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 
 
-def _no_controls(raw: bytes) -> bool:
-    """For bytes that are valid UTF-8: whether their text holds none of _CONTROL's characters (the
-    bytes tell it faster than a search of the text)."""
+def _no_controls(raw: bytes, text: str) -> bool:
+    """For bytes that are valid UTF-8 and `text`, their decoding: whether the text holds none of
+    _CONTROL's characters. The control characters below U+0020 are looked for in the bytes; U+FFFE
+    and U+FFFF, one code unit each, in the text (a search for one character is a memchr, while
+    their three-byte forms start with EF, the lead byte of the full-width punctuation of every
+    Chinese page)."""
     return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
-            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw)
+            and "\ufffe" not in text and "\uffff" not in text)
 
 
 _UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
@@ -98,7 +100,7 @@ def _starts_with_tag(raw: bytes) -> bool:
     return raw[i:i + 1] == b"<"
 
 
-def _utf8_root(raw: bytes) -> Any:
+def _utf8_root(raw: bytes, text: str) -> Any:
     """The page's tree parsed from its UTF-8 bytes, or None where this shortcut does not apply.
 
     For a page in UTF-8 without control characters, the text parse_html would parse is the bytes
@@ -110,7 +112,7 @@ def _utf8_root(raw: bytes) -> Any:
     left is not empty), what is left does not begin with another "<?xml" (lxml refuses a str that
     declares an encoding), and lxml raises nothing and finds a root (else the text is parsed as
     before and gives the same finding)."""
-    if not (_starts_with_tag(raw) and _no_controls(raw)):
+    if not (_starts_with_tag(raw) and _no_controls(raw, text)):
         return None
     rest = _XML_DECL.sub(b"", raw, count=1)
     if not _starts_with_tag(rest) or rest.startswith(b"<?xml"):
@@ -152,9 +154,9 @@ def read_html(path: str) -> Document:
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
     text, utf8 = _decode(raw)
-    root = _utf8_root(raw) if utf8 else None
+    root = _utf8_root(raw, text) if utf8 else None
     if root is None:
-        if not (utf8 and _no_controls(raw)):
+        if not (utf8 and _no_controls(raw, text)):
             text = _CONTROL.sub("", text)     # control characters are not text, and lxml refuses them
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
         if not text.strip():
