@@ -16,7 +16,7 @@ from converter.checks.findings import make
 from converter.intake.limits import MAX_PART
 from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
-from .document import Cell, Document, Paragraph, Table
+from .document import Document, Paragraph, Table, new_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
@@ -252,7 +252,7 @@ def _table(tbl: Any, doc: Document, with_shown: set[Any], spans: dict[Any, list[
                     if merge is not None:
                         open_merge[col] = entry
                 col += span
-    table = Table([Cell(*e) for e in cells])
+    table = Table([new_cell(*e) for e in cells])
     if table.width <= 1 or nested:
         # a frame around text (or a layout table): its text is running text
         for e in cells:
