@@ -105,10 +105,14 @@ def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
             if taken:
                 while c in taken:
                     c += 1
-            rowspan = max(1, min(rowspan, height - r))
-            colspan = max(1, min(colspan, 200))
-            for dr in range(1, rowspan):
-                below.setdefault(r + dr, set()).update(range(c, c + colspan))
+            # a span of 1 (most cells) is already what the clamps below make of it, and spans no
+            # rows below
+            if colspan != 1:
+                colspan = max(1, min(colspan, 200))
+            if rowspan != 1:
+                rowspan = max(1, min(rowspan, height - r))
+                for dr in range(1, rowspan):
+                    below.setdefault(r + dr, set()).update(range(c, c + colspan))
             cells.append(new_cell(r, c, rowspan, colspan, text))
             c += colspan
     return cells

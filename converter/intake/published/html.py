@@ -281,9 +281,16 @@ def _read_body(body: Any, doc: Document) -> None:
     for table in tables:
         if any(True for _ in table.iterdescendants("table")):
             continue          # layout: its cells are running text
-        rows = _rows(table)
-        spec = [[(_cell_text(_text_of(td)), _span(td.get("rowspan")), _span(td.get("colspan")))
-                 for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
+        spec = []
+        for tr in _rows(table):
+            row = []
+            for td in tr:
+                tag = td.tag        # a comment's or entity's tag is a function, equal to neither
+                if tag == "td" or tag == "th":
+                    rowspan, colspan = td.get("rowspan"), td.get("colspan")
+                    row.append((_cell_text(_text_of(td)), _span(rowspan) if rowspan else 1,
+                                _span(colspan) if colspan else 1))
+            spec.append(row)
         t = Table(grid_from_rows(spec))
         if t.width > 1:
             data.append((table, t))
