@@ -29,7 +29,7 @@ _SKIP = {"script", "style", "head", "noscript", "template", "select", "option", 
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, collect_ids=False)
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 # Elements that may be hidden: a `hidden` attribute, or a style saying "none" or "hidden" (the same
 # elements as //*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')], found by testing
@@ -88,7 +88,10 @@ def _no_controls(raw: bytes, text: str) -> bool:
             and "\ufffe" not in text and "\uffff" not in text)
 
 
-_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+# collect_ids=False: nothing here looks elements up by id (no id() in XPath, no getElementById),
+# and an HTML parser never refuses a page for its ids, so the table of ids is not built
+_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8",
+                                collect_ids=False)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _LEADING_SPACE = re.compile(rb"\s*")     # bytes: ASCII white space only, as bytes.strip() has it
 
