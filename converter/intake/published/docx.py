@@ -16,7 +16,7 @@ from converter.checks.findings import make
 from converter.intake.limits import MAX_PART
 from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
-from .document import Cell, Document, Paragraph, Table
+from .document import Document, Paragraph, Table, new_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
@@ -26,6 +26,8 @@ _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _NOT_SHOWN = tuple(sorted(_SKIP - {W + "rPr", W + "pPr"}))
 _PICTURES = (W + "drawing", W + "pict", W + "object")
+_SPANS = (_GRID_SPAN, _V_MERGE)
+_NO_SPANS = (None, None)
 _SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
@@ -71,18 +73,41 @@ def read_docx(path: str) -> Document:
         # Tracked deletions, moved-away text, field codes and fallback copies of drawings are not
         # shown: they are stripped from the body (nothing outside it is read). One pass in C finds
         # them and the pictures; a second one strips, only when there is something to strip.
-        found = list(body.iter(*_NOT_SHOWN, *_PICTURES, *_SHOWN))
+        # The same pass finds the cells' w:gridSpan and w:vMerge (a handful of elements), so that
+        # a cell need not loop over all the children of its w:tcPr to find them.
+        found = list(body.iter(*_NOT_SHOWN, *_PICTURES, *_SHOWN, *_SPANS))
+        spans: dict[Any, list[Any]] | None
         if any(el.tag in _NOT_SHOWN for el in found):
             etree.strip_elements(body, *_NOT_SHOWN, with_tail=False)
             pictures = sum(1 for _ in body.iter(*_PICTURES))
+            spans = None        # some of those found may have been stripped: cells look themselves
         else:
             pictures = sum(1 for el in found if el.tag in _PICTURES)
-        _walk(body, doc, _with_shown(found))
+            spans = _spans_by_parent(found)
+        _walk(body, doc, _with_shown(found), spans)
         # pictures in the body (a table pasted as a picture cannot be read)
         doc.images = [1] * pictures
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
+
+
+def _spans_by_parent(found: list[Any]) -> dict[Any, list[Any]]:
+    """For each element holding a w:gridSpan or w:vMerge among `found` (all of them in the body,
+    in document order): [its first w:gridSpan child or None, its first w:vMerge child or None].
+    The keys are the parents' element objects, which the dict keeps alive, so that lxml hands out
+    the very same objects when the walk meets those elements again."""
+    out: dict[Any, list[Any]] = {}
+    for el in found:
+        tag = el.tag
+        if tag == _GRID_SPAN or tag == _V_MERGE:
+            entry = out.get(parent := el.getparent())
+            if entry is None:
+                entry = out[parent] = [None, None]
+            i = 0 if tag == _GRID_SPAN else 1
+            if entry[i] is None:
+                entry[i] = el
+    return out
 
 
 def _with_shown(found: list[Any]) -> set[Any]:
@@ -112,18 +137,18 @@ def _text(p: Any, with_shown: set[Any]) -> str:
     return "".join(out)
 
 
-def _walk(container: Any, doc: Document, with_shown: set[Any]) -> None:
+def _walk(container: Any, doc: Document, with_shown: set[Any], spans: dict[Any, list[Any]] | None) -> None:
     paragraphs = doc.paragraphs
     for el in container:
         tag = el.tag
         if tag == _P:
             paragraphs.append(Paragraph(_text(el, with_shown)))
         elif tag == _TBL:
-            _table(el, doc, with_shown)
+            _table(el, doc, with_shown, spans)
         elif tag == _SDT:
             content = _first(el, _SDT_CONTENT)
             if content is not None:
-                _walk(content, doc, with_shown)
+                _walk(content, doc, with_shown, spans)
 
 
 _TEXT_TAGS = (_T, *_SHOWN)
@@ -160,7 +185,7 @@ def _int(text: str | None, default: int = 1) -> int:
         return default
 
 
-def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
+def _table(tbl: Any, doc: Document, with_shown: set[Any], spans: dict[Any, list[Any]] | None) -> None:
     """Cells with their merges; nested tables become tables of their own, after this one."""
     cells: list[list] = []        # [row, col, rowspan, colspan, text]
     open_merge: dict[int, list] = {}   # grid col -> the cell a vMerge continues
@@ -199,13 +224,16 @@ def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
                         nested.append(child)
                     elif tag == _TC_PR and not props_seen:
                         props_seen = True
-                        grid_span = v_merge = None      # the first of each
-                        for prop in child:
-                            if prop.tag == _GRID_SPAN:
-                                if grid_span is None:
-                                    grid_span = prop
-                            elif prop.tag == _V_MERGE and v_merge is None:
-                                v_merge = prop
+                        if spans is not None:
+                            grid_span, v_merge = spans.get(child, _NO_SPANS)
+                        else:
+                            grid_span = v_merge = None      # the first of each
+                            for prop in child:
+                                if prop.tag == _GRID_SPAN:
+                                    if grid_span is None:
+                                        grid_span = prop
+                                elif prop.tag == _V_MERGE and v_merge is None:
+                                    v_merge = prop
                         if grid_span is not None:
                             span = _int(grid_span.get(_VAL, ""))
                         if v_merge is not None:
@@ -224,7 +252,7 @@ def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
                     if merge is not None:
                         open_merge[col] = entry
                 col += span
-    table = Table([Cell(*e) for e in cells])
+    table = Table([new_cell(*e) for e in cells])
     if table.width <= 1 or nested:
         # a frame around text (or a layout table): its text is running text
         for e in cells:
@@ -233,4 +261,4 @@ def _table(tbl: Any, doc: Document, with_shown: set[Any]) -> None:
     else:
         doc.tables.append(table)
     for inner_tbl in nested:
-        _table(inner_tbl, doc, with_shown)
+        _table(inner_tbl, doc, with_shown, spans)

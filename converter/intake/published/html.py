@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
 import re
 from typing import Any
 
@@ -28,15 +29,21 @@ _SKIP = {"script", "style", "head", "noscript", "template", "select", "option", 
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, collect_ids=False)
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 # Elements that may be hidden: a `hidden` attribute, or a style saying "none" or "hidden" (the same
 # elements as //*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')], found by testing
 # each style attribute once instead of twice per element)
 _MAYBE_HIDDEN = etree.XPath("//@hidden/.. | //@style[contains(., 'none') or contains(., 'hidden')]/..")
-# All the text under an element, in document order: what "".join(el.itertext()) gives in a tree
-# without comments and processing instructions (the parser removes both), in one C call
-_TEXT = etree.XPath("string()", smart_strings=False)
+
+
+def _text_of(el: Any) -> str:
+    """All the text under an element, in document order: what "".join(el.itertext()) gives in a
+    tree without comments and processing instructions (the parser removes both), in one C call.
+    XPath's string() and the text serialiser both take libxml2's node content
+    (xmlNodeGetContent / xmlNodeBufGetContent), so they give the same text; the serialiser
+    skips XPath's per-call context set-up (about half the cost for a table cell)."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def decode(raw: bytes) -> str:
@@ -67,19 +74,24 @@ def _decode(raw: bytes) -> tuple[str, bool]:
 
 
 # U+0000–U+001F (but tab, LF, CR) are those bytes in UTF-8, and no multi-byte sequence holds a byte
-# below 0x80; U+FFFE and U+FFFF are the sequences EF BF BE and EF BF BF, which in valid UTF-8 can be
-# nothing else (EF always begins a character)
+# below 0x80: the bytes tell it faster than a search of the text
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 
 
-def _no_controls(raw: bytes) -> bool:
-    """For bytes that are valid UTF-8: whether their text holds none of _CONTROL's characters (the
-    bytes tell it faster than a search of the text)."""
+def _no_controls(raw: bytes, text: str) -> bool:
+    """For bytes that are valid UTF-8 and `text`, their decoding: whether the text holds none of
+    _CONTROL's characters. The control characters below U+0020 are looked for in the bytes; U+FFFE
+    and U+FFFF, one code unit each, in the text (a search for one character is a memchr, while
+    their three-byte forms start with EF, the lead byte of the full-width punctuation of every
+    Chinese page)."""
     return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
-            and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw)
+            and "\ufffe" not in text and "\uffff" not in text)
 
 
-_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+# collect_ids=False: nothing here looks elements up by id (no id() in XPath, no getElementById),
+# and an HTML parser never refuses a page for its ids, so the table of ids is not built
+_UTF8_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8",
+                                collect_ids=False)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _LEADING_SPACE = re.compile(rb"\s*")     # bytes: ASCII white space only, as bytes.strip() has it
 
@@ -91,7 +103,7 @@ def _starts_with_tag(raw: bytes) -> bool:
     return raw[i:i + 1] == b"<"
 
 
-def _utf8_root(raw: bytes) -> Any:
+def _utf8_root(raw: bytes, text: str) -> Any:
     """The page's tree parsed from its UTF-8 bytes, or None where this shortcut does not apply.
 
     For a page in UTF-8 without control characters, the text parse_html would parse is the bytes
@@ -103,7 +115,7 @@ def _utf8_root(raw: bytes) -> Any:
     left is not empty), what is left does not begin with another "<?xml" (lxml refuses a str that
     declares an encoding), and lxml raises nothing and finds a root (else the text is parsed as
     before and gives the same finding)."""
-    if not (_starts_with_tag(raw) and _no_controls(raw)):
+    if not (_starts_with_tag(raw) and _no_controls(raw, text)):
         return None
     rest = _XML_DECL.sub(b"", raw, count=1)
     if not _starts_with_tag(rest) or rest.startswith(b"<?xml"):
@@ -114,12 +126,25 @@ def _utf8_root(raw: bytes) -> Any:
         return None
 
 
+def _read_capped(fh: Any, cap: int) -> bytes:
+    """fh.read(cap): the same bytes, without the buffer of `cap` bytes that BufferedReader.read
+    allocates up front (16 MB for every page). The file's size, as stat gives it, is read in one
+    piece plus one byte; only when that byte came too (the file is longer than stat said) is
+    the rest read up to the cap."""
+    size = os.fstat(fh.fileno()).st_size
+    first = min(size + 1, cap)
+    raw: bytes = fh.read(first)
+    if len(raw) == first and first < cap:
+        raw += fh.read(cap - first)
+    return raw
+
+
 def read_html(path: str) -> Document:
     """A saved web page -> Document (problems say why when it cannot be read)."""
     doc = Document(file=path, kind="html")
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_PAGE + 1)
+            raw = _read_capped(fh, MAX_PAGE + 1)
     except OSError as e:
         doc.problems.append(make("PUB_FILE_UNREADABLE", detail=e.strerror or str(e)))
         return doc
@@ -132,9 +157,9 @@ def read_html(path: str) -> Document:
 def parse_html(raw: bytes, doc: Document) -> Document:
     """Fill `doc` from the page's bytes."""
     text, utf8 = _decode(raw)
-    root = _utf8_root(raw) if utf8 else None
+    root = _utf8_root(raw, text) if utf8 else None
     if root is None:
-        if not (utf8 and _no_controls(raw)):
+        if not (utf8 and _no_controls(raw, text)):
             text = _CONTROL.sub("", text)     # control characters are not text, and lxml refuses them
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
         if not text.strip():
@@ -230,7 +255,8 @@ _LINE_EDGE = " \t\r\u00a0"
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in (raw.strip(_LINE_EDGE) for raw in text.split("\n")) if line]
+    # one comprehension, no generator inside it: a page's text has about a thousand lines
+    return [line for raw in text.split("\n") if (line := raw.strip(_LINE_EDGE))]
 
 
 def _cell_text(text: str) -> str:
@@ -259,16 +285,23 @@ def _read_body(body: Any, doc: Document) -> None:
     for table in tables:
         if any(True for _ in table.iterdescendants("table")):
             continue          # layout: its cells are running text
-        rows = _rows(table)
-        spec = [[(_cell_text(_TEXT(td)), _span(td.get("rowspan")), _span(td.get("colspan")))
-                 for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")] for tr in rows]
+        spec = []
+        for tr in _rows(table):
+            row = []
+            for td in tr:
+                tag = td.tag        # a comment's or entity's tag is a function, equal to neither
+                if tag == "td" or tag == "th":
+                    rowspan, colspan = td.get("rowspan"), td.get("colspan")
+                    row.append((_cell_text(_text_of(td)), _span(rowspan) if rowspan else 1,
+                                _span(colspan) if colspan else 1))
+            spec.append(row)
         t = Table(grid_from_rows(spec))
         if t.width > 1:
             data.append((table, t))
     for table, t in data:
         doc.tables.append(t)
         _drop(table, marker="\n")
-    doc.paragraphs.extend(Paragraph(line) for line in _lines(_TEXT(body)))
+    doc.paragraphs.extend(Paragraph(line) for line in _lines(_text_of(body)))
 
 
 def _drop(el: Any, marker: str = "") -> None:

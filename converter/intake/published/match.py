@@ -136,10 +136,11 @@ def _carried(context: _Context, before: DocTable | None, table: DocTable) -> _Co
 def _is_header(texts: list[str], kinds: list[str], labels: Labels) -> bool:
     """A row of header labels: no numbers, and its labels known (a cell cut by a page break, such as
     the corner's second half, may be unknown when at least two others are known)."""
-    if any(k in ("number", "dash") for k in kinds):
+    if "number" in kinds or "dash" in kinds:
         return False
     filled = [t for t in texts if t]
-    known = sum(1 for t in filled if t in labels.header_words)
+    words = labels.header_words
+    known = len([t for t in filled if t in words])
     return bool(filled) and (known == len(filled) or (known >= 2 and known * 2 > len(filled)))
 
 
@@ -251,7 +252,8 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
     label_cells = []
     value_cells = []
     for c, k, t in zip(row_cells, kinds, texts):
-        if not data_cols.isdisjoint(range(c.col, c.col + c.colspan)):
+        # a cell of one grid column is under a data column when that column is one
+        if (c.col in data_cols) if c.colspan == 1 else not data_cols.isdisjoint(range(c.col, c.col + c.colspan)):
             value_cells.append(c)
         elif t and (k == "text" or not data_cols):
             label_cells.append((c, t))

@@ -309,6 +309,17 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
 
 def _value(path: DataPath, cells: list[Any], kind: Kind, result: ReadResult, what: str) -> Any:
     """The value of a cell from the document cells read for it (`what` names it in findings)."""
+    if len(cells) == 1:
+        # the common case, one cell holding a number: what the general case below gives for it
+        text = cells[0].text
+        if not text.startswith("\x00"):
+            cls = classify(text)
+            if cls == "empty":
+                return None
+            if cls == "number":
+                value = parse_number(text, kind)
+                if value is not None:
+                    return value
     sheet, where = result.locations[path]
     texts = [c.text for c in cells]
     if any(t.startswith("\x00") for t in texts):
