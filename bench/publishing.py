@@ -3,7 +3,8 @@ and LibreOffice converting the same .docx files to PDF for comparison.
 
 Run: `.venv/bin/python bench/publishing.py` (N reports per measurement, default 400; LO_N documents
 for LibreOffice, default 40; E2E_N workbooks for `build --pdf --html`, default 300, taken from the
-workbooks bench/run.py generated in bench/work/in-*). Each report's data is varied a little (the unit
+workbooks bench/run.py generated in bench/work/in-*; REPEAT runs of the two-process PDF and the
+end-to-end batches, the fastest kept, default 3). Each report's data is varied a little (the unit
 name and every figure) so no cache of a previous identical document can help. Prints one line per
 figure: the rate by the wall clock and, beside it, the CPU time per report (all processes). On a shared
 machine the wall-clock rates move with the other users' load; the CPU times move much less, so the
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 N = int(os.environ.get("N", "400"))
 LO_N = int(os.environ.get("LO_N", "40"))
 E2E_N = int(os.environ.get("E2E_N", "300"))
+REPEAT = int(os.environ.get("REPEAT", "3"))      # runs of the timed batches, the fastest kept (as bench/run.py)
 WORK = ROOT / "bench" / "work"
 TARGETS = {"pdf_2": 40.0, "html": 1000.0, "build_pdf_html": 30.0, "vs_libreoffice": 5.0}     # issue 13, on 2 cores
 
@@ -75,15 +77,21 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _rate(label: str, fn, n: int, target: float | None = None) -> tuple[float, float]:
-    """Runs fn once; prints and returns (reports/s by the wall clock, ms of CPU per report). fn returns
-    the CPU seconds it used in other processes, or None when all of it ran in this one."""
-    t, cpu = time.perf_counter(), time.process_time()
-    other = fn()
-    dt = time.perf_counter() - t
-    cpu_ms = (other if isinstance(other, float) else time.process_time() - cpu) * 1000 / n
+def _rate(label: str, fn, n: int, target: float | None = None, repeat: int = 1) -> tuple[float, float]:
+    """Runs fn `repeat` times and keeps the fastest run (a shared machine is noisy: the best is what
+    the code can do, as bench/run.py takes it); prints and returns (reports/s by the wall clock, ms of
+    CPU per report). fn returns the CPU seconds it used in other processes, or None when all of it ran
+    in this one."""
+    runs = []
+    for _ in range(repeat):
+        t, cpu = time.perf_counter(), time.process_time()
+        other = fn()
+        dt = time.perf_counter() - t
+        runs.append((dt, (other if isinstance(other, float) else time.process_time() - cpu) * 1000 / n))
+    dt, cpu_ms = min(runs)
     goal = f", target >= {target:g}/s" if target else ""
-    print(f"{label}: {n / dt:8.1f} reports/s  ({dt * 1000 / n:.1f} ms each, {cpu_ms:.1f} ms CPU each, {n} reports{goal})")
+    best = f", best of {repeat}" if repeat > 1 else ""
+    print(f"{label}: {n / dt:8.1f} reports/s  ({dt * 1000 / n:.1f} ms each, {cpu_ms:.1f} ms CPU each, {n} reports{best}{goal})")
     return n / dt, cpu_ms
 
 
@@ -116,14 +124,17 @@ def _end_to_end() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         _build(files[:4], Path(tmp) / "warm")               # the disk cache holds the fonts and the code
 
+        outs: list[Path] = []
+
         def run() -> float:
+            outs.append(Path(tmp) / f"out{len(outs)}")        # each run into an empty folder of its own
             before = _children_cpu()
-            done = _build(files, Path(tmp) / "out")
+            done = _build(files, outs[-1])
             if done.returncode not in (0, 1):             # 1: some workbook did not pass its checks
                 raise RuntimeError(done.stderr.decode("utf-8", "replace")[-2000:])
             return _children_cpu() - before
-        _rate("build --pdf --html --jobs 2 (end to end)", run, len(files), TARGETS["build_pdf_html"])
-        pdfs = len(list((Path(tmp) / "out").glob("*.pdf")))
+        _rate("build --pdf --html --jobs 2 (end to end)", run, len(files), TARGETS["build_pdf_html"], REPEAT)
+        pdfs = len(list(outs[-1].glob("*.pdf")))
         print(f"  ({pdfs} of {len(files)} workbooks passed their checks and became .docx + .pdf + .html)")
 
 
@@ -140,7 +151,7 @@ def main() -> None:
                              initargs=(N,)) as pool:
         list(pool.map(_pdf_chunk, [(0, 1), (1, 1)]))           # both workers started and warm
         time.sleep(1)
-        pdf_rate, pdf_cpu = _rate("PDF  (typst, 2 processes)", lambda: _two_workers(pool, N), N, TARGETS["pdf_2"])
+        pdf_rate, pdf_cpu = _rate("PDF  (typst, 2 processes)", lambda: _two_workers(pool, N), N, TARGETS["pdf_2"], REPEAT)
     render_html(*reports[0])
     _rate("HTML page (1 process)", lambda: [render_html(d, f) for d, f in reports], N, TARGETS["html"])
     _rate("HTML fragment (1 process)", lambda: [render_html_fragment(d, f) for d, f in reports], N)
