@@ -286,26 +286,31 @@ def test_build_without_previous_has_no_comparison_sheet(tmp_path):
     assert openpyxl.load_workbook(tmp_path / "校验结果.xlsx").sheetnames == ["汇总", "问题明细"]
 
 
+def two_years(tmp_path, n, change):
+    """n units: last year's reports as JSON in tmp_path/last, this year's as workbooks in tmp_path/in,
+    each pair (report data) first given to change(i, last, this)."""
+    from converter.template import values_from_data, write_template
+    last_dir, inputs = tmp_path / "last", tmp_path / "in"
+    last_dir.mkdir()
+    inputs.mkdir()
+    for i in range(n):
+        unit = f"测试{i:02d}镇人民政府"
+        last, this = report(unit=unit, year=2023), report(unit=unit, year=2024)
+        change(i, last, this)
+        (last_dir / f"{i}.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+        write_template(inputs / f"{i:02d}.xlsx", get("2021"), values=values_from_data(get("2021"), this))
+    return last_dir, inputs
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_many_units_in_worker_processes(tmp_path, monkeypatch, method):
     """Last year's reports reach the worker processes, forked or spawned: 20 units, two workers."""
     monkeypatch.setenv("NIANBAO_START_METHOD", method)
-    this_dir, last_dir = tmp_path / "this", tmp_path / "last"
-    this_dir.mkdir()
-    last_dir.mkdir()
-    for i in range(20):
-        unit = f"测试{i:02d}镇人民政府"
-        last, this = report(unit=unit, year=2023), report(unit=unit, year=2024)
+
+    def carried(i, last, this):
         put(last, "p3", "carryover", "natural", i % 2)
         put(last, "p3", "carryover", "total", i % 2)
-        (last_dir / f"{i}.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
-        (this_dir / f"{i}.json").write_text(json.dumps(this, ensure_ascii=False), encoding="utf-8")
-    from converter.template import values_from_data, write_template
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for i in range(20):
-        data = json.loads((this_dir / f"{i}.json").read_text(encoding="utf-8"))
-        write_template(inputs / f"{i}.xlsx", get("2021"), values=values_from_data(get("2021"), data))
+    last_dir, inputs = two_years(tmp_path, 20, carried)
     prev = load_previous([last_dir], jobs=2)
     assert len(prev) == 20
     tasks = check_files([inputs], jobs=2, previous=prev).tasks
@@ -316,19 +321,13 @@ def test_texts_compared_at_the_end_of_a_run_as_one_by_one(tmp_path):
     """check_files compares the texts of 16 reports at a time, after reading and checking them; each
     report's findings, in their order, its status and its ratio are what comparing it alone gives."""
     from converter.batch.pipeline import process_file
-    from converter.template import values_from_data, write_template
-    last_dir, inputs = tmp_path / "last", tmp_path / "in"
-    last_dir.mkdir()
-    inputs.mkdir()
-    for i in range(21):
-        unit = f"测试{i:02d}镇人民政府"
-        last, this = report(unit=unit, year=2023), report(unit=unit, year=2024)
+
+    def texts(i, last, this):
         last["fields"]["summary"] = (TEXT_2023 * (1 + i % 4)).replace("2023", "2022")
         this["fields"]["summary"] = TEXT_2023 * (1 + i % 4) if i % 3 else TEXT_OTHER * 2
         if i == 7:
             this["fields"]["problems"] = []                        # a part on one side only
-        (last_dir / f"{i}.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
-        write_template(inputs / f"{i:02d}.xlsx", get("2021"), values=values_from_data(get("2021"), this))
+    last_dir, inputs = two_years(tmp_path, 21, texts)
     prev = load_previous([last_dir])
     batched = check_files([inputs], jobs=1, previous=prev).tasks         # runs of 16 and 5
     alone = [process_file(str(p), previous=prev) for p in sorted(inputs.iterdir())]
