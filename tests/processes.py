@@ -1,6 +1,17 @@
-"""The processes a running batch has, read from /proc (Linux): for tests that kill workers mid-batch
-or check that none outlives it."""
+"""For tests that run a batch in processes: an inbox of copies of one workbook, and the processes a
+running batch has, read from /proc (Linux), to kill workers mid-batch or check that none outlives it."""
 import os
+import shutil
+from pathlib import Path
+
+
+def inbox_of_copies(tmp_path: Path, n: int, workbook: Path) -> Path:
+    """tmp_path/inbox holding n copies of `workbook`, named 000.xlsx, 001.xlsx…"""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(n):
+        shutil.copy(workbook, inbox / f"{i:03d}.xlsx")
+    return inbox
 
 
 def child_pids(pid: int) -> list[int]:

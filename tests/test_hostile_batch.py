@@ -10,7 +10,7 @@ import time
 import openpyxl
 import pytest
 from conftest import SAMPLES
-from processes import child_pids
+from processes import child_pids, inbox_of_copies
 
 from converter.batch.outputs import process_running, remove_leftovers
 
@@ -22,11 +22,7 @@ def nianbao(*args):
 
 
 def _inbox(tmp_path, n):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for i in range(n):
-        shutil.copy(SAMPLE, inbox / f"{i:03d}.xlsx")
-    return inbox
+    return inbox_of_copies(tmp_path, n, SAMPLE)
 
 
 def _dead_pid():

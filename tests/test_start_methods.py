@@ -3,7 +3,6 @@ and spawn (Windows, macOS), chosen with NIANBAO_START_METHOD. Under spawn a work
 interpreter that imports the pipeline itself and inherits nothing (no plans, no PDF engine)."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 import openpyxl
 import pytest
 from conftest import SAMPLES
-from processes import child_pids, worker_pids
+from processes import child_pids, inbox_of_copies, worker_pids
 
 from converter.batch import workers
 from converter.errors import NianbaoError
@@ -33,11 +32,7 @@ def popen(method, *args, **kw):
 
 
 def _inbox(tmp_path, n):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for i in range(n):
-        shutil.copy(SAMPLE, inbox / f"{i:03d}.xlsx")
-    return inbox
+    return inbox_of_copies(tmp_path, n, SAMPLE)
 
 
 def _rows(path):
