@@ -8,7 +8,7 @@ import sys
 import openpyxl
 import pytest
 from conftest import SAMPLES, zero_values
-from processes import worker_pids
+from processes import inbox_of_copies, worker_pids
 
 from converter.definition.formats import get
 from converter.template.workbook import make_template
@@ -130,10 +130,7 @@ def test_interrupted_build_keeps_what_was_finished(tmp_path, jobs, whole_group):
     import os
     import signal
     import time
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for i in range(150):
-        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    inbox = inbox_of_copies(tmp_path, 150, SAMPLES / "青山镇人民政府-2024.xlsx")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", jobs],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -209,10 +206,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     import os
     import signal
     import time
-    inbox, out = tmp_path / "inbox", tmp_path / "out"
-    inbox.mkdir()
-    for i in range(150):
-        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    inbox, out = inbox_of_copies(tmp_path, 150, SAMPLES / "青山镇人民政府-2024.xlsx"), tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
@@ -240,10 +234,7 @@ def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
             os._exit(1)            # what a crash in a C library looks like from outside
         return real(path, outputs)
     monkeypatch.setattr(batch, "process_file", crashing)     # forked workers inherit the patch
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for i in range(40):
-        shutil.copy(SAMPLES / "青山镇人民政府-2024.xlsx", inbox / f"{i:03d}.xlsx")
+    inbox = inbox_of_copies(tmp_path, 40, SAMPLES / "青山镇人民政府-2024.xlsx")
     report = batch.build([inbox], tmp_path / "out", jobs=2)
     assert [t.status for t in report.tasks].count("converted") == 39
     failed = [t for t in report.tasks if t.status == "failed"]
