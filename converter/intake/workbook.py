@@ -12,6 +12,7 @@ column(sheet, first, last), each value paired with whether the cell holds a form
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import warnings
@@ -71,18 +72,19 @@ class Book(Protocol):
         """Release the file."""
 
 
-def read_workbook(path: str | os.PathLike[str], engine: str = "xml") -> ReadResult:
+def read_workbook(path: str | os.PathLike[str], engine: str = "xml", whole: bytes | None = None) -> ReadResult:
     """Read one workbook with the given engine ("xml", fast, the default; or "openpyxl", the reference
     the tests compare it with): the report data, or findings saying why it cannot be read; never
     raises for a bad file. Every zip member is inflated under a cap (safe_zip) and every parsed part
-    counted against limits.py, so no workbook takes more than a few hundred MB."""
+    counted against limits.py, so no workbook takes more than a few hundred MB. `whole`: the file's
+    bytes, when the caller has read them (a zip package; see reader.read_report)."""
     result = ReadResult(file=str(path))
-    problem = sniff(path)
+    problem = sniff(path) if whole is None or not whole.startswith(b"PK") else None
     if problem:
         result.findings.append(problem)
         return result
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(path if whole is None or engine != "xml" else io.BytesIO(whole))
     except PermissionError:
         result.findings.append(make("FILE_NO_PERMISSION"))
         return result

@@ -655,6 +655,7 @@ def _remember_skeleton(key: tuple[bool, int, int], skeleton: bytes, cells: dict[
 _SST_HEAD = re.compile(rb"""<sst(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*>""")
 _SST_ITEM = re.compile(rb'(<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>)')
 _NOT_PREDEFINED = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+_SST_ROOTS: dict[bytes, bool] = {}      # declaration + root start tag -> _plain_root's answer
 
 
 def _fast_strings(raw: bytes) -> list[Any] | None:
@@ -665,7 +666,16 @@ def _fast_strings(raw: bytes) -> list[Any] | None:
     declaration = _DECLARATION.match(raw)
     begin = declaration.end() if declaration else 0
     head = _SST_HEAD.match(raw, begin)
-    if head is None or not _plain_root(raw[:head.end()] + b"</sst>", "sst"):
+    if head is None:
+        return None
+    root = raw[:head.end()]
+    plain = _SST_ROOTS.get(root)
+    if plain is None:
+        plain = _plain_root(root + b"</sst>", "sst")
+        if len(_SST_ROOTS) > 64:
+            _SST_ROOTS.clear()
+        _SST_ROOTS[root] = plain
+    if not plain:
         return None
     body = raw[head.end():-6]
     if not _plain_text(body) or (b"&" in body and _NOT_PREDEFINED.search(body)):
