@@ -28,15 +28,35 @@ def _cells(paths: tuple[DataPath, ...]) -> tuple[tuple[str, str, str], ...] | No
 _SIDES: dict[int, tuple[Any, ...]] = {}
 
 
-def _sides(equations: tuple[Equation, ...]) -> tuple[tuple[Equation, Any, Any], ...]:
-    """Each equation with its sides' cells (see _cells), computed once per plan's equations (kept by
-    identity: hashing the equations would cost more than it saves)."""
+class _Sides:
+    """A plan's equations with their sides' cells (see _cells), and, when every operand of every
+    equation is a table cell, the cells all of them read (`cells`, each once) with each side as
+    indexes into those (`indexed`), so that a report whose cells are all plain numbers (the common
+    case) is summed from one list."""
+
+    def __init__(self, equations: tuple[Equation, ...]):
+        self.sides = tuple((eq, _cells(eq.lhs), _cells(eq.rhs)) for eq in equations)
+        self.cells: list[tuple[str, str, str]] | None = None
+        self.indexed: list[tuple[Equation, tuple[int, ...], tuple[int, ...]]] = []
+        at: dict[tuple[str, str, str], int] = {}
+        for eq, lhs, rhs in self.sides:
+            if lhs is None or rhs is None:
+                self.indexed = []
+                return
+            self.indexed.append((eq, tuple(at.setdefault(c, len(at)) for c in lhs),
+                                 tuple(at.setdefault(c, len(at)) for c in rhs)))
+        self.cells = list(at)
+
+
+def _sides(equations: tuple[Equation, ...]) -> _Sides:
+    """The _Sides of a plan's equations, computed once (kept by identity: hashing the equations would
+    cost more than it saves)."""
     found = _SIDES.get(id(equations))
     if found is None or found[0] is not equations:
         if len(_SIDES) > 16:
             _SIDES.clear()
-        found = _SIDES[id(equations)] = (equations, tuple((eq, _cells(eq.lhs), _cells(eq.rhs)) for eq in equations))
-    result: tuple[tuple[Equation, Any, Any], ...] = found[1]
+        found = _SIDES[id(equations)] = (equations, _Sides(equations))
+    result: _Sides = found[1]
     return result
 
 
@@ -48,10 +68,29 @@ def _side(data: dict[str, Any], paths: tuple[DataPath, ...], cells: Any) -> list
     return [tables[t][r][c] for t, r, c in cells]
 
 
-def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
-    """One finding per equation that does not hold, at the rule's anchor cell."""
-    fmt = ctx.plan.fmt
-    for eq, lhs_cells, rhs_cells in _sides(ctx.plan.equations):
+def _plain_values(data: dict[str, Any], cells: list[tuple[str, str, str]] | None) -> list[Any] | None:
+    """The values of `cells` when every one is there and an int or a float; None otherwise."""
+    if cells is None:
+        return None
+    try:
+        tables = data["tables"]
+        values = [tables[t][r][c] for t, r, c in cells]
+    except (KeyError, TypeError):
+        return None
+    return values if {*map(type, values)} <= _PLAIN_NUMBERS else None
+
+
+def _broken(plan_sides: _Sides, data: dict[str, Any]) -> Iterable[tuple[Equation, int | float, int | float]]:
+    """(equation, left, right) of each equation that does not hold."""
+    values = _plain_values(data, plan_sides.cells)
+    if values is not None:
+        for eq, li, ri in plan_sides.indexed:
+            # summed in the order of the sides' operands, as below: the same floats
+            left, right = sum([values[i] for i in li]), sum([values[i] for i in ri])
+            if not abs(left - right) < 1e-6:     # (a NaN is a difference)
+                yield eq, left, right
+        return
+    for eq, lhs_cells, rhs_cells in plan_sides.sides:
         try:
             lhs = _side(data, eq.lhs, lhs_cells)
             rhs = _side(data, eq.rhs, rhs_cells)
@@ -61,8 +100,14 @@ def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
         if not ({*map(type, lhs), *map(type, rhs)} <= _PLAIN_NUMBERS or (all(map(_number, lhs)) and all(map(_number, rhs)))):
             continue
         left, right = sum(lhs), sum(rhs)
-        if abs(left - right) < 1e-6:
-            continue
+        if not abs(left - right) < 1e-6:
+            yield eq, left, right
+
+
+def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
+    """One finding per equation that does not hold, at the rule's anchor cell."""
+    fmt = ctx.plan.fmt
+    for eq, left, right in _broken(_sides(ctx.plan.equations), data):
         rule = eq.rule
         table = fmt.table(rule.table)
         if rule.over == "rows":
