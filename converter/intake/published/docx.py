@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from converter.checks.findings import make
+from converter.checks.findings import Finding, make
 from converter.intake.limits import MAX_PART
 from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
@@ -25,6 +25,11 @@ _GRID_BEFORE, _GRID_SPAN, _V_MERGE = W + "gridBefore", W + "gridSpan", W + "vMer
 _SKIP = {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "rPr", W + "pPr",
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _NOT_SHOWN = tuple(sorted(_SKIP - {W + "rPr", W + "pPr"}))
+# Field codes and deleted text hold text only, and only w:t and the _SHOWN marks are read as text:
+# left in the tree they change nothing, so a document with no other hidden parts (the common case:
+# a page or TOC field) is not stripped, which would take another pass over the whole tree and two
+# more searches afterwards.
+_TEXT_ONLY = frozenset({W + "instrText", W + "delText"})
 _PICTURES = (W + "drawing", W + "pict", W + "object")
 _SPANS = (_GRID_SPAN, _V_MERGE)
 _NO_SPANS = (None, None)
@@ -33,35 +38,45 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
+# RuntimeError: an entry with a password; NotImplementedError: an odd method
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError,
+            RuntimeError)
+
+
 def read_docx(path: str) -> Document:
     """A .docx file -> Document; an unreadable package gives a Document whose `problems` say why."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (ZipMemberError, *_DAMAGED) as e:
+        doc = Document(file=path, kind="docx")
+        doc.problems.append(_package_problem(e))
+        return doc
+    with z:
+        return read_docx_zip(path, z)
+
+
+def read_docx_zip(path: str, z: zipfile.ZipFile) -> Document:
+    """The Document of the .docx package `z`, already open (read from the file `path`); an
+    unreadable package gives a Document whose `problems` say why."""
     doc = Document(file=path, kind="docx")
     try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            if "word/document.xml" not in names:
-                doc.problems.append(make("PUB_FILE_UNREADABLE", detail="不是 Word 文档（缺少 word/document.xml）"))
-                return doc
-            twice = duplicate_member(z)
-            if twice:
-                doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（部件 {twice} 出现两次）"))
-                return doc
-            xml = read_member(z, "word/document.xml", MAX_PART)
-            if "docProps/core.xml" in names:
-                try:
-                    core = etree.fromstring(read_member(z, "docProps/core.xml", 1 << 20), _PARSER)
-                    doc.title = (core.findtext(_CORE_TITLE) or "").strip()
-                except (etree.LxmlError, ZipMemberError, ValueError):
-                    pass
-    except MemberTooLarge as e:
-        doc.problems.append(make("PUB_FILE_TOO_LARGE", detail=f"{e.member} 解压后超过 {MAX_PART >> 20} MB"))
-        return doc
-    except ZipMemberError as e:
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档无法读取（{e}）"[:200]))
-        return doc
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError,
-            RuntimeError) as e:     # RuntimeError: an entry with a password; NotImplementedError: an odd method
-        doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（{type(e).__name__}: {e}）"[:200]))
+        names = set(z.namelist())
+        if "word/document.xml" not in names:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail="不是 Word 文档（缺少 word/document.xml）"))
+            return doc
+        twice = duplicate_member(z)
+        if twice:
+            doc.problems.append(make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（部件 {twice} 出现两次）"))
+            return doc
+        xml = read_member(z, "word/document.xml", MAX_PART)
+        if "docProps/core.xml" in names:
+            try:
+                core = etree.fromstring(read_member(z, "docProps/core.xml", 1 << 20), _PARSER)
+                doc.title = (core.findtext(_CORE_TITLE) or "").strip()
+            except (etree.LxmlError, ZipMemberError, ValueError):
+                pass
+    except (ZipMemberError, *_DAMAGED) as e:
+        doc.problems.append(_package_problem(e))
         return doc
     try:
         root = etree.fromstring(xml, _PARSER)
@@ -72,12 +87,13 @@ def read_docx(path: str) -> Document:
     if body is not None:
         # Tracked deletions, moved-away text, field codes and fallback copies of drawings are not
         # shown: they are stripped from the body (nothing outside it is read). One pass in C finds
-        # them and the pictures; a second one strips, only when there is something to strip.
+        # them and the pictures; a second one strips, only when there is something to strip (field
+        # codes and deleted text alone are left: see _TEXT_ONLY).
         # The same pass finds the cells' w:gridSpan and w:vMerge (a handful of elements), so that
         # a cell need not loop over all the children of its w:tcPr to find them.
         found = list(body.iter(*_NOT_SHOWN, *_PICTURES, *_SHOWN, *_SPANS))
         spans: dict[Any, list[Any]] | None
-        if any(el.tag in _NOT_SHOWN for el in found):
+        if any(el.tag in _NOT_SHOWN and (el.tag not in _TEXT_ONLY or len(el)) for el in found):
             etree.strip_elements(body, *_NOT_SHOWN, with_tail=False)
             pictures = sum(1 for _ in body.iter(*_PICTURES))
             spans = None        # some of those found may have been stripped: cells look themselves
@@ -90,6 +106,15 @@ def read_docx(path: str) -> Document:
     for i, t in enumerate(doc.tables, 1):
         t.index = i
     return doc
+
+
+def _package_problem(e: Exception) -> Finding:
+    """The finding for a package that cannot be opened or read."""
+    if isinstance(e, MemberTooLarge):
+        return make("PUB_FILE_TOO_LARGE", detail=f"{e.member} 解压后超过 {MAX_PART >> 20} MB")
+    if isinstance(e, ZipMemberError):
+        return make("PUB_FILE_UNREADABLE", detail=f"Word 文档无法读取（{e}）"[:200])
+    return make("PUB_FILE_UNREADABLE", detail=f"Word 文档已损坏（{type(e).__name__}: {e}）"[:200])
 
 
 def _spans_by_parent(found: list[Any]) -> dict[Any, list[Any]]:

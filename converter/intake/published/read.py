@@ -65,12 +65,20 @@ def sniff_bytes(data: bytes) -> str | None:
     return None
 
 
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
+
+
 def _zip_kind(source: Any) -> str | None:
     try:
         with zipfile.ZipFile(source) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+            return _names_kind(z)
+    except _ZIP_ERRORS:
         return None
+
+
+def _names_kind(z: zipfile.ZipFile) -> str | None:
+    """"docx", "xlsx" or None for an open zip package, from its part names."""
+    names = set(z.namelist())
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -94,18 +102,34 @@ def parse(path: str, kind: str) -> Document:
     return read_pdf_fast(path)
 
 
-def read_published(path: str | os.PathLike) -> ReadResult:
-    """See :func:`_read`; every finding carries the file's path."""
-    result = _read(path)
+def read_published(path: str | os.PathLike, whole: bytes | None = None) -> ReadResult:
+    """See :func:`_read`; every finding carries the file's path. `whole`: the file's bytes when the
+    caller already read them (read_report does for a zip package): the file is not read again."""
+    result = _read(path, whole)
     result.findings = [f.with_file(result.file) for f in result.findings]
     return result
 
 
-def _read(path: str | os.PathLike) -> ReadResult:
+def _read(path: str | os.PathLike, whole: bytes | None = None) -> ReadResult:
     """A Word file, web page or PDF -> ReadResult (file, data, format_id, locations, findings,
     reported). `data` is shaped as schema/report-<format>.schema.json with None for every blank or
     unreadable cell; totals are as printed. Never raises for a bad file: its findings say why."""
     result = ReadResult(file=str(path))
+    if whole is not None and whole.startswith(b"PK"):
+        # a package in memory is opened once: to tell what it is from its part names, and to read it
+        try:
+            z = zipfile.ZipFile(io.BytesIO(whole))
+        except _ZIP_ERRORS:
+            kind = None
+        else:
+            with z:
+                kind = _names_kind(z)
+                if kind == "docx":
+                    from .docx import read_docx_zip
+                    doc = read_docx_zip(str(path), z)
+            if kind == "docx":
+                return read_document(doc, result)
+        return _not_a_report(kind, result)
     if not os.path.exists(path):
         result.findings.append(make("FILE_MISSING"))
         return result
@@ -116,11 +140,16 @@ def _read(path: str | os.PathLike) -> ReadResult:
     if kind == "doc":
         return _read_old_word(str(path), result)
     if kind not in ("docx", "html", "pdf"):
-        detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
-        result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
-        return result
+        return _not_a_report(kind, result)
     doc = parse(str(path), kind)
     return read_document(doc, result)
+
+
+def _not_a_report(kind: str | None, result: ReadResult) -> ReadResult:
+    """`result` with the finding for a file that is none of the kinds read here."""
+    detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
+    result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
+    return result
 
 
 def soffice() -> str | None:
