@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from converter.checks.findings import Finding, make
+from converter.intake.allocator import no_fastbins
 from converter.intake.limits import MAX_PART
 from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
@@ -58,6 +59,7 @@ def read_docx(path: str) -> Document:
 def read_docx_zip(path: str, z: zipfile.ZipFile) -> Document:
     """The Document of the .docx package `z`, already open (read from the file `path`); an
     unreadable package gives a Document whose `problems` say why."""
+    no_fastbins()       # the tree built below is freed in one go: see converter/intake/allocator.py
     doc = Document(file=path, kind="docx")
     try:
         names = set(z.namelist())
