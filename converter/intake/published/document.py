@@ -82,6 +82,15 @@ class Paragraph:
     page: int | None = None
 
 
+def new_paragraph(text: str, page: int | None = None) -> Paragraph:
+    """Paragraph(text, page), built as new_cell builds a Cell: a Word file has hundreds."""
+    paragraph = _new(Paragraph)
+    fields = paragraph.__dict__
+    fields["text"] = text
+    fields["page"] = page
+    return paragraph
+
+
 @dataclass
 class Document:
     """What a parser read: `kind` is "docx", "html" or "pdf"."""

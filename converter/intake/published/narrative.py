@@ -11,7 +11,7 @@ from converter.checks.findings import Finding, make
 from converter.definition.formats.aliases import PART_ALIASES, PART_WORDS, SUBHEAD_WORDS
 from converter.definition.model import Format
 
-from .document import Paragraph
+from .document import Paragraph, new_paragraph
 from .labels import norm
 from .words import FEE_NONE, PAGE_FOOTER
 
@@ -45,7 +45,7 @@ def clean_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     for p in paragraphs:
         text = _SPACES.sub(" ", p.text).strip()
         if text and not _PAGE_NUMBER.match(text):
-            out.append(Paragraph(text, p.page))
+            out.append(p if text == p.text else new_paragraph(text, p.page))
     return out
 
 
