@@ -250,8 +250,15 @@ def _columns_of(table: Table, stacks: dict[int, list[str]], labels: Labels) -> d
         cands = leaves.get(stack[-1], [])
         if len(cands) > 1:
             scored = []
+            above = set(stack)
             for c in cands:
-                score = sum(1 for p in c.path[:-1] if labels.column_names.get(norm(p), {norm(p)}) & set(stack))
+                # how many of the column's upper labels head this grid column (in any printed form)
+                score = 0
+                for p in c.path[:-1]:
+                    key = norm(p)
+                    forms = labels.column_names.get(key)
+                    if not (above.isdisjoint(forms) if forms is not None else key not in above):
+                        score += 1
                 scored.append((score, c))
             scored.sort(key=lambda x: -x[0])
             if scored[0][0] == scored[1][0]:
@@ -317,8 +324,10 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
 
 
 def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str], m: Matched) -> None:
-    m.rows_found.add((table.key, row.key))
-    m.tables_found.add(table.key)
+    table_key, row_key = table.key, row.key
+    m.rows_found.add((table_key, row_key))
+    m.tables_found.add(table_key)
+    cols_found, raw = m.cols_found, m.raw
     for c in row_cells:
         if c.colspan == 1:
             key = colmap.get(c.col)
@@ -326,11 +335,11 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
                 continue
             if c.rowspan == 1:
                 # the common cell (one grid slot): what the general case below does for it
-                m.cols_found.add((table.key, key))
-                path = ("tables", table.key, row.key, key)
-                cells = m.raw.get(path)
+                cols_found.add((table_key, key))
+                path = ("tables", table_key, row_key, key)
+                cells = raw.get(path)
                 if cells is None:
-                    m.raw[path] = [c]
+                    raw[path] = [c]
                 elif c not in cells:
                     cells.append(c)
                 continue
