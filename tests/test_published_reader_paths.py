@@ -1,10 +1,12 @@
 """What the Word and web-page readers' fast paths must keep (issue 10, speed): the text of a
 paragraph with and without tabs and breaks, tracked deletions holding tabs and pictures, cells
 whose properties come after their text, content controls around cells, hidden elements next to
-cells styled "border: none", control characters in a page, and the rowspan/colspan grid. Each is a
-small real .docx or page read by the reader itself."""
+cells styled "border: none", control characters in a page, the rowspan/colspan grid, field codes
+left in the tree, and a Word file read from memory as from its path. Each is a small real .docx or
+page (or a real published report) read by the reader itself."""
 from __future__ import annotations
 
+import struct
 import zipfile
 
 from converter.intake.published.document import Document, grid_from_rows
@@ -108,3 +110,53 @@ def test_pages_in_utf8_with_declarations():
     doc = read(('<?xml version="1.0"?><?xml version="1.0" encoding="utf-8"?>' + page.format("")).encode())
     assert not doc.paragraphs and [f.code for f in doc.problems] == ["PUB_FILE_UNREADABLE"]
     assert [f.code for f in read(b'<?xml version="1.0"?> \n').problems] == ["PUB_FILE_UNREADABLE"]
+
+
+def test_field_codes_are_left_in_place_only_when_they_hold_text_alone(tmp_path):
+    field = _run("<w:fldChar/>") + _run("<w:instrText> PAGE </w:instrText>") + _run("<w:t>3</w:t>")
+    table = ("<w:tbl><w:tr>" + _cell("标签") + _cell("12", '<w:gridSpan w:val="2"/>') + "</w:tr><w:tr>"
+             + _cell("a") + _cell("4") + _cell("5") + "</w:tr></w:tbl>")
+    doc = _docx(tmp_path, "<w:p>" + field + "</w:p><w:p>" + _run("<w:delText>旧</w:delText>", "<w:t>新</w:t>")
+                + "</w:p>" + table + "<w:p>" + _run("<w:drawing/>") + "</w:p>")
+    assert [p.text for p in doc.paragraphs] == ["3", "新", ""]
+    assert [(c.text, c.col, c.colspan) for c in doc.tables[0].cells] == [
+        ("标签", 0, 1), ("12", 1, 2), ("a", 0, 1), ("4", 1, 1), ("5", 2, 1)]
+    assert len(doc.images) == 1
+    # a field code holding elements (not what Word writes) is stripped with all it holds
+    odd = _docx(tmp_path, "<w:p>" + _run("<w:instrText>PAGE<w:t>藏</w:t></w:instrText>", "<w:t>显</w:t>") + "</w:p>")
+    assert [p.text for p in odd.paragraphs] == ["显"]
+
+
+def test_a_word_file_read_from_memory_reads_as_from_its_path(tmp_path):
+    from published_truth import FIXTURES
+
+    from converter.intake import read_report
+    from converter.intake.published import read_published
+
+    def seen(r):
+        return r.data, r.format_id, r.locations, [repr(f) for f in r.findings], r.reported
+    good = FIXTURES / "shuyang_fgj_2023_word.docx"
+    assert read_report(good).data is not None
+    assert seen(read_report(good)) == seen(read_published(good))
+    # a package whose document part is damaged: the same finding either way
+    raw = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("word/document.xml")
+    name_len, extra_len = struct.unpack_from("<2H", raw, info.header_offset + 26)     # the local header's
+    start = info.header_offset + 30 + name_len + extra_len + 100
+    raw[start:start + 64] = bytes(64)
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(bytes(raw))
+    from_memory, from_path = seen(read_report(bad)), seen(read_published(bad))
+    assert from_memory[0] is None and from_memory == from_path
+    assert "PUB_FILE_UNREADABLE" in from_memory[3][0]
+
+
+def test_glibc_fastbins_are_turned_off_once():
+    import platform
+    import sys
+
+    from converter.intake.allocator import no_fastbins
+    first = no_fastbins()
+    assert no_fastbins() is first
+    assert first is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")

@@ -23,7 +23,7 @@ def read_report(path: str | os.PathLike[str]) -> ReadResult:
             # the published-report readers are imported when first needed: a batch of workbooks never
             # needs them, and they are a good part of what a command imports before its workers start
             from converter.intake.published import read_published
-            return read_published(path)
+            return read_published(path, whole=whole)
         if whole is not None:
             return read_workbook(path, whole=whole)
     return read_workbook(path)
@@ -32,8 +32,8 @@ def read_report(path: str | os.PathLike[str]) -> ReadResult:
 def _kind(path: str | os.PathLike[str]) -> tuple[str | None, bytes | None]:
     """What the file is, and for a zip package of at most IN_MEMORY bytes, its bytes. A package (a
     workbook, most often) is told from the part names in its central directory at the file's end,
-    without opening it as a zip; a workbook is then read from these bytes: the batch's common case
-    costs one read of the file."""
+    without opening it as a zip; a workbook or Word file is then read from these bytes: the batch's
+    common case costs one read of the file."""
     try:
         with open(path, "rb") as fh:
             if fh.read(2) == b"PK":
@@ -47,7 +47,7 @@ def _kind(path: str | os.PathLike[str]) -> tuple[str | None, bytes | None]:
                     fh.seek(max(0, size - _TAIL))
                     tail = fh.read()
                 if b"word/document.xml" in tail:
-                    return "docx", None
+                    return "docx", whole
                 return ("xlsx" if b"xl/workbook.xml" in tail else None), whole
     except OSError:
         return None, None

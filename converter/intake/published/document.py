@@ -5,6 +5,7 @@ reading (findings, e.g. a table pasted as a picture). The label matcher reads on
 Word file, a web page and a PDF are read by the same rules."""
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 from converter.checks.findings import Finding
@@ -22,6 +23,7 @@ class Cell:
 
 
 _new = object.__new__
+_COLUMN = operator.attrgetter("col")
 
 
 def new_cell(row: int, col: int, rowspan: int, colspan: int, text: str, page: int | None = None) -> Cell:
@@ -63,10 +65,13 @@ class Table:
         covers), ordered by column."""
         out: list[list[Cell]] = [[] for _ in range(self.height)]
         for c in self.cells:
-            for r in range(c.row, c.row + c.rowspan):
-                out[r].append(c)
+            if c.rowspan == 1:
+                out[c.row].append(c)
+            else:
+                for r in range(c.row, c.row + c.rowspan):
+                    out[r].append(c)
         for row in out:
-            row.sort(key=lambda c: c.col)
+            row.sort(key=_COLUMN)
         return out
 
 
@@ -75,6 +80,15 @@ class Paragraph:
     """A paragraph of text, with the page it is on (PDF)."""
     text: str
     page: int | None = None
+
+
+def new_paragraph(text: str, page: int | None = None) -> Paragraph:
+    """Paragraph(text, page), built as new_cell builds a Cell: a Word file has hundreds."""
+    paragraph = _new(Paragraph)
+    fields = paragraph.__dict__
+    fields["text"] = text
+    fields["page"] = page
+    return paragraph
 
 
 @dataclass

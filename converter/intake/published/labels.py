@@ -46,6 +46,7 @@ class Labels:
     column_names: dict[str, set[str]]               # norm(official column label) -> its printed forms
     by_leaf: dict[str, dict[str, list[Column]]]     # table key -> printed leaf form -> its columns
     all_forms: frozenset[str]                       # every printed form of every column label
+    unlabelled: tuple[Table, ...] = ()              # tables of one row without a row label (表四)
 
 
 def labels_of(fmt: Format) -> Labels:
@@ -89,4 +90,5 @@ def _build_labels(plan: Plan) -> Labels:
                 by_leaf.setdefault(t.key, {}).setdefault(form, []).append(c)
     return Labels(rows=rows, parents={k: (v[0], tuple(v[1])) for k, v in parents.items()},
                   header_words=frozenset(words), column_names=columns, by_leaf=by_leaf,
-                  all_forms=frozenset().union(*columns.values()))
+                  all_forms=frozenset().union(*columns.values()),
+                  unlabelled=tuple(t for t in fmt.tables() if len(t.rows) == 1 and not t.rows[0].path))

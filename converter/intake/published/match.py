@@ -84,20 +84,36 @@ def parse_number(text: str, kind: Kind) -> Any:
     return int(s)
 
 
-def match_tables(doc: Document, fmt: Format) -> Matched:
-    """Read every document table against `fmt`'s labels."""
+# A document table as match_tables reads it: the table, its width, and for each grid row its cells,
+# what each holds (classify) and their normalised texts. The same under every format.
+TableRows = tuple[DocTable, int, list[tuple[list[Cell], list[str], list[str]]]]
+
+
+def table_rows(doc: Document) -> list[TableRows]:
+    """The rows of every table of `doc` with their cells' kinds and normalised texts: what
+    match_tables reads, worked out once for a document read under several formats."""
+    out = []
+    for table in doc.tables:
+        rows = [(row_cells, [classify(c.text) for c in row_cells], [norm(c.text) for c in row_cells])
+                for row_cells in table.rows()]
+        out.append((table, table.width, rows))
+    return out
+
+
+def match_tables(doc: Document, fmt: Format, tables: list[TableRows] | None = None) -> Matched:
+    """Read every document table against `fmt`'s labels (`tables`: table_rows(doc), when the
+    caller has it already)."""
     labels = labels_of(fmt)
     m = Matched(fmt)
     context = _Context()
     last = None
-    for table in doc.tables:
-        if last is None or table.width != last.width:
+    last_width = 0
+    for table, width, rows in (table_rows(doc) if tables is None else tables):
+        if last is None or width != last_width:
             context = _carried(context, last, table)
-        last = table
+        last, last_width = table, width
         after_data = False
-        for row_cells in table.rows():
-            kinds = [classify(c.text) for c in row_cells]
-            texts = [norm(c.text) for c in row_cells]
+        for row_cells, kinds, texts in rows:
             if _is_header(texts, kinds, labels):
                 if after_data:
                     context = _Context()
@@ -234,8 +250,15 @@ def _columns_of(table: Table, stacks: dict[int, list[str]], labels: Labels) -> d
         cands = leaves.get(stack[-1], [])
         if len(cands) > 1:
             scored = []
+            above = set(stack)
             for c in cands:
-                score = sum(1 for p in c.path[:-1] if labels.column_names.get(norm(p), {norm(p)}) & set(stack))
+                # how many of the column's upper labels head this grid column (in any printed form)
+                score = 0
+                for p in c.path[:-1]:
+                    key = norm(p)
+                    forms = labels.column_names.get(key)
+                    if not (above.isdisjoint(forms) if forms is not None else key not in above):
+                        score += 1
                 scored.append((score, c))
             scored.sort(key=lambda x: -x[0])
             if scored[0][0] == scored[1][0]:
@@ -263,8 +286,7 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
             label_texts.append(t)
     found = _row_of(label_texts, labels, m)
     if found is None:
-        unlabelled = [t for t in m.fmt.tables() if len(t.rows) == 1 and not t.rows[0].path]
-        for bare in unlabelled:
+        for bare in labels.unlabelled:
             colmap = _column_map(bare, context, labels)
             # a whole block of its header (表四 may be printed block by block)
             if (len(set(colmap.values())) >= min(5, len(bare.columns)) and not label_texts
@@ -302,8 +324,10 @@ def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context
 
 
 def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str], m: Matched) -> None:
-    m.rows_found.add((table.key, row.key))
-    m.tables_found.add(table.key)
+    table_key, row_key = table.key, row.key
+    m.rows_found.add((table_key, row_key))
+    m.tables_found.add(table_key)
+    cols_found, raw = m.cols_found, m.raw
     for c in row_cells:
         if c.colspan == 1:
             key = colmap.get(c.col)
@@ -311,11 +335,11 @@ def _take(table: Table, row: Row, row_cells: list[Cell], colmap: dict[int, str],
                 continue
             if c.rowspan == 1:
                 # the common cell (one grid slot): what the general case below does for it
-                m.cols_found.add((table.key, key))
-                path = ("tables", table.key, row.key, key)
-                cells = m.raw.get(path)
+                cols_found.add((table_key, key))
+                path = ("tables", table_key, row_key, key)
+                cells = raw.get(path)
                 if cells is None:
-                    m.raw[path] = [c]
+                    raw[path] = [c]
                 elif c not in cells:
                     cells.append(c)
                 continue

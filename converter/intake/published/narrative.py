@@ -11,7 +11,7 @@ from converter.checks.findings import Finding, make
 from converter.definition.formats.aliases import PART_ALIASES, PART_WORDS, SUBHEAD_WORDS
 from converter.definition.model import Format
 
-from .document import Paragraph
+from .document import Paragraph, new_paragraph
 from .labels import norm
 from .words import FEE_NONE, PAGE_FOOTER
 
@@ -26,6 +26,8 @@ _WEBSITE = re.compile(r"本报告(?:电子版)?可在(.{2,80}?)(?:查阅|下载|
 _SUBHEAD = re.compile(r"^\(([一二三四五六七八九十])\)")
 _FEE_NONE = re.compile("|".join(map(re.escape, FEE_NONE)))
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+_SPACES = re.compile(r"[ \t\r\u00a0\u3000]+")
+_PART_HEADING = re.compile(r"^(?:第([一二三四五六])部分[、.:]?|([一二三四五六])[、.])")
 
 
 @dataclass
@@ -41,9 +43,9 @@ def clean_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs that are the report's text: page chrome, footers and empty lines dropped."""
     out = []
     for p in paragraphs:
-        text = re.sub(r"[ \t\r\u00a0\u3000]+", " ", p.text).strip()
+        text = _SPACES.sub(" ", p.text).strip()
         if text and not _PAGE_NUMBER.match(text):
-            out.append(Paragraph(text, p.page))
+            out.append(p if text == p.text else new_paragraph(text, p.page))
     return out
 
 
@@ -51,7 +53,7 @@ def part_of(text: str) -> tuple[int, str] | None:
     """(part number 1–6, what follows the heading in the same paragraph) when `text` starts with a
     part heading: 「一、总体情况」, 「第一部分 总体情况」, 「（一）总体情况」 is not one."""
     n = norm(text)
-    m = re.match(r"^(?:第([一二三四五六])部分[、.:]?|([一二三四五六])[、.])", n)
+    m = _PART_HEADING.match(n)
     if not m:
         return None
     numeral = m.group(1) or m.group(2)

@@ -16,13 +16,13 @@ from typing import Any
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
 from converter.definition.kinds import ITEMS, LINE, TEXT, Kind
-from converter.definition.model import DataPath, Format
+from converter.definition.model import Column, DataPath, Format, Row, Table
 from converter.definition.plan import Plan, compile
 from converter.intake.result import ReadResult
 
 from .document import Document
 from .labels import labels_of, norm
-from .match import Matched, classify, match_tables, parse_number, sheet_of
+from .match import Matched, classify, match_tables, parse_number, sheet_of, table_rows
 from .narrative import read_narrative
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -65,12 +65,20 @@ def sniff_bytes(data: bytes) -> str | None:
     return None
 
 
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
+
+
 def _zip_kind(source: Any) -> str | None:
     try:
         with zipfile.ZipFile(source) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+            return _names_kind(z)
+    except _ZIP_ERRORS:
         return None
+
+
+def _names_kind(z: zipfile.ZipFile) -> str | None:
+    """"docx", "xlsx" or None for an open zip package, from its part names."""
+    names = set(z.namelist())
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -94,18 +102,34 @@ def parse(path: str, kind: str) -> Document:
     return read_pdf_fast(path)
 
 
-def read_published(path: str | os.PathLike) -> ReadResult:
-    """See :func:`_read`; every finding carries the file's path."""
-    result = _read(path)
+def read_published(path: str | os.PathLike, whole: bytes | None = None) -> ReadResult:
+    """See :func:`_read`; every finding carries the file's path. `whole`: the file's bytes when the
+    caller already read them (read_report does for a zip package): the file is not read again."""
+    result = _read(path, whole)
     result.findings = [f.with_file(result.file) for f in result.findings]
     return result
 
 
-def _read(path: str | os.PathLike) -> ReadResult:
+def _read(path: str | os.PathLike, whole: bytes | None = None) -> ReadResult:
     """A Word file, web page or PDF -> ReadResult (file, data, format_id, locations, findings,
     reported). `data` is shaped as schema/report-<format>.schema.json with None for every blank or
     unreadable cell; totals are as printed. Never raises for a bad file: its findings say why."""
     result = ReadResult(file=str(path))
+    if whole is not None and whole.startswith(b"PK"):
+        # a package in memory is opened once: to tell what it is from its part names, and to read it
+        try:
+            z = zipfile.ZipFile(io.BytesIO(whole))
+        except _ZIP_ERRORS:
+            kind = None
+        else:
+            with z:
+                kind = _names_kind(z)
+                if kind == "docx":
+                    from .docx import read_docx_zip
+                    doc = read_docx_zip(str(path), z)
+            if kind == "docx":
+                return read_document(doc, result)
+        return _not_a_report(kind, result)
     if not os.path.exists(path):
         result.findings.append(make("FILE_MISSING"))
         return result
@@ -116,11 +140,16 @@ def _read(path: str | os.PathLike) -> ReadResult:
     if kind == "doc":
         return _read_old_word(str(path), result)
     if kind not in ("docx", "html", "pdf"):
-        detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
-        result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
-        return result
+        return _not_a_report(kind, result)
     doc = parse(str(path), kind)
     return read_document(doc, result)
+
+
+def _not_a_report(kind: str | None, result: ReadResult) -> ReadResult:
+    """`result` with the finding for a file that is none of the kinds read here."""
+    detail = "（这是 Excel 工作簿，请按填报模板读取）" if kind == "xlsx" else ""
+    result.findings.append(make("PUB_KIND_UNKNOWN", detail=detail))
+    return result
 
 
 def soffice() -> str | None:
@@ -207,8 +236,9 @@ def _matches(doc: Document) -> list[Matched]:
     """The document read under each format; once one format has found columns only it has (such as
     2021's 本年制发件数), the others need not be tried."""
     out = []
+    tables = table_rows(doc)
     for fmt in FORMATS.values():
-        m = match_tables(doc, fmt)
+        m = match_tables(doc, fmt, tables)
         out.append(m)
         if m.cols_found & _distinctive(fmt):
             break
@@ -227,9 +257,18 @@ def _no_tables(doc: Document) -> Finding:
     return make("PUB_NOT_REPORT", detail=detail)
 
 
-def _cell_names(plan: Plan) -> dict[DataPath, tuple[str, str]]:
-    """Each table cell as a reader of the printed report names it: (table, 「row」行「column」列)."""
-    return {p: (sheet_of(plan.fmt.table(p[1])), describe(plan.fmt, p)) for p in plan.cell_paths}
+_Layout = list[tuple[Table, list[tuple[Row, list[tuple[Column, DataPath, tuple[str, str], tuple[str, str]]]]]]]
+
+
+def _cell_layout(plan: Plan) -> _Layout:
+    """The format's table cells in layout order, each with what reading it needs: for each table,
+    for each row, (column, path, the cell as a reader of the printed report names it: (table,
+    「row」行「column」列), (table key, column key))."""
+    fmt = plan.fmt
+    return [(t, [(r, [(c, path, (sheet_of(t), describe(fmt, path)), (t.key, c.key))
+                      for c in t.columns for path in [("tables", t.key, r.key, c.key)]])
+                 for r in t.rows])
+            for t in fmt.tables()]
 
 
 def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
@@ -249,12 +288,14 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
     result.reported.update(("fields", k) for k in narrative.reported)
     tables: dict = {t.key: {r.key: {} for r in t.rows} for t in fmt.tables()}
     findings = result.findings
-    pages = {p: (cells[0].page if cells else None) for p, cells in m.raw.items()}
+    # the pages of the cells read, where there are pages (PDF)
+    pages = {p: cells[0].page for p, cells in m.raw.items() if cells and cells[0].page}
     merged_away = {(t.key, r.key) for t in fmt.tables() for _, _, group, target in m.merged
                    for r in group if r is not target and r in t.rows}
-    names = compile(fmt).derived(_cell_names)
+    layout = compile(fmt).derived(_cell_layout)
     locations, reported = result.locations, result.reported
-    for t in fmt.tables():
+    raw, cols_found = m.raw, m.cols_found
+    for t, rows in layout:
         found = t.key in m.tables_found
         if not found:
             absent_block = t.optional
@@ -266,28 +307,24 @@ def _data(doc: Document, fmt: Format, m: Matched, result: ReadResult) -> dict:
                 findings.append(make("PUB_BLOCK_ABSENT", sheet=sheet_of(t), what=t.name))
             else:
                 findings.append(make(code, sheet=sheet_of(t), what=f"{sheet_of(t)}（{t.name}）"))
-        for r in t.rows:
+        for r, cells_of_row in rows:
             row_found = (t.key, r.key) in m.rows_found
             if found and not row_found and (t.key, r.key) not in merged_away:
                 findings.append(make("PUB_ROW_NOT_FOUND", sheet=sheet_of(t), cell=f"「{r.label}」行",
                                      what=sheet_of(t), actual=r.label))
             values = tables[t.key][r.key]
-            for c in t.columns:
+            read = found and row_found
+            for c, path, named, column in cells_of_row:
                 # every cell of every report: its name, plus the page where there is one (PDF)
-                path = ("tables", t.key, r.key, c.key)
-                sheet, name = names[path]
-                on_page = pages.get(path)
-                locations[path] = (sheet, name + f"，第 {on_page} 页") if on_page else (sheet, name)
+                on_page = pages.get(path) if pages else None
+                locations[path] = (named[0], named[1] + f"，第 {on_page} 页") if on_page else named
                 values[c.key] = None
-                if not found or not row_found:
+                if not read or column not in cols_found:
                     reported.add(path)
                     continue
-                if (t.key, c.key) not in m.cols_found:
-                    reported.add(path)
-                    continue
-                cells = m.raw.get(path)
+                cells = raw.get(path)
                 if cells:        # no document cell read: the value stays None, with no finding
-                    values[c.key] = _value(path, cells, c.kind, result, sheet + name)
+                    values[c.key] = _value(path, cells, c.kind, result, named[0] + named[1])
         if found:
             for c in t.columns:
                 if (t.key, c.key) not in m.cols_found and any((t.key, r.key) in m.rows_found for r in t.rows):
