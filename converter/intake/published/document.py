@@ -111,6 +111,7 @@ def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
     # column moves right. So only cells spanning rows note what they cover, per row below.
     below: dict[int, set[int]] = {}
     cells: list[Cell] = []
+    append = cells.append
     height = len(rows)
     for r, row in enumerate(rows):
         taken = below.pop(r, None)
@@ -127,6 +128,15 @@ def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
                 rowspan = max(1, min(rowspan, height - r))
                 for dr in range(1, rowspan):
                     below.setdefault(r + dr, set()).update(range(c, c + colspan))
-            cells.append(new_cell(r, c, rowspan, colspan, text))
+            # new_cell(r, c, rowspan, colspan, text), inlined: a page has hundreds of cells
+            cell = _new(Cell)
+            fields = cell.__dict__
+            fields["row"] = r
+            fields["col"] = c
+            fields["rowspan"] = rowspan
+            fields["colspan"] = colspan
+            fields["text"] = text
+            fields["page"] = None
+            append(cell)
             c += colspan
     return cells

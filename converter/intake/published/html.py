@@ -16,7 +16,7 @@ from lxml import etree
 
 from converter.checks.findings import make
 
-from .document import Document, Paragraph, Table, grid_from_rows
+from .document import Document, Table, grid_from_rows, new_paragraph
 
 MAX_PAGE = 16 << 20
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -198,12 +198,17 @@ def parse_html(raw: bytes, doc: Document) -> Document:
     return doc
 
 
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+
+
+def _px(v: str | None) -> int | None:
+    m = _LEADING_NUMBER.match(v or "")
+    return int(m.group(1)) if m else None
+
+
 def _big_image(width: str | None, height: str | None) -> bool:
     """An <img> that could be a table: not an icon (when its size is given)."""
-    def px(v: str | None) -> int | None:
-        m = re.match(r"\s*(\d+)", v or "")
-        return int(m.group(1)) if m else None
-    w, h = px(width), px(height)
+    w, h = _px(width), _px(height)
     return (w is None or w >= 200) and (h is None or h >= 100)
 
 
@@ -254,22 +259,32 @@ def _span(value: str | None) -> int:
 _LINE_EDGE = " \t\r\u00a0"
 
 
+# a line break, blank lines and the line break ending them: one line break gives the same lines
+_BLANK_LINES = re.compile(r"\n[\n \t\r\u00a0]*\n")
+
+
 def _lines(text: str) -> list[str]:
-    # one comprehension, no generator inside it: a page's text has about a thousand lines
-    return [line for raw in text.split("\n") if (line := raw.strip(_LINE_EDGE))]
+    # one comprehension, no generator inside it; the runs of blank lines (a page's text has about
+    # a thousand lines, most of them blank between block elements) made one line break first
+    return [line for raw in _BLANK_LINES.sub("\n", text).split("\n") if (line := raw.strip(_LINE_EDGE))]
 
 
-def _cell_text(text: str) -> str:
-    """"\n".join(_lines(text)), without splitting the common cell of one line: when the text
-    stripped of edge characters and line breaks has no line break left, it is that one line."""
-    one = text.strip(_LINE_EDGE + "\n")
-    return one if "\n" not in one else "\n".join(_lines(text))
+# The elements of a table's own grid: their line breaks matter only to the running text, never to
+# the text of a cell (which holds none of them), so they are written once the data tables are gone
+_GRID = ("tr", "td", "th", "table")
+_BLOCK_IN_CELLS = tuple(sorted(_BLOCK - {"tr"}))
 
 
 def _read_body(body: Any, doc: Document) -> None:
     """Tables and running text, with the loops in lxml's C code: hidden and non-text elements go,
     line breaks are written into the tree (<br>, block boundaries), each data table is read and
-    then taken out, and what text is left, in order, is the running text."""
+    then taken out, and what text is left, in order, is the running text.
+
+    The line breaks of the grid elements (tr, td, th, table) are written after the data tables
+    are read and taken out, into those left: a cell's text never holds them (a break at the very
+    start of a cell is stripped), so writing them into the tables taken out is wasted work. That
+    holds where every tr, td and th under a table of cells is one of its rows or of their cells
+    (none inside a cell); on a page where one is not, they are written first, as everything else."""
     for el in list(body.iter(*_SKIP)):
         _drop(el)
     for el in _MAYBE_HIDDEN(body):
@@ -277,23 +292,36 @@ def _read_body(body: Any, doc: Document) -> None:
             _drop(el)
     for el in body.iter("br"):
         el.tail = "\n" + (el.tail or "")
-    for el in body.iter(*_BLOCK, "td", "th", "table"):
-        el.text = "\n" + (el.text or "")
-        el.tail = "\n" + (el.tail or "")
-    tables = list(body.iter("table"))
-    data = []
-    for table in tables:
+    candidates = []         # tables holding no table, with their rows of cells
+    later = True
+    for table in body.iter("table"):
         if any(True for _ in table.iterdescendants("table")):
             continue          # layout: its cells are running text
-        spec = []
+        rows = []
+        count = 0
         for tr in _rows(table):
+            cells = [td for td in tr if td.tag == "td" or td.tag == "th"]   # a comment's tag is a function
+            rows.append(cells)
+            count += len(cells) + 1
+        if later and count != sum(1 for _ in table.iter("tr", "td", "th")):
+            later = False     # a row or cell where a table's grid does not put it
+        candidates.append((table, rows))
+    _break_around(body.iter(*(_BLOCK_IN_CELLS if later else (*_BLOCK, *_GRID))))
+    data = []
+    tostring, edge = etree.tostring, _LINE_EDGE + "\n"
+    for table, rows in candidates:
+        spec = []
+        for cells in rows:
             row = []
-            for td in tr:
-                tag = td.tag        # a comment's or entity's tag is a function, equal to neither
-                if tag == "td" or tag == "th":
-                    rowspan, colspan = td.get("rowspan"), td.get("colspan")
-                    row.append((_cell_text(_text_of(td)), _span(rowspan) if rowspan else 1,
-                                _span(colspan) if colspan else 1))
+            for td in cells:
+                rowspan, colspan = td.get("rowspan"), td.get("colspan")
+                # the cell's text (_text_of, inlined: this runs for every cell) as "\n".join(_lines(text)),
+                # without splitting the common cell of one line: when the text stripped of edge
+                # characters and line breaks has no line break left, it is that one line
+                text = tostring(td, method="text", encoding=str, with_tail=False)
+                one = text.strip(edge)
+                row.append((one if "\n" not in one else "\n".join(_lines(text)),
+                            _span(rowspan) if rowspan else 1, _span(colspan) if colspan else 1))
             spec.append(row)
         t = Table(grid_from_rows(spec))
         if t.width > 1:
@@ -301,7 +329,23 @@ def _read_body(body: Any, doc: Document) -> None:
     for table, t in data:
         doc.tables.append(t)
         _drop(table, marker="\n")
-    doc.paragraphs.extend(Paragraph(line) for line in _lines(_text_of(body)))
+    if later:
+        _break_around(body.iter(*_GRID))
+    doc.paragraphs.extend(map(new_paragraph, _lines(_text_of(body))))
+
+
+def _break_around(elements: Any) -> None:
+    """A line break written before the text and before the tail of each element. A text or tail
+    that already starts with one is left as it is: a second line break next to it would only add
+    an empty line, and the lines of a page or cell are its non-empty lines (this saves most of the
+    writes on a page saved with its source's line breaks)."""
+    for el in elements:
+        text = el.text
+        if text is None or text[:1] != "\n":
+            el.text = "\n" + (text or "")
+        tail = el.tail
+        if tail is None or tail[:1] != "\n":
+            el.tail = "\n" + (tail or "")
 
 
 def _drop(el: Any, marker: str = "") -> None:
