@@ -18,7 +18,7 @@ from typing import Any
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
 from converter.definition.kinds import COUNT, DELTA, Kind
-from converter.definition.model import DataPath, Format, Row, Table
+from converter.definition.model import Column, DataPath, Format, Row, Table
 
 from .document import Cell, Document
 from .document import Table as DocTable
@@ -249,36 +249,57 @@ def _columns_of(table: Table, stacks: dict[int, list[str]], labels: Labels) -> d
             continue
         cands = leaves.get(stack[-1], [])
         if len(cands) > 1:
-            scored = []
-            above = set(stack)
-            for c in cands:
-                # how many of the column's upper labels head this grid column (in any printed form)
-                score = 0
-                for p in c.path[:-1]:
-                    key = norm(p)
-                    forms = labels.column_names.get(key)
-                    if not (above.isdisjoint(forms) if forms is not None else key not in above):
-                        score += 1
-                scored.append((score, c))
-            scored.sort(key=lambda x: -x[0])
-            if scored[0][0] == scored[1][0]:
-                continue
-            cands = [scored[0][1]]
-        if cands:
+            key = _scored(labels, table.key, tuple(stack), cands)
+            if key is not None:
+                out[g] = key
+        elif cands:
             out[g] = cands[0].key
     return out
+
+
+# (id of the labels, table key, header labels above a grid column) -> (the labels, the column key
+# or None): the choice among the columns of one leaf label depends on these alone, so it is made
+# once (every report prints the same headers over 表四's fifteen columns); the labels are kept, and
+# compared, so that an id is never taken for another's
+_SCORED: dict[tuple[int, str, tuple[str, ...]], tuple[Labels, str | None]] = {}
+
+
+def _scored(labels: Labels, table_key: str, stack: tuple[str, ...], cands: list[Column]) -> str | None:
+    """The key of the one candidate column with the most upper labels heading this grid column,
+    or None when two tie."""
+    memo = (id(labels), table_key, stack)
+    hit = _SCORED.get(memo)
+    if hit is not None and hit[0] is labels:
+        return hit[1]
+    scored = []
+    above = set(stack)
+    for c in cands:
+        # how many of the column's upper labels head this grid column (in any printed form)
+        score = 0
+        for p in c.path[:-1]:
+            key = norm(p)
+            forms = labels.column_names.get(key)
+            if not (above.isdisjoint(forms) if forms is not None else key not in above):
+                score += 1
+        scored.append((score, c))
+    scored.sort(key=lambda x: -x[0])
+    chosen = None if scored[0][0] == scored[1][0] else scored[0][1].key
+    if len(_SCORED) >= 4096:
+        _SCORED.clear()
+    _SCORED[memo] = (labels, chosen)
+    return chosen
 
 
 def _data_row(row_cells: list[Cell], kinds: list[str], texts: list[str], context: _Context,
               labels: Labels, m: Matched) -> bool:
     data_cols = _data_columns(context, labels)
     label_cells = []
-    value_cells = []
     for c, k, t in zip(row_cells, kinds, texts):
-        # a cell of one grid column is under a data column when that column is one
+        # a cell of one grid column is under a data column when that column is one; a cell under
+        # a data column is a value, never a label
         if (c.col in data_cols) if c.colspan == 1 else not data_cols.isdisjoint(range(c.col, c.col + c.colspan)):
-            value_cells.append(c)
-        elif t and (k == "text" or not data_cols):
+            continue
+        if t and (k == "text" or not data_cols):
             label_cells.append((c, t))
     label_texts: list[str] = []
     for _, t in label_cells:

@@ -28,6 +28,7 @@ _FEE_NONE = re.compile("|".join(map(re.escape, FEE_NONE)))
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 _SPACES = re.compile(r"[ \t\r\u00a0\u3000]+")
 _PART_HEADING = re.compile(r"^(?:第([一二三四五六])部分[、.:]?|([一二三四五六])[、.])")
+_PART_FIRST = frozenset("第" + NUMERALS)       # the first character of every match of _PART_HEADING
 
 
 @dataclass
@@ -43,7 +44,12 @@ def clean_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs that are the report's text: page chrome, footers and empty lines dropped."""
     out = []
     for p in paragraphs:
-        text = _SPACES.sub(" ", p.text).strip()
+        text = p.text
+        # a text with no run of those characters to make one space (most lines) is left as it is:
+        # five searches for one character or pair are quicker than the pattern's scan
+        if "  " in text or "\t" in text or "\r" in text or "\u00a0" in text or "\u3000" in text:
+            text = _SPACES.sub(" ", text)
+        text = text.strip()
         if text and not _PAGE_NUMBER.match(text):
             out.append(p if text == p.text else new_paragraph(text, p.page))
     return out
@@ -53,6 +59,8 @@ def part_of(text: str) -> tuple[int, str] | None:
     """(part number 1–6, what follows the heading in the same paragraph) when `text` starts with a
     part heading: 「一、总体情况」, 「第一部分 总体情况」, 「（一）总体情况」 is not one."""
     n = norm(text)
+    if not n or n[0] not in _PART_FIRST:
+        return None
     m = _PART_HEADING.match(n)
     if not m:
         return None
@@ -75,8 +83,9 @@ def _after(text: str, name_len: int, prefix_len: int) -> str:
     for i, ch in enumerate(text):
         if seen >= want:
             return text[i:].lstrip("。.：: \u3000")
-        if norm(ch):
-            seen += len(norm(ch))
+        n = norm(ch)
+        if n:
+            seen += len(n)
     return ""
 
 
@@ -98,11 +107,12 @@ def read_title(paragraphs: list[Paragraph], stop: int, doc_title: str) -> tuple[
         if len(text) > 80:
             continue
         n = norm(text)
-        m = _TITLE.search(n)
+        m = _TITLE.search(n) if "年" in n else None      # no search where the 年 it needs is not
         if not m and i > 0 and len(paragraphs[i - 1].text) <= 40:
             # a title printed on two lines, broken after 「…年」: 「南岭镇人民政府2024年」「政府信息公开工作年度报告」
             text = paragraphs[i - 1].text + text
-            m = _TITLE.search(norm(text))
+            n = norm(text)
+            m = _TITLE.search(n) if "年" in n else None
         if not m:
             continue
         unit = m.group("unit")
