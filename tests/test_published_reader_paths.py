@@ -1,11 +1,13 @@
 """What the Word and web-page readers' fast paths must keep (issue 10, speed): the text of a
 paragraph with and without tabs and breaks, tracked deletions holding tabs and pictures, cells
 whose properties come after their text, content controls around cells, hidden elements next to
-cells styled "border: none", control characters in a page, the rowspan/colspan grid, field codes
-left in the tree, and a Word file read from memory as from its path. Each is a small real .docx or
+cells styled "border: none", control characters in a page, the rowspan/colspan grid, a page's
+line breaks with and without its source's (and a cell inside a cell's block), field codes left in
+the tree, and a Word file read from memory as from its path. Each is a small real .docx or
 page (or a real published report) read by the reader itself."""
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 
@@ -79,6 +81,35 @@ def test_hidden_elements_and_cells_styled_border_none():
                 "<table>" + "".join(f"<tr>{cell.format('标签')}{cell.format(n)}</tr>" for n in range(1, 40)) + "</table>")
     assert [p.text for p in doc.paragraphs] == ["大写不算"]
     assert [c.text for c in doc.tables[0].cells[:4]] == ["标签", "1", "标签", "2"]
+
+
+def test_line_breaks_of_a_page_with_and_without_its_source_line_breaks():
+    body = """
+<div>前言<p>第一段</p>
+<p>第二段<br>续行</p></div>
+<table><tr><td>
+  <p>版面左</p>
+  <table>
+    <tr><th>项目</th><th>数量</th></tr>
+    <tr><td><p>本年</p><p>新增</p></td><td> 12 </td></tr>
+  </table>
+</td><td>版面右</td></tr></table>
+<table><tr><td>单列一</td></tr><tr><td><p>单列二</p><p>续</p></td></tr></table>
+<ul><li>甲</li><li>乙</li></ul>尾
+"""
+    # the page as saved (line breaks between the tags) and with no white space between the tags
+    for page in (body, re.sub(r">\s+<", "><", body).strip()):
+        doc = _page(page)
+        assert [p.text for p in doc.paragraphs] == ["前言", "第一段", "第二段", "续行", "版面左", "版面右", "单列一",
+                                                    "单列二", "续", "甲", "乙", "尾"]
+        (table,) = doc.tables
+        assert [(c.text, c.row, c.col) for c in table.cells] == [("项目", 0, 0), ("数量", 0, 1), ("本年\n新增", 1, 0),
+                                                                 ("12", 1, 1)]
+    # a cell inside a block of a cell, with no table between (the parser keeps it there): its line
+    # breaks are part of the outer cell's text
+    doc = _page("<table><tr><td>项目</td><td>数量</td></tr><tr><td>本年</td><td>12<div>前<td>格</td>中</div></td></tr>"
+                "</table>")
+    assert [c.text for c in doc.tables[0].cells] == ["项目", "数量", "本年", "12\n前\n格\n中"]
 
 
 def test_control_characters_are_dropped_from_a_page():
