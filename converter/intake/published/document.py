@@ -128,15 +128,6 @@ def grid_from_rows(rows: list[list[tuple[str, int, int]]]) -> list[Cell]:
                 rowspan = max(1, min(rowspan, height - r))
                 for dr in range(1, rowspan):
                     below.setdefault(r + dr, set()).update(range(c, c + colspan))
-            # new_cell(r, c, rowspan, colspan, text), inlined: a page has hundreds of cells
-            cell = _new(Cell)
-            fields = cell.__dict__
-            fields["row"] = r
-            fields["col"] = c
-            fields["rowspan"] = rowspan
-            fields["colspan"] = colspan
-            fields["text"] = text
-            fields["page"] = None
-            append(cell)
+            append(new_cell(r, c, rowspan, colspan, text))
             c += colspan
     return cells
