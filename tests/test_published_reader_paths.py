@@ -1,5 +1,5 @@
 """What the Word and web-page readers' fast paths must keep (issue 10, speed): the text of a
-paragraph with and without tabs and breaks, tracked deletions holding tabs and pictures, cells
+paragraph with and without tabs and breaks (a paragraph's tab stops are not text), tracked deletions holding tabs and pictures, cells
 whose properties come after their text, content controls around cells, hidden elements next to
 cells styled "border: none", control characters in a page, the rowspan/colspan grid, a page's
 line breaks with and without its source's (and a cell inside a cell's block), field codes left in
@@ -39,6 +39,20 @@ def test_paragraph_text_with_and_without_tabs_and_breaks(tmp_path):
         "<w:p/>",
     ]))
     assert [p.text for p in doc.paragraphs] == ["一、总体情况", "甲 乙\n丙-", "新", ""]
+
+
+def test_tab_stops_of_a_paragraph_are_not_text(tmp_path):
+    # w:pPr/w:tabs/w:tab defines where tabs stop (Word and WPS write them on numbered headings and
+    # in tables); only a w:tab in a run is a tab in the text
+    stops = '<w:pPr><w:tabs><w:tab w:val="left" w:pos="840"/><w:tab w:val="right" w:pos="8300"/></w:tabs></w:pPr>'
+    doc = _docx(tmp_path, "".join([
+        "<w:p>" + stops + _run("<w:t>一、总体情况</w:t>") + "</w:p>",
+        "<w:p>" + stops + _run("<w:t>甲</w:t>", "<w:tab/>", "<w:t>乙</w:t>") + "</w:p>",
+        "<w:tbl><w:tr>" + _cell("项目") + _cell("件数") + "</w:tr><w:tr>" + _cell("新收")
+        + "<w:tc><w:p>" + stops + _run("<w:t>12</w:t>") + "</w:p></w:tc></w:tr></w:tbl>",
+    ]))
+    assert [p.text for p in doc.paragraphs][:2] == ["一、总体情况", "甲 乙"]
+    assert [c.text for c in doc.tables[0].cells] == ["项目", "件数", "新收", "12"]
 
 
 def test_pictures_in_the_body_and_in_a_deletion(tmp_path):

@@ -36,6 +36,7 @@ _PICTURES = (W + "drawing", W + "pict", W + "object")
 _SPANS = (_GRID_SPAN, _V_MERGE)
 _NO_SPANS = (None, None)
 _SHOWN = {W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_TAB, _TABS = W + "tab", W + "tabs"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -139,7 +140,8 @@ def _sorted_out(found: Iterable[Any]) -> _Found:
         if tag in _SPANS:
             spans.append((el, tag))
         elif tag in _SHOWN:
-            shown.append(el)
+            if tag != _TAB or el.getparent().tag != _TABS:     # not a tab stop of the paragraph's style
+                shown.append(el)
         elif tag in _PICTURES:
             pictures += 1
         elif not strip and (tag not in _TEXT_ONLY or len(el)):
@@ -214,12 +216,14 @@ def paragraph_text(p: Any) -> str:
     # a plain loop over lxml's C-level iteration: this runs for every paragraph of a batch
     out = []
     for el in p.iter(_TEXT_TAGS):
-        if el.tag == _T:
+        tag = el.tag
+        if tag == _T:
             text = el.text
             if text:
                 out.append(text)
-        else:
-            out.append(_SHOWN[el.tag])
+        elif tag != _TAB or el.getparent().tag != _TABS:
+            # a w:tab in w:pPr/w:tabs defines a tab stop; only one in a run is a tab in the text
+            out.append(_SHOWN[tag])
     return "".join(out)
 
 
