@@ -6,8 +6,8 @@ cleaned. Cell positions are never hard-coded: a name's destination is where its 
 destination is what findings point at.
 
 Two engines give the same result: "xml" (default; xlsx_xml, fast, parses only what is needed) and
-"openpyxl" (the reference). Both expose sheetnames, defined_names, get(sheet, cell) and
-column(sheet, first, last), each value paired with whether the cell holds a formula.
+"openpyxl" (the reference). Both expose sheetnames, defined_names and get(sheet, cell), each value
+paired with whether the cell holds a formula (the fast one also get_many, every cell at once).
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from converter.intake.safe_zip import (
 )
 from converter.intake.sniff import package_problem, sniff
 from converter.intake.totals import fill_totals
-from converter.intake.xlsx_xml import _COORD, XmlWorkbook, package_main
+from converter.intake.xlsx_xml import XmlWorkbook, column_cells, package_main
 
 # Excel stores characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring); text pasted from Word
 # carries soft line breaks (U+000B) and other control characters that way.
@@ -64,9 +64,6 @@ class Book(Protocol):
 
     def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
         """(value, holds a formula) of one cell."""
-
-    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
-        """(value, holds a formula) of each cell of a one-column range."""
 
     def close(self) -> None:
         """Release the file."""
@@ -192,10 +189,6 @@ class OpenpyxlBook:
     def get(self, sheet: str, coord: str) -> tuple[Any, bool]:
         """(value, holds a formula) of one cell."""
         return self._pair(self._wb[sheet][coord])
-
-    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
-        """(value, holds a formula) of each cell of a one-column range."""
-        return [self._pair(row[0]) for row in self._wb[sheet][f"{first}:{last}"]]
 
 
 def _read_open(wb: Book, result: ReadResult) -> ReadResult:
@@ -346,20 +339,13 @@ def _steps(wb: Book, plan: Plan, places: Places) -> tuple[dict[DataPath, tuple[s
         locations[path] = (sheet, first)
         begin = len(wanted)
         if kind is ITEMS:
-            wanted += [(sheet, cell) for cell in _column_cells(first, last)]
+            wanted += [(sheet, cell) for cell in column_cells(first, last)]
         else:
             wanted.append((sheet, first))
         steps.append((path, sheet, first, last, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields",
                       begin, len(wanted)))
     wb.memo[key] = (places, locations, steps, wanted)
     return locations, steps, wanted
-
-
-def _column_cells(first: str, last: str) -> list[str]:
-    """The cells of a one-column range, top to bottom (as the engines' column() reads them)."""
-    m1, m2 = _COORD.match(first), _COORD.match(last)
-    assert m1 is not None and m2 is not None
-    return [f"{m1.group(1)}{r}" for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
 
 
 def _cells(wb: Book, wanted: list[tuple[str, str]]) -> tuple[list[tuple[Any, bool]], Exception | None]:

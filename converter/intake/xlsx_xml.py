@@ -494,12 +494,12 @@ class XmlWorkbook:
             return out, e
         return out, None
 
-    def column(self, sheet: str, first: str, last: str) -> list[tuple[Any, bool]]:
-        """(value, holds a formula) of each cell of a one-column range."""
-        m1, m2 = _COORD.match(first), _COORD.match(last)
-        assert m1 is not None and m2 is not None
-        col = m1.group(1)
-        return [self.get(sheet, f"{col}{r}") for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
+
+def column_cells(first: str, last: str) -> list[str]:
+    """The cells of a one-column range, top to bottom ("B3", "B5" -> B3, B4, B5)."""
+    m1, m2 = _COORD.match(first), _COORD.match(last)
+    assert m1 is not None and m2 is not None
+    return [f"{m1.group(1)}{r}" for r in range(int(m1.group(2)), int(m2.group(2)) + 1)]
 
 
 def _parse(part: str, raw: bytes) -> Any:
