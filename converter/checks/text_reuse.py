@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 _BMP = 0x10000
-_CHAR_BITS = 21          # a code point fits in 21 bits: a pair in 42, the side in 1, the part above them
+_MARKS = ("\ud800", "\ud801")       # between this year's texts, and before and between last year's
+_MARK_CODE = 0xD800
+_TAG_SHIFT = 54          # a pair of code points (21 bits each) read as one integer, shifted up one bit,
+                         # ends below bit 54: the part goes above it, the side in bit 0
 
 
 class Shared(NamedTuple):
@@ -31,33 +34,47 @@ class Shared(NamedTuple):
 def shared_bigrams(this: Sequence[str], last: Sequence[str]) -> list[Shared]:
     """Part i of `this` against part i of `last` (as many parts on both sides), one Shared per part.
 
-    Every bigram becomes one integer: its two characters, its part's index above them and, in the
-    lowest bit, which side it is from. Sorted, the two sides' runs of the same bigram of the same part
-    lie side by side, and the smaller run is what they share."""
+    All texts go into one array of code points, this year's separated by one mark and last year's by
+    another (two lone surrogates, which no text keeps), and lose every other character that is not a
+    letter or digit. Read eight bytes at a time from every fourth, the array is every pair of
+    neighbours as one integer; shifted up one bit, with its part's index in the top bits and its side
+    in the lowest, sorted, the two sides' runs of the same bigram of the same part lie side by side,
+    and the smaller run is what they share. A pair with a mark in it never has a twin on the other side
+    (the marks differ, and the last text of a side is followed by none of its own marks)."""
     if len(this) != len(last):
         raise ValueError("both sides need the same parts")
-    np = _numpy()
     k = len(this)
-    if k >= 1 << (63 - 2 * _CHAR_BITS - 1):
+    if k >= 1 << (63 - _TAG_SHIFT):
         raise ValueError("too many parts")
-    texts = [*this, *last]
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    part = np.repeat(np.arange(2 * k), [len(t) for t in texts])       # text index per character
-    keep = _word_chars(codes)
-    codes, part = codes[keep].astype(np.int64), part[keep]
-    n = np.maximum(np.diff(np.searchsorted(part, np.arange(2 * k + 1))) - 1, 0)   # bigrams per text
-    tag = _tags(k)
-    within = part[:-1] == part[1:]          # a pair never spans two texts
-    keys = ((codes[:-1] << (_CHAR_BITS + 1)) | (codes[1:] << 1) | tag[part[:-1]])[within]
+    texts = [t.replace(_MARKS[0], "").replace(_MARKS[1], "") if _MARKS[0] in t or _MARKS[1] in t else t
+             for t in (*this, *last)]
+    np = _numpy()
+    joined = _MARKS[0].join(texts[:k]) + _MARKS[1] + _MARKS[1].join(texts[k:])
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    kept = codes[_word_chars(codes, marks=True)]
+    lengths, start = [], 0               # letters and digits per text
+    for end in [*np.flatnonzero((kept | 1) == (_MARK_CODE | 1)).tolist(), kept.size]:
+        lengths.append(end - start)
+        start = end + 1
+    n = [max(x - 1, 0) for x in lengths]
+    m = kept.size - 1
+    if m <= 0:
+        return [Shared(n[i], n[k + i], 0) for i in range(k)]
+    keys = np.ndarray((m,), dtype="<i8", buffer=kept, strides=(4,)) << 1   # (first, second) << 1
+    keys |= np.repeat(_tags(k), [x + 1 for x in lengths])[:m]
     keys.sort()
-    common = np.zeros(k)
-    if keys.size:
-        start = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        runs, first = np.diff(start, append=keys.size), keys[start]
-        paired = (first[1:] >> 1) == (first[:-1] >> 1)        # this year's run, then last year's
-        common = np.bincount(first[:-1][paired] >> (2 * _CHAR_BITS + 1),
-                             weights=np.minimum(runs[:-1][paired], runs[1:][paired]), minlength=k)
-    return [Shared(int(x), int(y), int(c)) for x, y, c in zip(n[:k], n[k:], common)]
+    starts = np.flatnonzero(keys[1:] != keys[:-1])
+    bounds = np.empty(starts.size + 2, dtype=np.intp)     # where each run of one key starts, and the end
+    bounds[0], bounds[-1] = 0, m
+    np.add(starts, 1, out=bounds[1:-1])
+    runs = bounds[1:] - bounds[:-1]
+    first = keys[bounds[:-1]]
+    part = first >> _TAG_SHIFT
+    first >>= 1
+    paired = np.flatnonzero(first[1:] == first[:-1])          # this year's run, then last year's
+    shared = np.minimum(runs[paired], runs[paired + 1])
+    common = [int(shared.sum())] if k == 1 else np.bincount(part[paired], weights=shared, minlength=k).tolist()
+    return [Shared(n[i], n[k + i], int(common[i])) for i in range(k)]
 
 
 def reuse_ratio(a: str, b: str) -> float:
@@ -67,14 +84,15 @@ def reuse_ratio(a: str, b: str) -> float:
 
 
 def prepare() -> None:
-    """Load numpy and the table of word characters now (before worker processes fork, so that they
-    inherit both instead of each loading them)."""
-    _word_table()
+    """Load numpy and the tables of word characters now (before worker processes fork, so that they
+    inherit them instead of each loading them)."""
+    _marked_table()
 
 
-def _word_chars(codes: np.ndarray) -> np.ndarray:
-    """Which code points are letters or digits (str.isalnum, which is what ``\\w`` less ``_`` matches)."""
-    table = _word_table()
+def _word_chars(codes: np.ndarray, marks: bool = False) -> np.ndarray:
+    """Which code points are letters or digits (str.isalnum, which is what ``\\w`` less ``_`` matches),
+    and, given `marks`, the two marks between texts."""
+    table = _marked_table() if marks else _word_table()
     if not codes.size or int(codes.max()) < _BMP:
         return table[codes]
     np = _numpy()
@@ -91,13 +109,20 @@ def _tags(k: int) -> np.ndarray:
     """Text i's bits of a bigram's number, for k parts a side: its part above the pair, its side below."""
     np = _numpy()
     i = np.arange(2 * k, dtype=np.int64)
-    return ((i % k) << (2 * _CHAR_BITS + 1)) | (i >= k)
+    return ((i % k) << _TAG_SHIFT) | (i >= k)
 
 
 @lru_cache(maxsize=1)
 def _word_table() -> np.ndarray:
     np = _numpy()
-    return np.array([chr(i).isalnum() for i in range(_BMP)], dtype=bool)
+    return np.frombuffer(bytes(map(str.isalnum, map(chr, range(_BMP)))), dtype=bool)
+
+
+@lru_cache(maxsize=1)
+def _marked_table() -> np.ndarray:
+    table = _word_table().copy()
+    table[_MARK_CODE:_MARK_CODE + 2] = True
+    return table
 
 
 def _numpy() -> Any:
