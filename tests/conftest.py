@@ -1,5 +1,8 @@
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,11 @@ import office  # noqa: E402
 from converter.definition import compile  # noqa: E402
 from converter.definition.formats import get, ids  # noqa: E402
 from converter.template.workbook import make_template  # noqa: E402
+
+# last year's reports read in a run before are kept in a cache (converter.batch.previous_cache): the tests
+# and the commands they run keep theirs in a folder of their own, gone at the end
+os.environ["NIANBAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-cache-")
+atexit.register(shutil.rmtree, os.environ["NIANBAO_CACHE_DIR"], True)
 
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -1,7 +1,8 @@
 """Last year's reports (``--previous``) -> :class:`~converter.checks.crossyear.Previous`: every input kind
 nianbao reads (workbooks, Word files, web pages, PDFs, routed by their bytes) and report data as JSON
 (from ``nianbao extract``), read once in the main process (in worker processes for a large set) and
-kept compact, by unit."""
+kept compact, by unit. What an unchanged file gave last time comes from the cache
+(converter.batch.previous_cache)."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ import os
 from typing import Any, Iterable
 
 from converter.batch.inputs import collect_inputs
+from converter.batch.previous_cache import PreviousCache, signature
 from converter.checks.crossyear import LastYear, Previous, compact, unit_match_key
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
@@ -21,7 +23,7 @@ def read_last_year(path: str) -> LastYear | Finding:
     """One of last year's reports -> LastYear, or a PREV_UNREADABLE finding saying why not."""
     name = os.path.basename(path)
     try:
-        if path.lower().endswith(".json"):
+        if _is_json(path):
             data = _json_data(path)
             if isinstance(data, str):
                 return make("PREV_UNREADABLE", previous=name, detail=data).with_file(path)
@@ -33,6 +35,10 @@ def read_last_year(path: str) -> LastYear | Finding:
         return compact(path, r.data, r.format_id)
     except Exception as e:        # one bad file of last year's never stops this year's batch
         return make("PREV_UNREADABLE", previous=name, detail=f"{type(e).__name__}: {e}"[:200]).with_file(path)
+
+
+def _is_json(path: str) -> bool:
+    return path.lower().endswith(".json")
 
 
 def _json_data(path: str) -> dict[str, Any] | str:
@@ -50,13 +56,15 @@ def _json_data(path: str) -> dict[str, Any] | str:
 
 
 def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str] | None = None,
-                  jobs: int = 0) -> Previous:
+                  jobs: int = 0, cache: bool = True) -> Previous:
     """Last year's reports under `inputs` (files or folders), by unit. `codes` maps unit names (as on the
     roster) to the roster's 单位代码, so that units are matched by code where both years' names are on it.
-    A unit with two reports keeps the first, and the second is said."""
-    paths = collect_inputs(inputs)
+    A unit with two reports keeps the first, and the second is said. Unless `cache` is False, files
+    unchanged since a run before are not read again (see converter.batch.previous_cache)."""
+    named = [os.fspath(i) for i in inputs]
+    paths = collect_inputs(named)
     prev = Previous(codes={unit_match_key(n): c for n, c in (codes or {}).items() if c})
-    for got in _read_all(paths, jobs):
+    for got in _read_cached(named, paths, jobs, prev) if cache else _read_all(paths, jobs):
         if isinstance(got, Finding):
             prev.findings.append(got)
             continue
@@ -77,17 +85,44 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
     return prev
 
 
-def _read_all(paths: list[str], jobs: int) -> list[LastYear | Finding]:
+def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous) -> list[LastYear | Finding]:
+    """Every file's LastYear or finding, in order: from the cache where a report (not JSON) is unchanged,
+    read (and kept in the cache) where not."""
+    if all(_is_json(p) for p in paths):
+        return _read_all(paths, jobs)
+    cache = PreviousCache(inputs)
+    got: dict[str, LastYear | Finding] = {}
+    for p in paths:
+        hit = None if _is_json(p) else cache.get(p)
+        if hit is not None:
+            got[p] = hit
+    todo = [p for p in paths if p not in got]
+    before = [signature(p) for p in todo]
+    lost: set[str] = set()
+    for p, sig, result in zip(todo, before, _read_all(todo, jobs, lost)):
+        got[p] = result
+        if p not in lost and not _is_json(p):     # JSON is report data already, as quick to read as
+            cache.put(p, result, sig)              # the cache; a worker that died may not die next time
+    cache.save(paths)
+    prev.cached = cache.used
+    return [got[p] for p in paths]
+
+
+def _read_all(paths: list[str], jobs: int, lost: set[str] | None = None) -> list[LastYear | Finding]:
     """Every file read, in order: JSON here (parsing it costs less than sending it back from a worker),
     reports of other kinds in worker processes when there are many."""
     from converter.batch.run import _jobs
     from converter.batch.workers import in_order
-    others = [p for p in paths if not p.lower().endswith(".json")]
+    others = [p for p in paths if not _is_json(p)]
     n = _jobs(jobs, len(others))
     if n <= 1 or len(others) < _PARALLEL_FROM:
         return [read_last_year(p) for p in paths]
     chunk = max(1, min(16, len(others) // (n * 8)))
-    read = dict(zip(others, in_order(others, _read_chunk, None, n, chunk, lost=_lost)))
+    def died(path: str) -> Finding:
+        if lost is not None:
+            lost.add(path)
+        return _lost(path)
+    read = dict(zip(others, in_order(others, _read_chunk, None, n, chunk, lost=died)))
     return [read[p] if p in read else read_last_year(p) for p in paths]
 
 

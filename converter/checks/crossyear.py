@@ -96,6 +96,7 @@ class Previous:
     by_code: dict[str, LastYear] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)     # unit match key -> roster 单位代码
+    cached: int = 0                  # files not read again, as unchanged since a run before
 
     def __len__(self) -> int:
         return len(self.by_key)

@@ -1,0 +1,136 @@
+"""Last year's reports as read before, kept between runs of ``--previous``.
+
+In January a coordinator runs check, status and feedback many times against the same folder of last
+year's reports, and reading it again each time costs up to a minute for a region's published PDFs.
+What was read from each report (workbook, Word file, web page, PDF; JSON from ``nianbao extract`` is
+report data already, as quick to read as the cache) is kept in one file per set of ``--previous``
+inputs (and working folder), in the user's cache folder, and used again for every file whose size,
+modification time, change time and file number are what they were, by a nianbao whose code is the
+same. Anything else is read again, and a cache that cannot be read or written is simply not used: it
+only ever saves time.
+
+Where: ``NIANBAO_CACHE_DIR`` when set (``off`` turns the cache off), else %LOCALAPPDATA%\\nianbao on
+Windows, ~/Library/Caches/nianbao on macOS, $XDG_CACHE_HOME/nianbao or ~/.cache/nianbao elsewhere.
+The files are pickles, which only this user's own programs write."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from typing import Any
+
+from converter.files import write_bytes_atomic
+
+ENV = "NIANBAO_CACHE_DIR"
+_VERSION = 1                 # bumped when what an entry holds changes
+_KEEP = 8                    # cache files kept (the most recently used)
+_SUFFIX = ".previous.pickle"
+
+Signature = tuple[int, int, int, int]
+
+
+def cache_dir() -> str | None:
+    """The folder the cache lives in, or None when NIANBAO_CACHE_DIR turns it off."""
+    env = os.environ.get(ENV)
+    if env is not None:
+        return None if env.strip().lower() in ("", "0", "off", "no", "false") else env
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+    elif sys.platform == "darwin":
+        base = os.path.join(os.path.expanduser("~"), "Library", "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "nianbao")
+
+
+def signature(path: str) -> Signature | None:
+    """What must be unchanged for a file's entry to be used (None: the file cannot be looked at)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+class PreviousCache:
+    """The entries of one set of inputs: path (as given) -> (signature, what reading it gave)."""
+
+    def __init__(self, inputs: list[str], folder: str | None = None):
+        self.folder = folder if folder is not None else cache_dir()
+        key = "\n".join([os.getcwd(), *inputs])
+        self.path = (os.path.join(self.folder, hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+                                  + _SUFFIX) if self.folder else None)
+        self._stamp = code_stamp()
+        self._entries: dict[str, tuple[Signature, Any]] = self._load()
+        self._changed = False
+        self.used = 0                    # entries used in this run
+
+    def get(self, path: str) -> Any | None:
+        """What reading `path` gave last time, when the file is unchanged; else None."""
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != signature(path):
+            return None
+        self.used += 1
+        return entry[1]
+
+    def put(self, path: str, result: Any, before: Signature | None) -> None:
+        """Keep what reading `path` gave, under the signature it had before it was read (a file changed
+        while it was read is read again next time)."""
+        if before is not None and before == signature(path):
+            self._entries[path] = (before, result)
+            self._changed = True
+
+    def save(self, paths: list[str]) -> None:
+        """Write the entries of `paths` (those of files no longer among the inputs go), when anything
+        changed; a cache that cannot be written is left as it was."""
+        if self.path is None:
+            return
+        kept = {p: self._entries[p] for p in paths if p in self._entries}
+        try:
+            if self._changed or len(kept) != len(self._entries):
+                data = pickle.dumps((_VERSION, self._stamp, kept), protocol=pickle.HIGHEST_PROTOCOL)
+                write_bytes_atomic(self.path, data)
+                _prune(self.folder or "")
+            else:
+                os.utime(self.path)          # used: kept longest by _prune
+        except Exception:
+            pass
+
+    def _load(self) -> dict[str, tuple[Signature, Any]]:
+        if self.path is None:
+            return {}
+        try:
+            with open(self.path, "rb") as fh:
+                version, stamp, entries = pickle.load(fh)
+        except Exception:            # missing, damaged, or written by another version: read afresh
+            return {}
+        return entries if version == _VERSION and stamp == self._stamp and isinstance(entries, dict) else {}
+
+
+def code_stamp() -> str:
+    """Which code read the files: nianbao's version, Python's, and the size and time of every module,
+    so that a cache written by other code (an update, a fix) is never used."""
+    import converter
+    root = os.path.dirname(os.path.abspath(converter.__file__))
+    h = hashlib.sha256(f"{converter.__version__}|{sys.version_info[:2]}".encode())
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for f in sorted(files):
+            if f.endswith(".py"):
+                st = os.stat(os.path.join(here, f))
+                h.update(f"{os.path.relpath(os.path.join(here, f), root)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _prune(folder: str) -> None:
+    """Keep the _KEEP cache files used last."""
+    files = [os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(_SUFFIX)]
+    if len(files) <= _KEEP:
+        return
+    files.sort(key=lambda p: os.stat(p).st_mtime_ns, reverse=True)
+    for p in files[_KEEP:]:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass

@@ -1,0 +1,141 @@
+"""Last year's reports kept between runs of --previous: used again only for files unchanged since, by
+the same code; never stale, never in the way."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from test_text_tables import PUBLISHED, report
+
+from converter.batch import previous as previous_module
+from converter.batch import previous_cache
+from converter.batch.previous import load_previous
+from converter.definition.formats import get
+from converter.render.html import render_html
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(previous_cache.ENV, str(folder))
+    return folder
+
+
+def page(unit):
+    """Last year's report of `unit` as a web page, as nianbao publishes one."""
+    return render_html(report(unit=unit, year=2023), get("2021"))
+
+
+def last_year(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i:02d}.html").write_text(page(f"测试{i:02d}镇人民政府"), encoding="utf-8")
+    return folder
+
+
+def _as_read(prev):
+    return {k: v for k, v in prev.by_key.items()}, [(f.code, f.file, f.message) for f in prev.findings]
+
+
+def test_unchanged_files_come_from_the_cache_and_give_what_reading_gives(tmp_path, cache):
+    last = last_year(tmp_path / "last", 5)
+    (last / "bad.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    (last / "extracted.json").write_text(json.dumps(report(unit="另一镇人民政府", year=2023), ensure_ascii=False),
+                                         encoding="utf-8")
+    listing = sorted(os.listdir(last))
+    first = load_previous([last, PUBLISHED / "hongze_2023.pdf"])
+    assert first.cached == 0 and len(first) == 7 and [f.code for f in first.findings] == ["PREV_UNREADABLE"]
+    again = load_previous([last, PUBLISHED / "hongze_2023.pdf"])
+    assert again.cached == 7                  # the unreadable file's finding too; JSON is read as it is
+    assert _as_read(again) == _as_read(first) == _as_read(load_previous([last, PUBLISHED / "hongze_2023.pdf"],
+                                                                        cache=False))
+    assert sorted(os.listdir(last)) == listing               # nothing written beside the inputs
+    assert [p.name for p in cache.iterdir()] and all(p.name.endswith(".previous.pickle") for p in cache.iterdir())
+
+
+def test_a_file_changed_in_place_is_read_again_even_with_its_old_size_and_time(tmp_path, cache):
+    last = last_year(tmp_path / "last", 3)
+    load_previous([last])
+    target = last / "01.html"
+    st = os.stat(target)
+    text = target.read_text(encoding="utf-8").replace("测试01镇", "测试99镇")
+    target.write_text(text, encoding="utf-8")               # same length in bytes
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))    # and the old modification time
+    assert os.stat(target).st_size == st.st_size and os.stat(target).st_mtime_ns == st.st_mtime_ns
+    again = load_previous([last])
+    assert again.cached == 2
+    assert "测试99镇政府" in again.by_key and "测试01镇政府" not in again.by_key
+
+
+def test_added_and_removed_files(tmp_path, cache):
+    last = last_year(tmp_path / "last", 3)
+    load_previous([last])
+    (last / "00.html").unlink()
+    (last / "new.html").write_text(page("新设镇人民政府"), encoding="utf-8")
+    again = load_previous([last])
+    assert sorted(again.by_key) == ["新设镇政府", "测试01镇政府", "测试02镇政府"] and again.cached == 2
+
+
+def test_a_damaged_cache_or_one_from_other_code_is_not_used(tmp_path, cache, monkeypatch):
+    last = last_year(tmp_path / "last", 3)
+    load_previous([last])
+    [f] = cache.iterdir()
+    f.write_bytes(f.read_bytes()[:100])
+    damaged = load_previous([last])
+    assert damaged.cached == 0 and len(damaged) == 3
+    assert load_previous([last]).cached == 3                 # written anew
+    monkeypatch.setattr(previous_cache, "code_stamp", lambda: "another version")
+    assert load_previous([last]).cached == 0
+
+
+def test_turned_off_or_unwritable_the_cache_costs_nothing(tmp_path, monkeypatch):
+    last = last_year(tmp_path / "last", 2)
+    monkeypatch.setenv(previous_cache.ENV, "off")
+    assert previous_cache.cache_dir() is None
+    assert load_previous([last]).cached == 0 and load_previous([last]).cached == 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(previous_cache.ENV, str(blocked / "cache"))
+    assert len(load_previous([last])) == 2 and load_previous([last]).cached == 0
+
+
+def test_a_file_whose_worker_died_is_read_again_next_time(tmp_path, cache, monkeypatch):
+    last = last_year(tmp_path / "last", 2)
+    real = previous_module._read_all
+
+    def one_lost(paths, jobs, lost=None):
+        got = real(paths, jobs, lost)
+        if lost is not None and paths:
+            lost.add(paths[0])
+            got[0] = previous_module._lost(paths[0])
+        return got
+    monkeypatch.setattr(previous_module, "_read_all", one_lost)
+    assert len(load_previous([last])) == 1
+    monkeypatch.setattr(previous_module, "_read_all", real)
+    again = load_previous([last])
+    assert again.cached == 1 and len(again) == 2
+
+
+def test_the_command_line_says_what_it_took_from_the_cache(tmp_path, cache):
+    last = last_year(tmp_path / "last", 2)
+    env = os.environ | {previous_cache.ENV: str(cache)}
+
+    def run():
+        return subprocess.run([sys.executable, "-m", "converter", "check", PUBLISHED / "hongze_2024.pdf",
+                               "--previous", last, PUBLISHED / "hongze_2023.pdf", "--json"],
+                              capture_output=True, text=True, encoding="utf-8", timeout=300, env=env)
+    first, second = run(), run()
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert "沿用上次的结果" not in first.stderr
+    assert "3 个文件自上次读取后未改动，沿用上次的结果" in second.stderr
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    assert any(f["code"] == "PREV_TEXT_REUSED" for f in json.loads(second.stdout))
+
+
+def test_json_alone_leaves_no_cache(tmp_path, cache):
+    last = tmp_path / "last"
+    last.mkdir()
+    (last / "a.json").write_text(json.dumps(report(unit="甲镇人民政府", year=2023), ensure_ascii=False), encoding="utf-8")
+    assert len(load_previous([last])) == 1 and load_previous([last]).cached == 0
+    assert not cache.exists()
