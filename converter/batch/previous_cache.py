@@ -61,7 +61,7 @@ class PreviousCache:
         key = "\n".join([os.getcwd(), *inputs])
         self.path = (os.path.join(self.folder, hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
                                   + _SUFFIX) if self.folder else None)
-        self._stamp = code_stamp()
+        self._stamp = code_stamp() if self.path else ""
         self._entries: dict[str, tuple[Signature, Any]] = self._load()
         self._changed = False
         self.used = 0                    # entries used in this run
