@@ -382,3 +382,9 @@ def test_status_feedback_and_distribute_with_last_year(tmp_path):
     assert [r.errors for r in status(roster, inbox)] == [0]       # without --previous
     [out] = distribute(roster, get("2021"), 2024, tmp_path / "发件箱", "coord@gov.test", previous=last_dir)
     assert out.carried_over
+
+
+def test_bigrams_of_more_parts_than_a_number_has_bits_for():
+    this, last = [f"甲乙{i}丙" for i in range(1200)], [f"甲乙{i}丁" for i in range(1200)]
+    got = shared_bigrams(this, last)
+    assert [tuple(s) for s in got] == [_reference_counts(a, b) for a, b in zip(this, last)]

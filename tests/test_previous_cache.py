@@ -2,8 +2,10 @@
 the same code; never stale, never in the way."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from test_text_tables import PUBLISHED, report
@@ -27,10 +29,21 @@ def page(unit):
     return render_html(report(unit=unit, year=2023), get("2021"))
 
 
-def last_year(folder, n):
+def settled(path):
+    """A file as it is when a coordinator reads it: written a while ago (one modified in the last few
+    seconds is not kept, as it may change again within the same tick of the clock)."""
+    old = time.time() - 600
+    os.utime(path, (old, old))
+    return path
+
+
+def last_year(folder, n, pdf=False):
     folder.mkdir()
     for i in range(n):
         (folder / f"{i:02d}.html").write_text(page(f"测试{i:02d}镇人民政府"), encoding="utf-8")
+        settled(folder / f"{i:02d}.html")
+    if pdf:
+        settled(shutil.copy(PUBLISHED / "hongze_2023.pdf", folder / "hongze_2023.pdf"))
     return folder
 
 
@@ -39,17 +52,17 @@ def _as_read(prev):
 
 
 def test_unchanged_files_come_from_the_cache_and_give_what_reading_gives(tmp_path, cache):
-    last = last_year(tmp_path / "last", 5)
+    last = last_year(tmp_path / "last", 5, pdf=True)
     (last / "bad.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    settled(last / "bad.xlsx")
     (last / "extracted.json").write_text(json.dumps(report(unit="另一镇人民政府", year=2023), ensure_ascii=False),
                                          encoding="utf-8")
     listing = sorted(os.listdir(last))
-    first = load_previous([last, PUBLISHED / "hongze_2023.pdf"])
+    first = load_previous([last])
     assert first.cached == 0 and len(first) == 7 and [f.code for f in first.findings] == ["PREV_UNREADABLE"]
-    again = load_previous([last, PUBLISHED / "hongze_2023.pdf"])
-    assert again.cached == 7                  # the unreadable file's finding too; JSON is read as it is
-    assert _as_read(again) == _as_read(first) == _as_read(load_previous([last, PUBLISHED / "hongze_2023.pdf"],
-                                                                        cache=False))
+    again = load_previous([last])
+    assert again.cached == 6                  # not the unreadable file, nor JSON (read as it is)
+    assert _as_read(again) == _as_read(first) == _as_read(load_previous([last], cache=False))
     assert sorted(os.listdir(last)) == listing               # nothing written beside the inputs
     assert [p.name for p in cache.iterdir()] and all(p.name.endswith(".previous.pickle") for p in cache.iterdir())
 
@@ -118,17 +131,17 @@ def test_a_file_whose_worker_died_is_read_again_next_time(tmp_path, cache, monke
 
 
 def test_the_command_line_says_what_it_took_from_the_cache(tmp_path, cache):
-    last = last_year(tmp_path / "last", 2)
+    last = last_year(tmp_path / "last", 2, pdf=True)
     env = os.environ | {previous_cache.ENV: str(cache)}
 
     def run():
         return subprocess.run([sys.executable, "-m", "converter", "check", PUBLISHED / "hongze_2024.pdf",
-                               "--previous", last, PUBLISHED / "hongze_2023.pdf", "--json"],
+                               "--previous", last, "--json"],
                               capture_output=True, text=True, encoding="utf-8", timeout=300, env=env)
     first, second = run(), run()
     assert first.returncode == second.returncode == 0, first.stderr
-    assert "沿用上次的结果" not in first.stderr
-    assert "3 个文件自上次读取后未改动，沿用上次的结果" in second.stderr
+    assert "沿用" not in first.stderr
+    assert "上年报告：读取 3 个单位（其中 3 个文件自上次读取后未改动，沿用上次读取的结果）" in second.stderr
     assert json.loads(first.stdout) == json.loads(second.stdout)
     assert any(f["code"] == "PREV_TEXT_REUSED" for f in json.loads(second.stdout))
 
@@ -139,3 +152,49 @@ def test_json_alone_leaves_no_cache(tmp_path, cache):
     (last / "a.json").write_text(json.dumps(report(unit="甲镇人民政府", year=2023), ensure_ascii=False), encoding="utf-8")
     assert len(load_previous([last])) == 1 and load_previous([last]).cached == 0
     assert not cache.exists()
+
+
+def test_a_file_that_could_not_be_read_is_tried_again(tmp_path, cache, monkeypatch):
+    last = last_year(tmp_path / "last", 2)
+    real = previous_module.read_report
+
+    def share_down(path, *a, **k):
+        if path.endswith("01.html"):
+            raise OSError(5, "Input/output error")
+        return real(path, *a, **k)
+    monkeypatch.setattr(previous_module, "read_report", share_down)
+    assert len(load_previous([last])) == 1
+    monkeypatch.setattr(previous_module, "read_report", real)
+    again = load_previous([last])
+    assert again.cached == 1 and len(again) == 2 and not again.findings
+
+
+def test_a_file_modified_a_moment_ago_is_not_kept(tmp_path, cache):
+    last = last_year(tmp_path / "last", 2)
+    (last / "01.html").write_text(page("测试01镇人民政府"), encoding="utf-8")    # just now
+    load_previous([last])
+    assert load_previous([last]).cached == 1
+    settled(last / "01.html")
+    load_previous([last])
+    assert load_previous([last]).cached == 2
+
+
+def test_the_eight_caches_used_last_are_kept(tmp_path, cache):
+    cache.mkdir()
+    for i in range(9):
+        (cache / f"old{i}.previous.pickle").write_bytes(b"")
+        os.utime(cache / f"old{i}.previous.pickle", (1000 + i, 1000 + i))
+    (cache / "other-file").write_text("not ours")
+    load_previous([last_year(tmp_path / "last", 1)])
+    kept = sorted(p.name for p in cache.iterdir())
+    assert len([k for k in kept if k.endswith(".previous.pickle")]) == 8 and "other-file" in kept
+    assert "old0.previous.pickle" not in kept and "old1.previous.pickle" not in kept and "old8.previous.pickle" in kept
+
+
+def test_a_working_folder_that_is_gone_only_turns_the_cache_off(tmp_path, cache, monkeypatch):
+    last = last_year(tmp_path / "last", 1)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert len(load_previous([last])) == 1

@@ -101,8 +101,10 @@ def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous)
     lost: set[str] = set()
     for p, sig, result in zip(todo, before, _read_all(todo, jobs, lost)):
         got[p] = result
-        if p not in lost and not _is_json(p):     # JSON is report data already, as quick to read as
-            cache.put(p, result, sig)              # the cache; a worker that died may not die next time
+        # JSON is report data already, as quick to read as the cache; a file that could not be read
+        # may be read next time (LibreOffice installed, the share back, the worker not killed)
+        if isinstance(result, LastYear) and p not in lost and not _is_json(p):
+            cache.put(p, result, sig)
     cache.save(paths)
     prev.cached = cache.used
     return [got[p] for p in paths]

@@ -5,19 +5,23 @@ year's reports, and reading it again each time costs up to a minute for a region
 What was read from each report (workbook, Word file, web page, PDF; JSON from ``nianbao extract`` is
 report data already, as quick to read as the cache) is kept in one file per set of ``--previous``
 inputs (and working folder), in the user's cache folder, and used again for every file whose size,
-modification time, change time and file number are what they were, by a nianbao whose code is the
-same. Anything else is read again, and a cache that cannot be read or written is simply not used: it
-only ever saves time.
+modification time, change time (creation time on Windows) and file number are what they were, by the
+same code: nianbao's modules, the libraries that read reports, LibreOffice. Only reports read whole
+are kept: a file that could not be read (a damaged file, LibreOffice missing, a network share that
+failed) is tried again next time, and so is one modified in the last few seconds, which may not be
+finished or may change again within the same tick of the clock. Anything else is read again, and a
+cache that cannot be read or written is simply not used: it only ever saves time.
 
 Where: ``NIANBAO_CACHE_DIR`` when set (``off`` turns the cache off), else %LOCALAPPDATA%\\nianbao on
 Windows, ~/Library/Caches/nianbao on macOS, $XDG_CACHE_HOME/nianbao or ~/.cache/nianbao elsewhere.
-The files are pickles, which only this user's own programs write."""
+The files are pickles: the folder must be one only this user can write to."""
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
 import sys
+import time
 from typing import Any
 
 from converter.files import write_bytes_atomic
@@ -26,6 +30,9 @@ ENV = "NIANBAO_CACHE_DIR"
 _VERSION = 1                 # bumped when what an entry holds changes
 _KEEP = 8                    # cache files kept (the most recently used)
 _SUFFIX = ".previous.pickle"
+_SETTLED_NS = 3 * 10 ** 9      # a file modified more recently than this is not kept
+# the libraries whose reading of a report could change what is kept (their modules, found not loaded)
+_READERS = ("lxml", "openpyxl", "docx", "pdfplumber", "pdfminer", "pypdfium2", "pypdfium2_raw", "numpy")
 
 Signature = tuple[int, int, int, int]
 
@@ -34,7 +41,7 @@ def cache_dir() -> str | None:
     """The folder the cache lives in, or None when NIANBAO_CACHE_DIR turns it off."""
     env = os.environ.get(ENV)
     if env is not None:
-        return None if env.strip().lower() in ("", "0", "off", "no", "false") else env
+        return None if env.strip().lower() in ("", "0", "off", "no", "false") else os.path.abspath(env)
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
     elif sys.platform == "darwin":
@@ -58,9 +65,14 @@ class PreviousCache:
 
     def __init__(self, inputs: list[str], folder: str | None = None):
         self.folder = folder if folder is not None else cache_dir()
-        key = "\n".join([os.getcwd(), *inputs])
-        self.path = (os.path.join(self.folder, hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-                                  + _SUFFIX) if self.folder else None)
+        self.path: str | None = None
+        try:
+            key = "\n".join([os.getcwd(), *inputs])
+        except OSError:                  # the working folder is gone: relative names mean nothing
+            self.folder = None
+        if self.folder:
+            digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+            self.path = os.path.join(self.folder, digest + _SUFFIX)
         self._stamp = code_stamp() if self.path else ""
         self._entries: dict[str, tuple[Signature, Any]] = self._load()
         self._changed = False
@@ -76,8 +88,8 @@ class PreviousCache:
 
     def put(self, path: str, result: Any, before: Signature | None) -> None:
         """Keep what reading `path` gave, under the signature it had before it was read (a file changed
-        while it was read is read again next time)."""
-        if before is not None and before == signature(path):
+        while it was read, or just before, is read again next time)."""
+        if before is not None and before == signature(path) and time.time_ns() - before[1] > _SETTLED_NS:
             self._entries[path] = (before, result)
             self._changed = True
 
@@ -109,11 +121,24 @@ class PreviousCache:
 
 
 def code_stamp() -> str:
-    """Which code read the files: nianbao's version, Python's, and the size and time of every module,
-    so that a cache written by other code (an update, a fix) is never used."""
+    """Which code read the files: nianbao's version, Python's, the size and time of every module, the
+    versions of the libraries that read reports and which LibreOffice is installed, so that a cache
+    written by other code (an update, a fix) is never used."""
+    import shutil
+    from importlib.util import find_spec
+
     import converter
     root = os.path.dirname(os.path.abspath(converter.__file__))
     h = hashlib.sha256(f"{converter.__version__}|{sys.version_info[:2]}".encode())
+    for name in _READERS:           # an update rewrites a package's files (importlib.metadata: 40 ms)
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        h.update(f"{name}|{origin}|{signature(origin) if origin else None}\n".encode())
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    h.update(f"{office}|{signature(os.path.realpath(office)) if office else None}\n".encode())
     for here, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for f in sorted(files):

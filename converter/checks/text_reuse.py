@@ -22,6 +22,7 @@ _MARKS = ("\ud800", "\ud801")       # between this year's texts, and before and 
 _MARK_CODE = 0xD800
 _TAG_SHIFT = 54          # a pair of code points (21 bits each) read as one integer, shifted up one bit,
                          # ends below bit 54: the part goes above it, the side in bit 0
+_MAX_PARTS = (1 << (63 - _TAG_SHIFT)) - 1
 
 
 class Shared(NamedTuple):
@@ -44,8 +45,9 @@ def shared_bigrams(this: Sequence[str], last: Sequence[str]) -> list[Shared]:
     if len(this) != len(last):
         raise ValueError("both sides need the same parts")
     k = len(this)
-    if k >= 1 << (63 - _TAG_SHIFT):
-        raise ValueError("too many parts")
+    if k > _MAX_PARTS:                   # more than the bits above the pair can number: a batch at a time
+        return shared_bigrams(this[:_MAX_PARTS], last[:_MAX_PARTS]) + shared_bigrams(this[_MAX_PARTS:],
+                                                                                       last[_MAX_PARTS:])
     texts = [t.replace(_MARKS[0], "").replace(_MARKS[1], "") if _MARKS[0] in t or _MARKS[1] in t else t
              for t in (*this, *last)]
     np = _numpy()
