@@ -141,7 +141,7 @@ def test_the_command_line_says_what_it_took_from_the_cache(tmp_path, cache):
     first, second = run(), run()
     assert first.returncode == second.returncode == 0, first.stderr
     assert "沿用" not in first.stderr
-    assert "上年报告：读取 3 个单位（其中 3 个文件自上次读取后未改动，沿用上次读取的结果）" in second.stderr
+    assert "上年报告：读取 3 个单位（3 个文件自上次读取后未改动，沿用上次读取的结果）" in second.stderr
     assert json.loads(first.stdout) == json.loads(second.stdout)
     assert any(f["code"] == "PREV_TEXT_REUSED" for f in json.loads(second.stdout))
 

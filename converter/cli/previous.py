@@ -25,7 +25,7 @@ def load_previous_option(args: argparse.Namespace, roster: Any = None) -> Any:
     codes = {u.name: u.code for u in roster.units} if roster is not None else None
     prev = load_previous(args.previous, codes, jobs=getattr(args, "jobs", 0))
     print(f"上年报告：读取 {len(prev)} 个单位"
-          + (f"（其中 {prev.cached} 个文件自上次读取后未改动，沿用上次读取的结果）" if prev.cached else "")
+          + (f"（{prev.cached} 个文件自上次读取后未改动，沿用上次读取的结果）" if prev.cached else "")
           + (f"，{len(prev.findings)} 个文件无法使用" if prev.findings else ""), file=sys.stderr)
     for f in prev.findings:
         print(f"  {f.message}", file=sys.stderr)
