@@ -35,13 +35,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 WORK = HERE / "work"
-CACHE_ENV = "NIANBAO_CACHE_DIR"
+
+from converter.batch.previous_cache import ENV as CACHE_ENV  # noqa: E402
+from converter.definition import compile  # noqa: E402
+from converter.definition.formats import default, ids  # noqa: E402
+
 # last year's reports read in a run are kept for the next (converter.batch.previous_cache): the bench's
 # own folder, emptied where a first run is measured, so that every run's children use the same one
 os.environ[CACHE_ENV] = str(WORK / "cache")
-
-from converter.definition import compile  # noqa: E402
-from converter.definition.formats import default, ids  # noqa: E402
 
 
 def _format_of(i: int) -> str:

@@ -16,6 +16,7 @@ from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
+from converter.definition.values import PLAIN_NUMBERS
 from converter.files import readable
 from converter.intake.reader import read_report
 
@@ -118,36 +119,28 @@ def _figures(tables: dict[str, Any], plan: Plan) -> tuple[Any, ...]:
     """Every table cell's number (None where unread), in the order of the plan's cell_paths: each row's
     cells taken at once when the row is there and all its cells are numbers (the common case)."""
     out: list[Any] = []
-    for (table, row), keys in _row_runs(plan):
+    for (table, row), keys in plan.derived(_row_runs):
         try:
             values = [tables[table][row][k] for k in keys]
         except (KeyError, TypeError):
             values = None
-        if values is not None and {*map(type, values)} <= _PLAIN_NUMBERS:
+        if values is not None and {*map(type, values)} <= PLAIN_NUMBERS:
             out += values
         else:
             out += [_cell(tables, ("tables", table, row, k)) for k in keys]
     return tuple(out)
 
 
-_PLAIN_NUMBERS = {int, float}
-_RUNS: dict[int, tuple[Plan, list[tuple[tuple[str, str], list[str]]]]] = {}
-
-
 def _row_runs(plan: Plan) -> list[tuple[tuple[str, str], list[str]]]:
-    """The plan's cell_paths as runs of one row: [((table, row), [column, …])], in their order."""
-    found = _RUNS.get(id(plan))
-    if found is None or found[0] is not plan:
-        runs: list[tuple[tuple[str, str], list[str]]] = []
-        for p in plan.cell_paths:
-            if runs and runs[-1][0] == (p[1], p[2]):
-                runs[-1][1].append(p[3])
-            else:
-                runs.append(((p[1], p[2]), [p[3]]))
-        if len(_RUNS) > 16:
-            _RUNS.clear()
-        found = _RUNS[id(plan)] = (plan, runs)
-    return found[1]
+    """The plan's cell_paths as runs of one row: [((table, row), [column, …])], in their order
+    (computed once per plan, see Plan.derived)."""
+    runs: list[tuple[tuple[str, str], list[str]]] = []
+    for p in plan.cell_paths:
+        if runs and runs[-1][0] == (p[1], p[2]):
+            runs[-1][1].append(p[3])
+        else:
+            runs.append(((p[1], p[2]), [p[3]]))
+    return runs
 
 
 def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:

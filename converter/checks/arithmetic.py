@@ -7,8 +7,8 @@ from typing import Any, Iterable
 from converter.checks.context import Context
 from converter.checks.findings import Finding, rule_finding
 from converter.definition.model import DataPath, Equation, value_at
-
-_PLAIN_NUMBERS = {int, float}
+from converter.definition.plan import Plan
+from converter.definition.values import PLAIN_NUMBERS
 
 
 def _number(v: Any) -> bool:
@@ -23,9 +23,6 @@ def _cells(paths: tuple[DataPath, ...]) -> tuple[tuple[str, str, str], ...] | No
     """(table, row, column) of each path when all are table cells; None otherwise."""
     cells = tuple(p[1:] for p in paths if len(p) == 4 and p[0] == "tables")
     return cells if len(cells) == len(paths) else None
-
-
-_SIDES: dict[int, tuple[Any, ...]] = {}
 
 
 class _Sides:
@@ -48,16 +45,9 @@ class _Sides:
         self.cells = list(at)
 
 
-def _sides(equations: tuple[Equation, ...]) -> _Sides:
-    """The _Sides of a plan's equations, computed once (kept by identity: hashing the equations would
-    cost more than it saves)."""
-    found = _SIDES.get(id(equations))
-    if found is None or found[0] is not equations:
-        if len(_SIDES) > 16:
-            _SIDES.clear()
-        found = _SIDES[id(equations)] = (equations, _Sides(equations))
-    result: _Sides = found[1]
-    return result
+def _plan_sides(plan: Plan) -> _Sides:
+    """The _Sides of a plan's equations (computed once per plan, see Plan.derived)."""
+    return _Sides(plan.equations)
 
 
 def _side(data: dict[str, Any], paths: tuple[DataPath, ...], cells: Any) -> list[Any]:
@@ -77,7 +67,7 @@ def _plain_values(data: dict[str, Any], cells: list[tuple[str, str, str]] | None
         values = [tables[t][r][c] for t, r, c in cells]
     except (KeyError, TypeError):
         return None
-    return values if {*map(type, values)} <= _PLAIN_NUMBERS else None
+    return values if {*map(type, values)} <= PLAIN_NUMBERS else None
 
 
 def _broken(plan_sides: _Sides, data: dict[str, Any]) -> Iterable[tuple[Equation, int | float, int | float]]:
@@ -97,7 +87,7 @@ def _broken(plan_sides: _Sides, data: dict[str, Any]) -> Iterable[tuple[Equation
         except (KeyError, TypeError):
             continue          # structure errors are the schema's to report
         # every operand an int or a float (the common case, told at once), or else each one a number
-        if not ({*map(type, lhs), *map(type, rhs)} <= _PLAIN_NUMBERS or (all(map(_number, lhs)) and all(map(_number, rhs)))):
+        if not ({*map(type, lhs), *map(type, rhs)} <= PLAIN_NUMBERS or (all(map(_number, lhs)) and all(map(_number, rhs)))):
             continue
         left, right = sum(lhs), sum(rhs)
         if not abs(left - right) < 1e-6:
@@ -107,7 +97,7 @@ def _broken(plan_sides: _Sides, data: dict[str, Any]) -> Iterable[tuple[Equation
 def check_equations(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     """One finding per equation that does not hold, at the rule's anchor cell."""
     fmt = ctx.plan.fmt
-    for eq, left, right in _broken(_sides(ctx.plan.equations), data):
+    for eq, left, right in _broken(ctx.plan.derived(_plan_sides), data):
         rule = eq.rule
         table = fmt.table(rule.table)
         if rule.over == "rows":

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# the types of a plain number, for telling a whole list at once ({*map(type, values)} <= PLAIN_NUMBERS):
+# compared by type, so that a bool (an int to isinstance) is not one
+PLAIN_NUMBERS = frozenset({int, float})
 
 
 def text(value: Any) -> str:

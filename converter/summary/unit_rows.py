@@ -19,11 +19,11 @@ from converter.cell_ref import col_letter
 from converter.checks.findings import Finding
 from converter.definition.model import DataPath
 from converter.definition.plan import Plan
+from converter.definition.values import PLAIN_NUMBERS
 from converter.summary.aggregate import Member, included, specific_paths
 
 TOP_UNITS = 30          # the per-unit chart shows the units with the most applications, at most this many
 INFO_HEAD = ("序号", "单位名称", "上级单位", "报表格式", "状态", "错误数", "提示数", "问题代码", "文件")
-_NUMBERS = {int, float}
 
 Columns = list[tuple[Plan, DataPath]]
 Places = list[tuple[str, int]]       # of a format: (column letter, index in its figures), in column order
@@ -94,7 +94,7 @@ class UnitRows:
             places, own, pick, opening, glue = layout
             figures = m.figures
             values = pick(figures) if pick is not None else ()
-            if values and set(map(type, values)) <= _NUMBERS:
+            if values and set(map(type, values)) <= PLAIN_NUMBERS:
                 parts: list[str] = [""] * (2 * len(values) - 1)
                 parts[0::2] = map(repr, values)
                 parts[1::2] = glue
