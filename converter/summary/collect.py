@@ -106,16 +106,10 @@ class Summary:
     findings: dict[str, list[Finding]] = field(default_factory=dict)   # unit key -> summary findings
     counts: dict[Status, int] = field(default_factory=dict)           # roster units by state
     on_roster: int = 0
-    # the units left out, by why (not reported, with errors, unread), in order: noted while adding up,
-    # so that the scope line need not read every member back (None: not noted, see left_out)
-    left_out_units: tuple[list[str], list[str], list[str]] | None = None
+    # the units the tables leave out, by why (not reported, with errors, unread), in order: noted while
+    # adding up, so that the scope line need not read every member back
+    left_out: tuple[list[str], list[str], list[str]] = field(default_factory=lambda: ([], [], []))
     draft: UnitRows | None = None        # 分单位数据's rows written as the reports arrived (see unit_rows)
-
-    def left_out(self) -> tuple[list[str], list[str], list[str]]:
-        """The units the tables leave out, in order: (not reported, with errors, unread)."""
-        if self.left_out_units is None:
-            self.left_out_units = _left_out(self.members(), self.include_invalid)
-        return self.left_out_units
 
     def members(self) -> Iterator[Member]:
         """Every member in order (roster order, then units not on the roster), read back from the spool."""
@@ -182,10 +176,11 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
             if ahead is not None:
                 ahead.close()
                 ahead = None
-            (loser, winner) = (old[2], m.file) if m.order >= old[0] else (m.file, old[2])
-            newest[m.key] = max((m.order, at, m.file), old, key=_first)
+            new = (m.order, at, m.file)
+            kept, dropped = (new, old) if m.order >= old[0] else (old, new)     # the later report
+            newest[m.key] = kept
             dup_findings.setdefault(m.key, []).append(
-                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(winner)).with_file(loser))
+                make("SUMMARY_DUPLICATE_UNIT", detail=os.path.basename(kept[2])).with_file(dropped[2]))
     order: list[tuple[str, str, int | None]] = []
     if roster:
         for u in roster.units:
@@ -212,14 +207,14 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         m = spool.get(where) if where is not None else Member(names.get(key, key), key)
         if key in names:
             states[m.status] = states.get(m.status, 0) + 1
-        _note_left_out(m, include_invalid, left_out)
-        if not included(m, include_invalid) or m.figures is None or m.format_id is None:
+        counted = _counted(m, include_invalid, left_out)
+        if counted is None:
             continue
-        plan = compile(get_format(m.format_id))
+        plan, figures = counted
         lv = level_of.get(key, 1)
-        levels.setdefault(lv, LevelSums(lv)).add(plan, m.unit, m.figures)
+        levels.setdefault(lv, LevelSums(lv)).add(plan, m.unit, figures)
         if parents.get(key):
-            children.setdefault(parents[key], LevelSums(lv)).add(plan, m.unit, m.figures)
+            children.setdefault(parents[key], LevelSums(lv)).add(plan, m.unit, figures)
     findings = dict(dup_findings)
     children_of: dict[str, list[str]] = {}
     for k, p in parents.items():
@@ -237,7 +232,7 @@ def summarize(inputs: list[str], roster: Roster | None = None, title: str = "", 
         levels[1] = LevelSums(1)
     return Summary(title=title, year=year, include_invalid=include_invalid, order=order,
                    levels=[levels[k] for k in sorted(levels)], primary=primary, spool=spool, findings=findings,
-                   counts=states, on_roster=len(names), left_out_units=left_out,
+                   counts=states, on_roster=len(names), left_out=left_out,
                    draft=ahead.rows if ahead is not None else None)
 
 
@@ -256,9 +251,9 @@ class _Ahead:
 
     def add(self, m: Member) -> None:
         """The next member, as pass 2 and the unit rows take it."""
-        _note_left_out(m, self.include_invalid, self.left_out)
-        if included(m, self.include_invalid) and m.figures is not None and m.format_id is not None:
-            self.sums.add(compile(get_format(m.format_id)), m.unit, m.figures)
+        counted = _counted(m, self.include_invalid, self.left_out)
+        if counted is not None:
+            self.sums.add(counted[0], m.unit, counted[1])
         if self.rows is not None:
             self.rows.add(m, [])
 
@@ -276,8 +271,14 @@ def _load_writer() -> None:
         import xlsxwriter  # noqa: F401
 
 
-def _first(entry: tuple[Any, ...]) -> Any:
-    return entry[0]
+def _counted(m: Member, include_invalid: bool,
+             left_out: tuple[list[str], list[str], list[str]]) -> tuple[Plan, tuple[Any, ...]] | None:
+    """The plan a member is added up in and its figures, or None when it is not added up (and is then
+    noted as left out): what pass 2 and _Ahead both take."""
+    _note_left_out(m, include_invalid, left_out)
+    if not included(m, include_invalid) or m.figures is None or m.format_id is None:
+        return None
+    return compile(get_format(m.format_id)), m.figures
 
 
 def _note_left_out(m: Member, include_invalid: bool, out: tuple[list[str], list[str], list[str]]) -> None:
@@ -291,12 +292,6 @@ def _note_left_out(m: Member, include_invalid: bool, out: tuple[list[str], list[
     else:
         out[2].append(m.unit)
 
-
-def _left_out(members: Iterator[Member], include_invalid: bool) -> tuple[list[str], list[str], list[str]]:
-    out: tuple[list[str], list[str], list[str]] = ([], [], [])
-    for m in members:
-        _note_left_out(m, include_invalid, out)
-    return out
 
 
 def _member(src: Source, task: Task) -> Member:

@@ -37,7 +37,7 @@ def names(units: list[str]) -> str:
 
 def scope_lines(s: Summary) -> list[str]:
     """Who the tables add up and who they leave out, one sentence each."""
-    missing, rejected, unread = s.left_out()
+    missing, rejected, unread = s.left_out
     first = f"本表汇总 {s.region.units} 个单位"
     if s.on_roster:
         first += f"，未报送 {len(missing)} 个：{names(missing)}" if missing else "，名单内单位均已报送"
