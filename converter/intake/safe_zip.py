@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 CHUNK = 1 << 16
+# what opening a damaged zip, or listing it, raises (RuntimeError: an entry with a password;
+# NotImplementedError: an odd method)
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _METHODS = {1: "Shrink", 6: "Implode", 9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard",
             95: "XZ", 98: "PPMd", 99: "AES"}

@@ -342,7 +342,7 @@ def _steps(wb: Book, plan: Plan, places: Places) -> tuple[dict[DataPath, tuple[s
             wanted += [(sheet, cell) for cell in column_cells(first, last)]
         else:
             wanted.append((sheet, first))
-        steps.append((path, sheet, first, last, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields",
+        steps.append((path, sheet, first, kind, is_total, isinstance(kind, NumberKind), path[0] == "fields",
                       begin, len(wanted)))
     wb.memo[key] = (places, locations, steps, wanted)
     return locations, steps, wanted
@@ -377,7 +377,7 @@ def _values(wb: Book, plan: Plan, places: Places, result: ReadResult) -> dict[st
     read = len(cells)
     path: DataPath = ()
     try:
-        for path, sheet, first, last, kind, is_total, is_number, is_field, begin, end in steps:
+        for path, sheet, first, kind, is_total, is_number, is_field, begin, end in steps:
             if end > read:
                 assert failed is not None
                 raise failed

@@ -18,6 +18,7 @@ import re
 import zipfile
 from collections import OrderedDict
 from contextlib import suppress
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -414,10 +415,25 @@ class XmlWorkbook:
         """_cell for a cell's token from _fast_cells (see _token_pattern)."""
         if c[4]:
             return None, True
-        t = c[3][4:-1].decode() if c[3] else "n"
-        if t == "inlineStr" or not c[5]:      # the fast path never holds an <is>
+        if not c[5]:                          # (the fast path never holds an <is>)
             return None, False
-        return self._convert(t, c[2].decode() if c[2] else None, c[5].decode()), False
+        if c[3]:
+            t = c[3][4:-1].decode()
+            return (None if t == "inlineStr" else self._convert(t, c[2].decode() if c[2] else None, c[5].decode())), False
+        # a number (no t="…"), as _convert gives it, its style's being a date remembered: get_many
+        # takes the cells of a style known not to be one without a call per cell
+        value = _number(c[5].decode())
+        style = c[2]
+        if style and not isinstance(value, str):
+            is_date = self._style_is_date.get(style)
+            if is_date is None:
+                is_date = self._style_is_date[style] = int(style.decode()) in self._dates()
+            if is_date:
+                try:
+                    value = serial_to_datetime(value, self.date1904)
+                except (OverflowError, ValueError):
+                    value = "#VALUE!"
+        return value, False
 
     def _convert(self, t: str, style: str | None, v: str) -> Any:
         """A cell's value from its type, style and the text of its <v>."""
@@ -442,29 +458,12 @@ class XmlWorkbook:
         if cells is None:
             cells = self._sheet(sheet)
         c = cells.get(coord)
-        if c is None:
-            return _NOTHING
-        if type(c) is not tuple or c[3] or c[4] or not c[5]:
-            return self._cell(c)
-        # the common case, inlined: a number, from the fast path (_fast_cell and _convert, for t="n")
-        value = _number(c[5].decode())
-        style = c[2]
-        if style and not isinstance(value, str):
-            is_date = self._style_is_date.get(style)
-            if is_date is None:
-                dates = self._date_styles
-                is_date = self._style_is_date[style] = int(style.decode()) in (self._dates() if dates is None else dates)
-            if is_date:
-                try:
-                    value = serial_to_datetime(value, self.date1904)
-                except (OverflowError, ValueError):
-                    value = "#VALUE!"
-        return value, False
+        return _NOTHING if c is None else self._cell(c)
 
     def get_many(self, wanted: list[tuple[str, str]]) -> tuple[list[tuple[Any, bool]], Exception | None]:
         """(value, holds a formula) of each (sheet, cell) of `wanted`, in order, exactly as get() gives
-        them, with get's common case (a plain number in a style that is not a date) taken here without
-        a call per cell. Up to the first cell whose reading raises: then (the cells before it, what it
+        them, with the common case (a plain number in a style known not to be a date, see _fast_cell)
+        taken here without a call per cell. Up to the first cell whose reading raises: then (the cells before it, what it
         raised), so that the caller can fail where one get() after another would have failed."""
         out: list[tuple[Any, bool]] = []
         append = out.append
@@ -524,7 +523,6 @@ _SEEN: OrderedDict[int, None] = OrderedDict()   # the keys' hashes of sheets rea
 _SEEN_SHEETS = 128
 _CACHED_SHEET_SIZE = 256 << 10
 _FAST_MAX = 4 << 20    # larger sheets go to lxml, whose own limits (a text node's length…) then apply
-_HEADS: dict[bytes, bool | None] = {}   # declaration + root tag -> x14ac declared; None: not fast
 _ATTR_VALUE = rb'"[^"<>&\t\n]*+"'
 _CONTROL = bytes([*range(9), *range(11, 32)])       # forbidden in XML, or a carriage return
 _FIRST = itemgetter(0)
@@ -557,18 +555,13 @@ def _token_pattern(x14ac: bool) -> re.Pattern[bytes]:
 _TOKENS: dict[bool, re.Pattern[bytes]] = {False: _token_pattern(False)}    # by whether x14ac is declared
 
 
+@lru_cache(maxsize=64)      # a batch's sheets share a handful of heads
 def _fast_head(head: bytes) -> bool | None:
     """Whether the sheet's declaration and root start tag allow the fast path (None: not), and if so
     whether they declare the x14ac prefix (rows written by Excel carry x14ac:dyDescent)."""
-    if head in _HEADS:
-        return _HEADS[head]
-    found: bool | None = None
     if _plain_root(head + b"</worksheet>", "worksheet"):
-        found = "x14ac" in etree.fromstring(head + b"</worksheet>", _PARSER).nsmap
-    if len(_HEADS) > 64:
-        _HEADS.clear()
-    _HEADS[head] = found
-    return found
+        return "x14ac" in etree.fromstring(head + b"</worksheet>", _PARSER).nsmap
+    return None
 
 
 def _fast_cells(raw: bytes) -> dict | None:
@@ -655,7 +648,6 @@ def _remember_skeleton(key: tuple[bool, int, int], skeleton: bytes, cells: dict[
 _SST_HEAD = re.compile(rb"""<sst(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*>""")
 _SST_ITEM = re.compile(rb'(<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>)')
 _NOT_PREDEFINED = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
-_SST_ROOTS: dict[bytes, bool] = {}      # declaration + root start tag -> _plain_root's answer
 
 
 def _fast_strings(raw: bytes) -> list[Any] | None:
@@ -668,14 +660,7 @@ def _fast_strings(raw: bytes) -> list[Any] | None:
     head = _SST_HEAD.match(raw, begin)
     if head is None:
         return None
-    root = raw[:head.end()]
-    plain = _SST_ROOTS.get(root)
-    if plain is None:
-        plain = _plain_root(root + b"</sst>", "sst")
-        if len(_SST_ROOTS) > 64:
-            _SST_ROOTS.clear()
-        _SST_ROOTS[root] = plain
-    if not plain:
+    if not _plain_root(raw[:head.end()] + b"</sst>", "sst"):
         return None
     body = raw[head.end():-6]
     if not _plain_text(body) or (b"&" in body and _NOT_PREDEFINED.search(body)):
@@ -701,6 +686,7 @@ def _plain_text(body: bytes) -> bool:
     return "\ufffe" not in text and "\uffff" not in text
 
 
+@lru_cache(maxsize=64)      # a batch's parts share a handful of roots
 def _plain_root(xml: bytes, name: str) -> bool:
     """Whether a root element alone (`xml`: declaration, start and end tag) is one the fast paths read:
     XML 1.0 in UTF-8, the root of that name in the main namespace, which is the default."""

@@ -16,7 +16,7 @@ from lxml import etree
 from converter.checks.findings import Finding, make
 from converter.intake.allocator import no_fastbins
 from converter.intake.limits import MAX_PART
-from converter.intake.safe_zip import MemberTooLarge, ZipMemberError, duplicate_member, read_member
+from converter.intake.safe_zip import ZIP_ERRORS, MemberTooLarge, ZipMemberError, duplicate_member, read_member
 
 from .document import Document, Table, new_cell, new_paragraph
 
@@ -41,9 +41,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
-# RuntimeError: an entry with a password; NotImplementedError: an odd method
-_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError,
-            RuntimeError)
+_DAMAGED = (*ZIP_ERRORS, zlib.error, KeyError)      # and reading a part of it
 
 
 def read_docx(path: str) -> Document:

@@ -27,7 +27,7 @@ _SUBHEAD = re.compile(r"^\(([一二三四五六七八九十])\)")
 _FEE_NONE = re.compile("|".join(map(re.escape, FEE_NONE)))
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 _SPACES = re.compile(r"[ \t\r\u00a0\u3000]+")
-_PART_HEADING = re.compile(r"^(?:第([一二三四五六])部分[、.:]?|([一二三四五六])[、.])")
+_PART_HEADING = re.compile(rf"^(?:第([{NUMERALS}])部分[、.:]?|([{NUMERALS}])[、.])")
 _PART_FIRST = frozenset("第" + NUMERALS)       # the first character of every match of _PART_HEADING
 
 

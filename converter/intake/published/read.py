@@ -19,6 +19,7 @@ from converter.definition.kinds import ITEMS, LINE, TEXT, Kind
 from converter.definition.model import Column, DataPath, Format, Row, Table
 from converter.definition.plan import Plan, compile
 from converter.intake.result import ReadResult
+from converter.intake.safe_zip import ZIP_ERRORS
 
 from .document import Document
 from .labels import labels_of, norm
@@ -65,14 +66,11 @@ def sniff_bytes(data: bytes) -> str | None:
     return None
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
-
-
 def _zip_kind(source: Any) -> str | None:
     try:
         with zipfile.ZipFile(source) as z:
             return _names_kind(z)
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         return None
 
 
@@ -119,7 +117,7 @@ def _read(path: str | os.PathLike, whole: bytes | None = None) -> ReadResult:
         # a package in memory is opened once: to tell what it is from its part names, and to read it
         try:
             z = zipfile.ZipFile(io.BytesIO(whole))
-        except _ZIP_ERRORS:
+        except ZIP_ERRORS:
             kind = None
         else:
             with z:
