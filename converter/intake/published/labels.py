@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from converter.definition.formats.aliases import COLUMN_ALIASES, ROW_ALIASES
 from converter.definition.model import Column, Format, Row, Table
@@ -47,6 +47,9 @@ class Labels:
     by_leaf: dict[str, dict[str, list[Column]]]     # table key -> printed leaf form -> its columns
     all_forms: frozenset[str]                       # every printed form of every column label
     unlabelled: tuple[Table, ...] = ()              # tables of one row without a row label (表四)
+    # (table key, header labels above a grid column) -> the column chosen among a leaf label's columns
+    # (match._scored), remembered: every report prints the same headers over 表四's fifteen columns
+    scored: dict[tuple[str, tuple[str, ...]], str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def labels_of(fmt: Format) -> Labels:

@@ -257,20 +257,15 @@ def _columns_of(table: Table, stacks: dict[int, list[str]], labels: Labels) -> d
     return out
 
 
-# (id of the labels, table key, header labels above a grid column) -> (the labels, the column key
-# or None): the choice among the columns of one leaf label depends on these alone, so it is made
-# once (every report prints the same headers over 表四's fifteen columns); the labels are kept, and
-# compared, so that an id is never taken for another's
-_SCORED: dict[tuple[int, str, tuple[str, ...]], tuple[Labels, str | None]] = {}
+_SCORED_KEPT = 4096      # choices remembered per format (Labels.scored), before they are forgotten
 
 
 def _scored(labels: Labels, table_key: str, stack: tuple[str, ...], cands: list[Column]) -> str | None:
     """The key of the one candidate column with the most upper labels heading this grid column,
     or None when two tie."""
-    memo = (id(labels), table_key, stack)
-    hit = _SCORED.get(memo)
-    if hit is not None and hit[0] is labels:
-        return hit[1]
+    memo = (table_key, stack)
+    if memo in labels.scored:
+        return labels.scored[memo]
     scored = []
     above = set(stack)
     for c in cands:
@@ -284,9 +279,9 @@ def _scored(labels: Labels, table_key: str, stack: tuple[str, ...], cands: list[
         scored.append((score, c))
     scored.sort(key=lambda x: -x[0])
     chosen = None if scored[0][0] == scored[1][0] else scored[0][1].key
-    if len(_SCORED) >= 4096:
-        _SCORED.clear()
-    _SCORED[memo] = (labels, chosen)
+    if len(labels.scored) >= _SCORED_KEPT:
+        labels.scored.clear()
+    labels.scored[memo] = chosen
     return chosen
 
 
