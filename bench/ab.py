@@ -37,12 +37,16 @@ print(time.perf_counter() - t, len(files))
 
 
 def export(rev: str) -> Path:
-    tree = WORK / f"ab-{rev}"
+    """REV's converter package, exported once into bench/work/ab-<commit> (named by the commit, so that
+    a branch name or HEAD never finds an older export)."""
+    commit = subprocess.run(["git", "rev-parse", "--short=12", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    tree = WORK / f"ab-{commit}"
     if not (tree / "converter").is_dir():
-        blob = subprocess.run(["git", "archive", rev, "converter"], cwd=ROOT, capture_output=True, check=True).stdout
+        blob = subprocess.run(["git", "archive", commit, "converter"], cwd=ROOT, capture_output=True, check=True).stdout
         tree.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
-            tar.extractall(tree)
+            tar.extractall(tree, filter="data")
     return tree
 
 

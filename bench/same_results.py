@@ -1,22 +1,23 @@
 """Do two versions of the code give the same results? `python bench/same_results.py REV [PATH...]`
 reads every file under each PATH (default: bench/work/in-2000) with this checkout and with REV's tree
-(exported with `git archive`), each in its own process, and compares, file by file, what
+(exported with `git archive` once, see bench/ab.py), each in its own process, and compares, file by file, what
 read_report gives (data, format, locations, findings, reported cells) and what process_file gives
 with figures (findings, figures, status, unit, year). Prints the files that differ; exit status 1 if
 any does. For speed-ups, which must not change a single result."""
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ab import export  # noqa: E402
 
 CHILD = """
 import os, pickle, sys
@@ -61,11 +62,8 @@ def main() -> int:
         return 2
     rev, paths = sys.argv[1], sys.argv[2:] or [str(HERE / "work" / "in-2000")]
     files = files_under(paths)
+    other = str(export(rev))
     with tempfile.TemporaryDirectory(prefix="same-results-") as work:
-        other = os.path.join(work, "tree")
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(other, filter="data")
         a = results(other, files, work, "a")
         b = results(str(ROOT), files, work, "b")
     differ = [f for f in files if a.get(f) != b.get(f)]

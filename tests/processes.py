@@ -4,9 +4,11 @@ import os
 import shutil
 from pathlib import Path
 
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "青山镇人民政府-2024.xlsx"     # a valid workbook
 
-def inbox_of_copies(tmp_path: Path, n: int, workbook: Path) -> Path:
-    """tmp_path/inbox holding n copies of `workbook`, named 000.xlsx, 001.xlsx…"""
+
+def inbox_of_copies(tmp_path: Path, n: int, workbook: Path = SAMPLE) -> Path:
+    """tmp_path/inbox holding n copies of `workbook` (by default SAMPLE), named 000.xlsx, 001.xlsx…"""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for i in range(n):

@@ -9,20 +9,13 @@ import time
 
 import openpyxl
 import pytest
-from conftest import SAMPLES
-from processes import child_pids, inbox_of_copies
+from processes import SAMPLE, child_pids, inbox_of_copies
 
 from converter.batch.outputs import process_running, remove_leftovers
-
-SAMPLE = SAMPLES / "青山镇人民政府-2024.xlsx"
 
 
 def nianbao(*args):
     return subprocess.run([sys.executable, "-m", "converter", *args], capture_output=True, text=True, timeout=300)
-
-
-def _inbox(tmp_path, n):
-    return inbox_of_copies(tmp_path, n, SAMPLE)
 
 
 def _dead_pid():
@@ -60,7 +53,7 @@ def test_leftover_cleanup_spares_a_live_runs_file_in_flight(tmp_path):
 
 
 def test_two_builds_into_one_output_folder_both_finish(tmp_path):
-    inbox = _inbox(tmp_path, 40)
+    inbox = inbox_of_copies(tmp_path, 40)
     out = tmp_path / "out"
     procs = [subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", "1"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -101,7 +94,7 @@ def _zombie(pid):
 
 
 def _build_60(tmp_path, jobs="2"):
-    inbox = _inbox(tmp_path, 60)
+    inbox = inbox_of_copies(tmp_path, 60)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(inbox), "-o", str(out), "--jobs", jobs],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -145,7 +138,7 @@ def test_kill_9_mid_batch_workers_die_quietly(tmp_path):
 
 
 def test_output_folder_equal_to_the_input_folder_is_refused(tmp_path):
-    inbox = _inbox(tmp_path, 2)
+    inbox = inbox_of_copies(tmp_path, 2)
     before = sorted(p.name for p in inbox.iterdir())
     for args in (["build", str(inbox), "-o", str(inbox)], ["build", str(inbox), "-o", str(inbox) + "/", "--html"],
                  ["extract", str(inbox), "-o", str(inbox)]):
@@ -156,7 +149,7 @@ def test_output_folder_equal_to_the_input_folder_is_refused(tmp_path):
 
 
 def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
-    inbox = _inbox(tmp_path, 2)
+    inbox = inbox_of_copies(tmp_path, 2)
     out = inbox / "年报"
     for _ in range(2):
         r = nianbao("build", str(inbox), "-o", str(out), "--html", "--pdf")

@@ -17,7 +17,6 @@ from converter.batch import workers
 from converter.errors import NianbaoError
 
 METHODS = ["fork", "spawn"]
-SAMPLE = SAMPLES / "青山镇人民政府-2024.xlsx"
 
 
 def nianbao(method, *args, **kw):
@@ -29,10 +28,6 @@ def popen(method, *args, **kw):
     env = os.environ | {"NIANBAO_START_METHOD": method}
     return subprocess.Popen([sys.executable, "-m", "converter", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env, **kw)
-
-
-def _inbox(tmp_path, n):
-    return inbox_of_copies(tmp_path, n, SAMPLE)
 
 
 def _rows(path):
@@ -76,7 +71,7 @@ def test_a_file_that_kills_its_worker_fails_alone_under(tmp_path, monkeypatch, m
     from converter.batch import run as batch
     monkeypatch.setenv("NIANBAO_START_METHOD", method)
     monkeypatch.setattr(batch, "_process_chunk", crashers.chunk_that_crashes)
-    inbox = _inbox(tmp_path, 40)
+    inbox = inbox_of_copies(tmp_path, 40)
     report = batch.build([inbox], tmp_path / "out", jobs=2)
     assert [t.status for t in report.tasks].count("converted") == 39
     failed = [t for t in report.tasks if t.status == "failed"]
@@ -87,7 +82,7 @@ def test_a_file_that_kills_its_worker_fails_alone_under(tmp_path, monkeypatch, m
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_worker_killed_mid_batch_loses_nothing_under(tmp_path, method):
-    inbox, out = _inbox(tmp_path, 120), tmp_path / "out"
+    inbox, out = inbox_of_copies(tmp_path, 120), tmp_path / "out"
     proc = popen(method, "build", str(inbox), "-o", str(out), "--jobs", "2")
     deadline = time.time() + 90
     while time.time() < deadline and (len(list(out.glob("*.docx"))) < 5 or not worker_pids(proc.pid)):
@@ -104,7 +99,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_under(tmp_path, method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_ctrl_c_keeps_what_was_finished_under(tmp_path, method):
-    inbox, out = _inbox(tmp_path, 150), tmp_path / "out"
+    inbox, out = inbox_of_copies(tmp_path, 150), tmp_path / "out"
     proc = popen(method, "build", str(inbox), "-o", str(out), "--jobs", "2", start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline and len(list(out.glob("*.docx"))) < 5:
