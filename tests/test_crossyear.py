@@ -173,17 +173,18 @@ def test_word_characters_are_what_the_pattern_keeps():
 def test_units_matched_by_normalised_name_code_or_region_never_guessed():
     assert unit_match_key("洪泽区 人民政府（办公室）") == unit_match_key("洪泽区政府(办公室)")
     last = LastYear("a.json", "淮安市洪泽区人民政府", 2023, "2021", {}, {})
-    prev = Previous(by_key={unit_match_key(last.unit): last})
+    prev = Previous()
+    prev.add(last)
     assert prev.match("洪泽区人民政府") is last                # the region in front, one candidate
     assert prev.match("淮安市洪泽区人民政府") is last
     assert prev.match("泽区人民政府") is None                  # not a region prefix
     assert prev.match("淮安市人民政府") is None
     other = LastYear("b.json", "宿迁市洪泽区人民政府", 2023, "2021", {}, {})
-    prev.by_key[unit_match_key(other.unit)] = other
+    prev.add(other)
     assert prev.match("洪泽区人民政府") is None                # two candidates: not guessed
     renamed = LastYear("c.json", "县发改委", 2023, "2021", {}, {})
-    coded = Previous(by_key={unit_match_key("县发改委"): renamed}, by_code={"001": renamed},
-                     codes={unit_match_key("县发展和改革局"): "001", unit_match_key("县发改委"): "001"})
+    coded = Previous(codes={unit_match_key("县发展和改革局"): "001", unit_match_key("县发改委"): "001"})
+    coded.add(renamed)
     assert coded.match("县发展和改革局") is renamed             # renamed, same 单位代码
 
 
@@ -197,8 +198,66 @@ def test_load_previous_reads_json_and_any_report_kind(tmp_path):
     prev = load_previous([tmp_path, PUBLISHED / "hongze_2023.pdf"])
     assert sorted(prev.by_key) == ["洪泽区政府", "测试县政府"]
     assert sorted((os.path.basename(f.file), f.code) for f in prev.findings) == [
-        ("bad.json", "PREV_UNREADABLE"), ("other.json", "PREV_UNREADABLE"), ("same-unit.json", "PREV_UNREADABLE")]
-    assert "同一单位" in next(f.message for f in prev.findings if "same-unit" in f.file)
+        ("bad.json", "PREV_UNREADABLE"), ("other.json", "PREV_UNREADABLE"), ("same-unit.json", "PREV_DUPLICATE")]
+    assert next(f.message for f in prev.findings if "same-unit" in f.file) == (
+        "上年报告 same-unit.json 与 good.json 同为测试县人民政府 2023 年度的报告，只使用 good.json")
+
+
+def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its_own():
+    """An archive of every year's reports as --previous: each unit's of the year before is used, not the
+    first read; an older one only when that is missing (and then said); copies of one year said."""
+    prev = Previous()
+    for year, name in ((2021, "2021/a.json"), (2023, "2023/a.json"), (2022, "2022/a.json"), (None, "undated/a.json")):
+        assert prev.add(LastYear(name, "测试县人民政府", year, "2021", {}, {})) is None
+    copy_ = LastYear("2023/a.pdf", "测试县 人民政府", 2023, "2021", {}, {})
+    assert prev.add(copy_).file == "2023/a.json" and len(prev) == 1 and len(prev.reports()) == 4
+    assert prev.years() == [2021, 2022, 2023]
+    assert prev.match("测试县政府", 2024).file == "2023/a.json"
+    assert prev.match("测试县政府", 2023).file == "2022/a.json"
+    assert prev.match("测试县政府", 2022).file == "2021/a.json"
+    assert prev.match("测试县政府", 2021).file == "undated/a.json"       # nothing earlier: the undated one
+    assert prev.match("测试县政府").file == "2023/a.json"                # no year: the latest
+    older = Previous()
+    older.add(LastYear("2021.json", "测试县人民政府", 2021, "2021", {}, {}))
+    older.add(LastYear("2025.json", "测试县人民政府", 2025, "2021", {}, {}))
+    assert older.match("测试县政府", 2024).file == "2021.json"           # the latest before, said as not consecutive
+    assert older.match("测试县政府", 2020).file == "2025.json"
+    renamed = Previous()                # 洪泽区 in 2023, 淮安市洪泽区 in 2024: one unit, two names
+    renamed.add(LastYear("2023.json", "洪泽区人民政府", 2023, "2021", {}, {}))
+    renamed.add(LastYear("2024.json", "淮安市洪泽区人民政府", 2024, "2021", {}, {}))
+    assert renamed.match("淮安市洪泽区人民政府", 2024).file == "2023.json"
+    assert renamed.match("淮安市洪泽区人民政府", 2025).file == "2024.json"
+    assert renamed.match("洪泽区人民政府", 2025).file == "2024.json"
+    assert renamed.match("洪泽区人民政府").file == "2023.json"       # no year: the name itself
+
+
+def test_archive_folder_end_to_end(tmp_path):
+    """--previous on an archive of two years and a copy: each unit's report of the year before is
+    compared (read first, the 2022 one would give PREV_NOT_CONSECUTIVE), and the copy is said on stderr,
+    in --json and on 校验结果.xlsx's 问题明细."""
+    from converter.intake.reader import read_report
+    data = read_report(PUBLISHED / "hongze_2023.pdf").data
+    for year in (2022, 2023):
+        (tmp_path / str(year)).mkdir()
+        (tmp_path / str(year) / "洪泽区.json").write_text(
+            json.dumps(data | {"fields": data["fields"] | {"year": year}}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "副本").mkdir()
+    (tmp_path / "副本" / "洪泽区.json").write_bytes((tmp_path / "2023" / "洪泽区.json").read_bytes())
+    archive = [tmp_path / "2022", tmp_path / "2023", tmp_path / "副本"]
+    done = _nianbao("check", PUBLISHED / "hongze_2024.pdf", "--json", "--previous", *archive)
+    found = json.loads(done.stdout)
+    codes = [f["code"] for f in found]
+    assert "PREV_NOT_CONSECUTIVE" not in codes and "PREV_UNMATCHED" not in codes and "PREV_TEXT_REUSED" in codes
+    [dup] = [f for f in found if f["code"] == "PREV_DUPLICATE"]
+    assert dup["file"].endswith(os.path.join("副本", "洪泽区.json")) and "2023 年度" in dup["message"]
+    assert "读取 1 个单位的 2 份报告（2022、2023 年度" in done.stderr, done.stderr
+    assert "1 个文件与同一单位同一年度的另一份报告重复" in done.stderr
+    built = _nianbao("build", PUBLISHED / "hongze_2024.pdf", "-o", tmp_path / "out", "--previous", *archive, "--quiet")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "校验结果.xlsx")
+    assert built.returncode == 0 and list(wb["与上年比"].values)[1][2:4] == ("洪泽区.json", "一致")
+    [row] = [r for r in wb["问题明细"].values if r[-1] == "PREV_DUPLICATE"]
+    assert row[:4] == ("洪泽区.json", None, "提示", "上年报告") and "副本" in row[6]
+    assert "上年报告 1 个文件未使用" in list(wb["汇总"].values)[-1][0]
 
 
 # -- the real consecutive years of the corpus -----------------------------------------------------
@@ -211,6 +270,16 @@ def test_hongze_2023_to_2024():
     assert "PREV_SAME_FIGURES" not in codes
     whole = [f for f in t.findings if f.code == "PREV_TEXT_REUSED" and "全部文字" in f.message]
     assert whole and 0.5 < t.compare.reuse < 0.8 and "hongze_2023.pdf" in whole[0].message
+
+
+def test_hongze_with_both_years_as_previous():
+    """Both years given (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024): 2024 is compared with 2023,
+    found under the name without the region, not with itself."""
+    prev = load_previous([PUBLISHED / "hongze_2024.pdf", PUBLISHED / "hongze_2023.pdf"])
+    assert len(prev.reports()) == 2 and prev.years() == [2023, 2024]
+    [t] = check_files([PUBLISHED / "hongze_2024.pdf"], previous=prev).tasks
+    assert t.compare.previous_file.endswith("hongze_2023.pdf") and t.compare.carry_ok is True
+    assert not [f for f in t.findings if f.code in ("PREV_NOT_CONSECUTIVE", "PREV_SAME_FIGURES")]
 
 
 def test_hongze_in_force_that_does_not_follow(tmp_path):

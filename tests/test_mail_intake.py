@@ -121,3 +121,6 @@ def test_distribute_prefills_last_years_carryover(tmp_path, f2021):
     assert {k: v for k, v in this_year["tables"]["p3"]["carried"].items() if k != "total"} == carry
     assert this_year["tables"]["p3"]["carried"]["total"] == 6
     assert out[1].eml.exists() and b"rc@units.test" in out[1].eml.read_bytes()
+    # for 2025, the 2023 report's 结转下年度 is not that year's 上年结转: nothing filled in
+    later = distribute(read_roster(roster), f2021, 2025, tmp_path / "out2025", "coord@gov.test", previous=last)
+    assert [o.carried_over for o in later] == [False, False]

@@ -99,7 +99,8 @@ def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: P
                        batch: ReuseBatch | None) -> list[Finding]:
     """The cross-year findings of a report (and task.compare), or that its unit has no report last year."""
     assert task.unit is not None
-    last = previous.match(task.unit)
+    year = data.get("fields", {}).get("year")
+    last = previous.match(task.unit, year if isinstance(year, int) and not isinstance(year, bool) else None)
     if last is None:
         detail = "或单位代码" if previous.codes else ""
         return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]

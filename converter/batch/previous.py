@@ -59,7 +59,8 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
                   jobs: int = 0, cache: bool = True) -> Previous:
     """Last year's reports under `inputs` (files or folders), by unit. `codes` maps unit names (as on the
     roster) to the roster's 单位代码, so that units are matched by code where both years' names are on it.
-    A unit with two reports keeps the first, and the second is said. Unless `cache` is False, files
+    A unit's reports of different years are all kept (Previous.match picks the one to compare with); of
+    two of the same year the first, and the second is said. Unless `cache` is False, files
     unchanged since a run before are not read again (see converter.batch.previous_cache)."""
     named = [os.fspath(i) for i in inputs]
     paths = collect_inputs(named)
@@ -68,20 +69,17 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
         if isinstance(got, Finding):
             prev.findings.append(got)
             continue
-        key = unit_match_key(got.unit)
-        if not key:
+        if not unit_match_key(got.unit):
             prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
                                       detail="未识别出单位名称").with_file(got.file))
             continue
-        if key in prev.by_key:
-            prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
-                                      detail=f"与 {os.path.basename(prev.by_key[key].file)} 为同一单位，未使用"
-                                      ).with_file(got.file))
-            continue
-        prev.by_key[key] = got
-        code = prev.codes.get(key)
-        if code:
-            prev.by_code.setdefault(code, got)
+        same = prev.add(got)
+        if same is not None:
+            this, other = os.path.basename(got.file), os.path.basename(same.file)
+            if this == other:                 # 2023/洪泽区.pdf and 副本/洪泽区.pdf
+                this, other = got.file, same.file
+            prev.findings.append(make("PREV_DUPLICATE", previous=this, other=other, unit=got.unit,
+                                      year=f" {got.year} 年度" if got.year else "").with_file(got.file))
     return prev
 
 

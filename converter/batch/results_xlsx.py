@@ -11,7 +11,7 @@ import time
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
 from converter.batch.xlsx_stream import Sheet, StreamingWorkbook, Style
-from converter.checks.findings import SEVERITY_ZH
+from converter.checks.findings import SEVERITY_ZH, Finding
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
 from converter.files import atomic_writer
@@ -47,6 +47,7 @@ class ResultsWriter:
         self.wd.append(DETAIL_HEAD, (head,) * len(DETAIL_HEAD))
         c = self.cell
         self.wc: Sheet | None = None
+        self.previous_unused = 0
         if compare:
             self.wc = wb.add_sheet(COMPARE_SHEET, COMPARE_WIDTHS)
             self.wc.append(COMPARE_HEAD, (head,) * len(COMPARE_HEAD))
@@ -66,6 +67,14 @@ class ResultsWriter:
             self.wd.append((name, unit, SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell, f.message,
                             f.expected, f.actual, f.code), self._detail_styles[f.severity], wrap=True)
 
+    def add_previous(self, findings: list[Finding]) -> None:
+        """Last year's files that could not be used (converter.batch.previous), on 问题明细 before this
+        year's, each under its own name, and counted on 汇总's total line."""
+        for f in findings:
+            self.wd.append((os.path.basename(f.file), "", SEVERITY_ZH[f.severity], "上年报告", "", "", f.message,
+                            "", "", f.code), self._detail_styles[f.severity], wrap=True)
+        self.previous_unused += len(findings)
+
     def _compare_row(self, t: Task, name: str, unit: str) -> None:
         assert self.wc is not None
         c, n = self.cell, self.number
@@ -84,7 +93,8 @@ class ResultsWriter:
         s = report.stats
         self.ws.skip()
         counts = "，".join(f"{st.label} {s[st.value]}" for st in Status if s[st.value]) or "无"
-        self.ws.append((f"合计：共 {s['files']} 个文件：{counts}；错误 {s['errors']} 处，提示 {s['warnings']} 处",),
+        unused = f"；上年报告 {self.previous_unused} 个文件未使用（见问题明细）" if self.previous_unused else ""
+        self.ws.append((f"合计：共 {s['files']} 个文件：{counts}；错误 {s['errors']} 处，提示 {s['warnings']} 处{unused}",),
                        (self.bold,))
         self.ws.autofilter = (s["files"], len(SUMMARY_HEAD) - 1)
         self.wd.autofilter = (self.wd.rows - 1, len(DETAIL_HEAD) - 1)

@@ -71,8 +71,8 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
     `on_task(task)` is called for each file as it completes. `outputs` asks for PDF and web pages
     besides the Word reports; with web pages, OUTDIR/index.html lists every report.
     OUTDIR may not be an input folder itself (OutputOverlap): the next run would read its outputs.
-    Given last year's reports (`previous`), each is also checked against its unit's, and
-    校验结果.xlsx gets a 与上年比 sheet."""
+    Given last year's reports (`previous`), each is also checked against its unit's, 校验结果.xlsx
+    gets a 与上年比 sheet, and last year's files that could not be used are on its 问题明细."""
     # what only build writes (校验结果.xlsx, index.html) is imported here: check and summary never need it
     from converter.batch.results_xlsx import ResultsWriter
     from converter.render.html import index_html
@@ -83,6 +83,8 @@ def build(inputs: Inputs, outdir: str | os.PathLike[str], jobs: int = 0, progres
     os.makedirs(outdir, exist_ok=True)
     paths = collect_inputs(inputs, exclude=outdir)
     writer = ResultsWriter(os.path.join(outdir, RESULTS_NAME), compare=previous is not None)
+    if previous is not None:
+        writer.add_previous(previous.findings)
     placer = Placer(outdir, paths)
     report = BatchReport(keep_tasks=keep_tasks)
     index: list[IndexRow] = []

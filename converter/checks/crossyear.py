@@ -90,10 +90,12 @@ def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
 
 @dataclass
 class Previous:
-    """Last year's reports by unit: `by_key` unit match key -> LastYear, `by_code` roster 单位代码 ->
-    LastYear (when a roster was given), and findings about files that could not be used."""
-    by_key: dict[str, LastYear] = field(default_factory=dict)
-    by_code: dict[str, LastYear] = field(default_factory=dict)
+    """Last year's reports by unit: `by_key` unit match key -> the unit's reports, one a year, in the
+    order read (a folder may hold several years: each report is compared with the year before its
+    own), `by_code` roster 单位代码 -> unit match key (when a roster was given), and findings about files
+    that could not be used."""
+    by_key: dict[str, list[LastYear]] = field(default_factory=dict)
+    by_code: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)     # unit match key -> roster 单位代码
     cached: int = 0                  # files not read again, as unchanged since a run before
@@ -101,18 +103,65 @@ class Previous:
     def __len__(self) -> int:
         return len(self.by_key)
 
-    def match(self, unit: str) -> LastYear | None:
-        """Last year's report of this unit: by the roster's 单位代码 when both names are on the roster,
-        else by the normalised name, else by a name that differs only by a region in front
-        (淮安市洪泽区政府 / 洪泽区政府) when exactly one does; None when none matches (never a guess)."""
+    def add(self, last: LastYear) -> LastYear | None:
+        """Keep one of last year's reports under its unit; the report already kept for the same unit and
+        year instead, when there is one (this one is then not kept)."""
+        key = unit_match_key(last.unit)
+        kept = self.by_key.setdefault(key, [])
+        same = next((k for k in kept if k.year == last.year), None)
+        if same is not None:
+            return same
+        kept.append(last)
+        code = self.codes.get(key)
+        if code:
+            self.by_code.setdefault(code, key)
+        return None
+
+    def reports(self) -> list[LastYear]:
+        """Every report kept, unit by unit."""
+        return [last for kept in self.by_key.values() for last in kept]
+
+    def years(self) -> list[int]:
+        """The report years kept (those known), in order."""
+        return sorted({last.year for last in self.reports() if last.year is not None})
+
+    def match(self, unit: str, year: int | None = None) -> LastYear | None:
+        """The report to compare with this unit's report of `year`. The unit's reports are those under
+        the roster's 单位代码 when both names are on it, else under the normalised name, and those under
+        a name that differs only by a region in front (淮安市洪泽区政府 / 洪泽区政府) when exactly one
+        does; none: None (never a guess). Of them, the latest before `year` (the year before it, when
+        there); failing that, one whose year is unknown; failing that, the latest (the checks then say
+        it is not the year before). Of two of the same year, the one under the name itself."""
         key = unit_match_key(unit)
         code = self.codes.get(key)
         if code and code in self.by_code:
-            return self.by_code[code]
-        if key in self.by_key:
-            return self.by_key[key]
-        found = [last for k, last in self.by_key.items() if _region_prefixed(k, key) or _region_prefixed(key, k)]
-        return found[0] if len(found) == 1 else None
+            key = self.by_code[code]
+        found = self.by_key.get(key, [])
+        if not found or (year is not None and all(last.year != year - 1 for last in found)):
+            near = [k for k in self.by_key if _region_prefixed(k, key) or _region_prefixed(key, k)]
+            if len(near) == 1:
+                found = found + self.by_key[near[0]]
+        return _of_year(found, year) if found else None
+
+
+def _of_year(found: list[LastYear], year: int | None) -> LastYear:
+    """found: a unit's reports, those to prefer first."""
+    if len(found) == 1:
+        return found[0]
+    known = [last for last in found if last.year is not None]
+    if year is not None:
+        before = [last for last in known if last.year is not None and last.year < year]
+        if before:
+            return _latest(before)
+        unknown = [last for last in found if last.year is None]
+        if unknown:
+            return unknown[0]
+    return _latest(known) if known else found[0]
+
+
+def _latest(reports: list[LastYear]) -> LastYear:
+    newest = max(last.year or 0 for last in reports)
+    return next(last for last in reports if last.year == newest)
 
 
 def _region_prefixed(long: str, short: str) -> bool:

@@ -96,6 +96,7 @@ CATALOGUE: dict[str, Code] = {
     "PREV_UNMATCHED": Code(WARNING, "未找到上年报告",
                            "在上年报告中未找到单位“{actual}”（按单位名称{detail}匹配），未作跨年度核对"),
     "PREV_UNREADABLE": Code(WARNING, "上年报告无法读取", "上年报告 {previous} 无法读取：{detail}"),
+    "PREV_DUPLICATE": Code(WARNING, "上年报告重复", "上年报告 {previous} 与 {other} 同为{unit}{year}的报告，只使用 {other}"),
     # batch level
     "DUPLICATE_UNIT": Code(WARNING, "同一单位多份报表",
                            "与 {detail} 为同一单位同一年度，两份均已转换，本份的输出文件名已加序号区分，请核实以哪一份为准"),

@@ -70,7 +70,11 @@ class JsonList:
 
     def add(self, task: Any) -> None:
         """Write a task's findings."""
-        for f in task.findings:
+        self.add_findings(task.findings)
+
+    def add_findings(self, findings: Any) -> None:
+        """Write findings."""
+        for f in findings:
             self.out.write(("\n " if self.first else ",\n ") + json.dumps(f.to_dict(), ensure_ascii=False))
             self.first = False
 

@@ -29,19 +29,22 @@ class Outgoing:
     carried_over: bool
 
 
-def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | None = None) -> dict[str, dict[DataPath, Any]]:
+def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | None = None,
+                       year: int | None = None) -> dict[str, dict[DataPath, Any]]:
     """unit key -> {this year's path: last year's value} for the rows the format carries over
     (上年结转 ← 结转下年度继续办理), from last year's reports in a folder (workbooks, Word files, web
     pages, PDFs, report data as JSON); a figure that could not be read is not filled in. With a
     roster, its units are the keys, each matched to last year's report as the checks across years
-    match them (converter.checks.crossyear.Previous.match); without, last year's unit names."""
+    match them (converter.checks.crossyear.Previous.match); without, last year's unit names. Given this
+    year's `year`, a unit whose report of the year before is not there (only an older one, say) gets
+    nothing filled in: its 上年结转 is not that report's 结转下年度."""
     plan = compile(fmt)
     prev = load_previous([folder], {u.name: u.code for u in roster.units} if roster else None)
-    names = [u.name for u in roster.units] if roster else [last.unit for last in prev.by_key.values()]
+    names = [u.name for u in roster.units] if roster else [kept[0].unit for kept in prev.by_key.values()]
     out = {}
     for name in names:
-        last = prev.match(name)
-        if last is None:
+        last = prev.match(name, year)
+        if last is None or (year is not None and last.year is not None and last.year != year - 1):
             continue
         values: dict[DataPath, Any] = {}
         for carry in plan.fmt.carry_over:
@@ -60,7 +63,7 @@ def distribute(roster: Roster, fmt: Format | Plan, year: int, outdir: str | Path
     """Write one pre-filled workbook and one cover email (.eml) per roster unit; returns them to send."""
     plan = compile(fmt)
     outdir = Path(outdir)
-    carry = previous_carryover(previous, plan, roster) if previous else {}
+    carry = previous_carryover(previous, plan, roster, year) if previous else {}
     template = cover or DEFAULT_COVER
     out = []
     for u in roster.units:
