@@ -41,6 +41,20 @@ def test_check_exit_codes_and_json():
         assert f["sheet"] and f["cell"] and f["message"]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_output_piped_into_a_reader_that_stops_ends_quietly(tmp_path, jobs):
+    """nianbao check … | head -1: the reader goes away; the batch stops without a
+    traceback or an error line about the pipe."""
+    inbox = inbox_of_copies(tmp_path, 40)
+    proc = subprocess.Popen([sys.executable, "-m", "converter", "check", str(inbox), "--jobs", jobs],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline()
+    proc.stdout.close()                         # what head does after its first line
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 1
+    assert "Broken pipe" not in err and "Traceback" not in err and "Exception ignored" not in err, err
+
+
 def test_readable_table_names_sheet_and_cell():
     out = nianbao("check", str(SAMPLES / "云溪县教育局-2024.xlsx")).stdout
     assert "'三、依申请公开'!H12" in out and "未填写，无数据请填 0" in out

@@ -1,6 +1,7 @@
 """The `nianbao` command: a thin layer over the library. Each command group is a module with its
 parsers beside their handlers (reports.py, mail.py). A NianbaoError becomes one Chinese line and exit
-status 2; Ctrl-C and SIGTERM stop a command the same tidy way (exit status 130, 143)."""
+status 2; Ctrl-C and SIGTERM stop a command the same tidy way (exit status 130, 143); a closed
+output pipe (… | head) ends it quietly (exit status 1)."""
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,17 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that what is still buffered does not fail again at exit."""
+    import os
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):     # no real stdout (embedded, captured): nothing to do
+        pass
+
+
 def safe_streams() -> None:
     """Make stdout and stderr unable to fail on a character: a Windows console redirected to a file
     writes in the ANSI code page (GBK), which has no emoji nor CJK Extension B characters, and
@@ -75,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         with _terminate_as_interrupt():
-            return int(args.handler(args))
+            status = int(args.handler(args))
+            sys.stdout.flush()       # a reader gone away is then met here, not at the interpreter's exit
+            return status
+    except BrokenPipeError:
+        # whoever read our output stopped reading (nianbao check … | head): stop quietly, as other
+        # command-line tools do; the mail and worker code handle their own connections
+        _discard_stdout()
+        return 1
     except KeyboardInterrupt as e:
         print("已中断。" if not isinstance(e, Terminated) else "已中断（收到终止信号）。", file=sys.stderr)
         return 143 if isinstance(e, Terminated) else 130
