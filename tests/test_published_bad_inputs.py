@@ -147,6 +147,26 @@ def test_old_word_and_unknown_files(tmp_path):
     assert _codes(read_published(picture)) == ["PUB_KIND_UNKNOWN"]
 
 
+def test_any_input_reader_says_what_it_reads_for_a_file_of_no_kind(tmp_path):
+    """read_report (check, build, --previous, the inbox) reads Word files, web pages and PDFs too: a
+    text file named .docx or a picture is not "not an Excel workbook, use the template" but none of
+    the kinds read, named; an empty file or an old .xls keeps its own finding."""
+    from converter.intake.reader import read_report
+    text = tmp_path / "报告.docx"
+    text.write_text("洪泽区2023年报告（见附件）", encoding="utf-8")
+    picture = tmp_path / "报告.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    empty = tmp_path / "空.docx"
+    empty.write_bytes(b"")
+    old = tmp_path / "旧.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert [(f.code, "Word（.docx）" in f.message) for f in read_report(text).findings] == [("PUB_KIND_UNKNOWN", True)]
+    [f] = read_report(picture).findings
+    assert f.code == "PUB_KIND_UNKNOWN" and "而是图片" in f.message
+    assert _codes(read_report(empty)) == ["FILE_EMPTY"]
+    assert _codes(read_report(old)) == ["FILE_XLS"]
+
+
 def test_a_batch_goes_on_after_bad_files(tmp_path):
     bad = tmp_path / "坏.pdf"
     bad.write_bytes(b"%PDF-1.4\nbroken")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from converter.intake.result import ReadResult
+from converter.intake.sniff import sniff
 from converter.intake.workbook import read_workbook
 
 PUBLISHED_KINDS = frozenset({"docx", "html", "pdf", "doc"})
@@ -26,7 +27,21 @@ def read_report(path: str | os.PathLike[str]) -> ReadResult:
             return read_published(path, whole=whole)
         if whole is not None:
             return read_workbook(path, whole=whole)
+        unknown = _none_of_ours(path) if kind is None else None
+        if unknown is not None:
+            return unknown
     return read_workbook(path)
+
+
+def _none_of_ours(path: str | os.PathLike[str]) -> ReadResult | None:
+    """For a file that is no package nor any published kind: the finding that it is none of what is
+    read here (a text file named .docx, a picture), rather than the workbook reader's "not an Excel
+    workbook", which is wrong for a command that reads Word files, web pages and PDFs too; None for a
+    file the workbook reader has a better word for (empty, old .xls, encrypted, unreadable)."""
+    problem = sniff(path, not_ours="PUB_KIND_UNKNOWN")
+    if problem is None or problem.code != "PUB_KIND_UNKNOWN":
+        return None
+    return ReadResult(file=os.fspath(path), findings=[problem])
 
 
 def _kind(path: str | os.PathLike[str]) -> tuple[str | None, bytes | None]:

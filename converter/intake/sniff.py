@@ -11,10 +11,12 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
-def sniff(path: str | os.PathLike) -> Finding | None:
+def sniff(path: str | os.PathLike, not_ours: str = "FILE_NOT_XLSX") -> Finding | None:
     """A level-0 finding for a file we cannot read as a workbook, or None when it looks like one.
     Only a regular file is opened: a FIFO, device or socket would block a read (or never end), so it
-    is reported unopened; and the file is opened without blocking in case it was swapped since."""
+    is reported unopened; and the file is opened without blocking in case it was swapped since. A
+    file that is no zip package at all gets the code `not_ours` (for a caller that reads other kinds
+    too, one that says so), with what it seems to be."""
     try:
         kind = _special(os.stat(path).st_mode)
         if kind:
@@ -41,7 +43,7 @@ def sniff(path: str | os.PathLike) -> Finding | None:
     if size == 0:
         return make("FILE_EMPTY")
     if not head.startswith(b"PK"):
-        return make("FILE_NOT_XLSX", detail=_guess(head))
+        return make(not_ours, detail=_guess(head))
     return None
 
 
