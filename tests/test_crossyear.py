@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import openpyxl
 import pytest
+from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_text_tables import PUBLISHED, put, report
@@ -221,7 +222,9 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
     older.add(LastYear("2021.json", "测试县人民政府", 2021, "2021", {}, {}))
     older.add(LastYear("2025.json", "测试县人民政府", 2025, "2021", {}, {}))
     assert older.match("测试县政府", 2024).file == "2021.json"           # the latest before, said as not consecutive
-    assert older.match("测试县政府", 2020).file == "2025.json"
+    assert older.match("测试县政府", 2021) is None                       # only its own year and later: nothing
+    assert older.match("测试县政府", 2022, file="2021.json") is None     # never the report itself
+    assert [last.file for last in older.of_unit("测试县政府", 2021)] == ["2021.json", "2025.json"]
     renamed = Previous()                # 洪泽区 in 2023, 淮安市洪泽区 in 2024: one unit, two names
     renamed.add(LastYear("2023.json", "洪泽区人民政府", 2023, "2021", {}, {}))
     renamed.add(LastYear("2024.json", "淮安市洪泽区人民政府", 2024, "2021", {}, {}))
@@ -229,6 +232,15 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
     assert renamed.match("淮安市洪泽区人民政府", 2025).file == "2024.json"
     assert renamed.match("洪泽区人民政府", 2025).file == "2024.json"
     assert renamed.match("洪泽区人民政府").file == "2023.json"       # no year: the name itself
+    coded = Previous(codes={unit_match_key("县发改委"): "001", unit_match_key("县发展和改革局"): "001"})
+    coded.add(LastYear("2023/发改委.json", "县发改委", 2023, "2021", {}, {}))
+    coded.add(LastYear("2024/发改局.json", "县发展和改革局", 2024, "2021", {}, {}))
+    assert coded.match("县发展和改革局", 2025).file == "2024/发改局.json"     # renamed: both names, one code
+    assert coded.match("县发展和改革局", 2024).file == "2023/发改委.json"
+    assert coded.match("县发改委", 2025).file == "2024/发改局.json"
+    undated = Previous()
+    undated.add(LastYear("a.pdf", "测试县人民政府", None, "2021", {}, {}))
+    assert undated.add(LastYear("b.pdf", "测试县人民政府", None, "2021", {}, {})).file == "a.pdf"
 
 
 def test_archive_folder_end_to_end(tmp_path):
@@ -251,7 +263,7 @@ def test_archive_folder_end_to_end(tmp_path):
     [dup] = [f for f in found if f["code"] == "PREV_DUPLICATE"]
     assert dup["file"].endswith(os.path.join("副本", "洪泽区.json")) and "2023 年度" in dup["message"]
     assert "读取 1 个单位的 2 份报告（2022、2023 年度" in done.stderr, done.stderr
-    assert "1 个文件与同一单位同一年度的另一份报告重复" in done.stderr
+    assert "1 个文件与同一单位的另一份报告重复" in done.stderr
     built = _nianbao("build", PUBLISHED / "hongze_2024.pdf", "-o", tmp_path / "out", "--previous", *archive, "--quiet")
     wb = openpyxl.load_workbook(tmp_path / "out" / "校验结果.xlsx")
     assert built.returncode == 0 and list(wb["与上年比"].values)[1][2:4] == ("洪泽区.json", "一致")
@@ -272,6 +284,33 @@ def test_hongze_2023_to_2024():
     assert whole and 0.5 < t.compare.reuse < 0.8 and "hongze_2023.pdf" in whole[0].message
 
 
+def test_one_copy_of_each_report_and_not_our_own_files():
+    from converter.batch.previous import one_copy_each
+    paths = ["a/x.pdf", "a/x.docx", "a/x.html", "a/x-正文.html", "a/y.pdf", "a/y-正文.html", "b/x.pdf", "a/z-正文.html",
+             "a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx", "a/notes.txt", "a/notes.pdf", "a/w.xlsx", "a/w.docx"]
+    read, copies, own = one_copy_each(paths)
+    assert read == ["a/x.docx", "a/y.pdf", "b/x.pdf", "a/z-正文.html", "a/notes.txt", "a/notes.pdf", "a/w.xlsx"]
+    assert sorted(copies) == ["a/w.docx", "a/x-正文.html", "a/x.html", "a/x.pdf", "a/y-正文.html"]
+    assert own == ["a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx"]
+
+
+def test_last_years_build_folder_as_previous(tmp_path):
+    """--previous on the folder `build --pdf --html --html-fragment` wrote last year: each report read
+    once (its .docx), 校验结果.xlsx and index.html passed over, nothing said to be unreadable or a copy."""
+    from converter.batch.pipeline import Outputs
+    last = tmp_path / "年报2024"
+    build([SAMPLES], last, outputs=Outputs(pdf=True, html=True, fragment=True))
+    done = _nianbao("check", SAMPLES / "青山镇人民政府-2024.xlsx", "--json", "--previous", last)
+    found = json.loads(done.stdout)
+    assert [f["code"] for f in found if f["code"] in ("PREV_UNREADABLE", "PREV_DUPLICATE", "PREV_UNMATCHED")] == []
+    assert "另有同名的 .pdf、.html 等其他版本 15 个，未重复读取" in done.stderr
+    assert "nianbao 生成的 index.html、校验结果.xlsx 不是报告，未读取" in done.stderr
+    # an index.html that is not ours (a unit's page saved under that name) is read as a report
+    (last / "index.html").write_text("<html><body><p>某单位年报</p></body></html>", encoding="utf-8")
+    again = _nianbao("check", SAMPLES / "青山镇人民政府-2024.xlsx", "--json", "--previous", last)
+    assert [f["file"].endswith("index.html") for f in json.loads(again.stdout) if f["code"] == "PREV_UNREADABLE"] == [True]
+
+
 def test_hongze_with_both_years_as_previous():
     """Both years given (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024): 2024 is compared with 2023,
     found under the name without the region, not with itself."""
@@ -280,6 +319,17 @@ def test_hongze_with_both_years_as_previous():
     [t] = check_files([PUBLISHED / "hongze_2024.pdf"], previous=prev).tasks
     assert t.compare.previous_file.endswith("hongze_2023.pdf") and t.compare.carry_ok is True
     assert not [f for f in t.findings if f.code in ("PREV_NOT_CONSECUTIVE", "PREV_SAME_FIGURES")]
+
+
+def test_hongze_2023_against_an_archive_of_2023_and_2024_has_nothing_earlier():
+    """Checking 2023 with the archive holding it and 2024: not compared with itself nor with the later
+    year (which would be 100 % reuse, or figures said to repeat), but said."""
+    prev = load_previous([PUBLISHED / "hongze_2023.pdf", PUBLISHED / "hongze_2024.pdf"])
+    [t] = check_files([PUBLISHED / "hongze_2023.pdf"], previous=prev).tasks
+    [f] = [f for f in t.findings if f.code.startswith("PREV_")]
+    assert t.compare is None and f.code == "PREV_NONE_EARLIER"
+    assert f.message == ("上年报告中“洪泽区人民政府”只有 2023、2024 年度的报告（hongze_2023.pdf、hongze_2024.pdf），"
+                         "没有 2022 年度或更早的，未作跨年度核对")
 
 
 def test_hongze_in_force_that_does_not_follow(tmp_path):

@@ -1,5 +1,6 @@
 """Intake from mail, piece by piece: filename encodings, zips, forwards, sources, the roster."""
 import mailbox
+import shutil
 
 import mailers
 import pytest
@@ -124,3 +125,16 @@ def test_distribute_prefills_last_years_carryover(tmp_path, f2021):
     # for 2025, the 2023 report's 结转下年度 is not that year's 上年结转: nothing filled in
     later = distribute(read_roster(roster), f2021, 2025, tmp_path / "out2025", "coord@gov.test", previous=last)
     assert [o.carried_over for o in later] == [False, False]
+    # an archive of 2022 and 2023: for 2024, the 2023 report's figures (not the first read, 2022's)
+    (tmp_path / "archive").mkdir()
+    shutil.copytree(last, tmp_path / "archive" / "2023")
+    older = {k: v + 5 for k, v in carry.items()}
+    values = zero_values(f2021, unit="喆山镇人民政府", year=2022)
+    values |= {("tables", "p3", "new", k): v for k, v in older.items()}
+    values |= {("tables", "p3", "carryover", k): v for k, v in older.items()}
+    (tmp_path / "archive" / "2022").mkdir()
+    (tmp_path / "archive" / "2022" / "喆山镇.xlsx").write_bytes(make_template(f2021, values=values))
+    both = distribute(read_roster(roster), f2021, 2024, tmp_path / "out-archive", "coord@gov.test",
+                      previous=tmp_path / "archive")
+    filled = read_workbook(both[0].workbook).data["tables"]["p3"]["carried"]
+    assert {k: v for k, v in filled.items() if k != "total"} == carry

@@ -11,7 +11,7 @@ from converter.batch.report import Task
 from converter.batch.status import Status
 from converter.batch.workers import start_method
 from converter.checks import Context, run_checks, text_reuse
-from converter.checks.crossyear import Previous, ReuseBatch, check_previous
+from converter.checks.crossyear import Previous, ReuseBatch, check_previous, file_name
 from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
@@ -73,7 +73,7 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
         unit = fields.get("unit")
         task.unit = unit if isinstance(unit, str) and unit else None
         if previous is not None and task.unit:
-            task.findings += _against_last_year(task, result.data, plan, previous, ctx, batch)
+            task.findings += _against_last_year(task, path, result.data, plan, previous, ctx, batch)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
             task.figures = _figures(result.data["tables"], plan)
@@ -95,15 +95,23 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
         return _with_file(task)
 
 
-def _against_last_year(task: Task, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context,
+def _against_last_year(task: Task, path: str, data: dict[str, Any], plan: Plan, previous: Previous, ctx: Context,
                        batch: ReuseBatch | None) -> list[Finding]:
-    """The cross-year findings of a report (and task.compare), or that its unit has no report last year."""
+    """The cross-year findings of a report (and task.compare), or that its unit has no report last year
+    (or only this year's and later ones)."""
     assert task.unit is not None
     year = data.get("fields", {}).get("year")
-    last = previous.match(task.unit, year if isinstance(year, int) and not isinstance(year, bool) else None)
+    year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    last = previous.match(task.unit, year, path)
     if last is None:
+        where = ctx.locate(("fields", "unit"))
+        later = previous.of_unit(task.unit, year)
+        if later and year is not None:
+            return [make("PREV_NONE_EARLIER", actual=task.unit, expected=year - 1, **where,
+                         years="、".join(str(y) for y in sorted({last.year for last in later if last.year})),
+                         previous="、".join(dict.fromkeys(file_name(last.file) for last in later)))]
         detail = "或单位代码" if previous.codes else ""
-        return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **ctx.locate(("fields", "unit")))]
+        return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **where)]
     then = None if batch is None else (lambda found: _late(task, found))
     task.compare = check_previous(data, plan, last, ctx, batch, then)
     return list(task.compare.findings)

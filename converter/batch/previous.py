@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Iterable
 
 from converter.batch.inputs import collect_inputs
+from converter.batch.outputs import RESULTS_NAME
+from converter.batch.pipeline import FRAGMENT_SUFFIX
 from converter.batch.previous_cache import PreviousCache, signature
 from converter.checks.crossyear import LastYear, Previous, compact, unit_match_key
 from converter.checks.findings import Finding, make
@@ -60,11 +63,12 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
     """Last year's reports under `inputs` (files or folders), by unit. `codes` maps unit names (as on the
     roster) to the roster's 单位代码, so that units are matched by code where both years' names are on it.
     A unit's reports of different years are all kept (Previous.match picks the one to compare with); of
-    two of the same year the first, and the second is said. Unless `cache` is False, files
-    unchanged since a run before are not read again (see converter.batch.previous_cache)."""
+    two of the same year (or both of a year not read) the first, and the second is said. Unless `cache` is False, files
+    unchanged since a run before are not read again (see converter.batch.previous_cache). A folder
+    `nianbao build` wrote last year is read as its reports: see one_copy_each."""
     named = [os.fspath(i) for i in inputs]
-    paths = collect_inputs(named)
     prev = Previous(codes={unit_match_key(n): c for n, c in (codes or {}).items() if c})
+    paths, prev.copies, prev.own_files = one_copy_each(collect_inputs(named))
     for got in _read_cached(named, paths, jobs, prev) if cache else _read_all(paths, jobs):
         if isinstance(got, Finding):
             prev.findings.append(got)
@@ -79,8 +83,54 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
             if this == other:                 # 2023/洪泽区.pdf and 副本/洪泽区.pdf
                 this, other = got.file, same.file
             prev.findings.append(make("PREV_DUPLICATE", previous=this, other=other, unit=got.unit,
-                                      year=f" {got.year} 年度" if got.year else "").with_file(got.file))
+                                      year=f" {got.year} 年度" if got.year else "（两份的年度均未识别）").with_file(got.file))
     return prev
+
+
+# of one report's copies side by side, the one read: the most exact, and quickest to read, first
+_PREFERRED = (".json", ".xlsx", ".docx", ".html", ".htm", ".pdf")
+# 校验结果.xlsx, or the name it is kept under when that one was open in Excel (results_xlsx.ResultsWriter)
+_RESULTS = re.compile(r"^{}(-\d{{8}}-\d{{6}})?{}$".format(*map(re.escape, os.path.splitext(RESULTS_NAME))))
+
+
+def one_copy_each(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """paths -> (those to read, copies left unread, nianbao's own files that are no report). In a folder
+    `build` wrote, each report is there as name.docx, name.pdf, name.html and name-正文.html: one
+    report, read once (the first of _PREFERRED; the others would be said as duplicates, and a PDF read
+    for nothing), and its 校验结果.xlsx and index.html are no reports. Copies are known by sitting in one
+    folder under one name; index.html by what it says it is."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    own: list[str] = []
+    for p in paths:
+        folder, name = os.path.split(p)
+        if _RESULTS.match(name) or (name == "index.html" and _is_our_index(p)):
+            own.append(p)
+            continue
+        if name.endswith(FRAGMENT_SUFFIX):
+            key = (folder, name[:-len(FRAGMENT_SUFFIX)])
+        else:
+            stem, ext = os.path.splitext(name)
+            key = (folder, stem if ext.lower() in _PREFERRED else name)
+        groups.setdefault(key, []).append(p)
+    keep: set[str] = set()
+    for group in groups.values():
+        keep.add(min(group, key=_preference))
+    return [p for p in paths if p in keep], [p for g in groups.values() for p in g if p not in keep], own
+
+
+def _preference(path: str) -> tuple[int, str]:
+    ext = os.path.splitext(path)[1].lower()
+    fragment = path.endswith(FRAGMENT_SUFFIX)
+    return (len(_PREFERRED) + 1 if fragment else _PREFERRED.index(ext) if ext in _PREFERRED else len(_PREFERRED)), path
+
+
+def _is_our_index(path: str) -> bool:
+    from converter.render.html import INDEX_GENERATOR
+    try:
+        with open(path, "rb") as fh:
+            return f'content="{INDEX_GENERATOR}"'.encode() in fh.read(2048)
+    except OSError:
+        return False
 
 
 def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous) -> list[LastYear | Finding]:

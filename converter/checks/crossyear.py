@@ -10,6 +10,7 @@ Last year's report is kept compact (:class:`LastYear`: its tables and one text p
 whole region's worth can be handed to worker processes."""
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -92,29 +93,39 @@ def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
 class Previous:
     """Last year's reports by unit: `by_key` unit match key -> the unit's reports, one a year, in the
     order read (a folder may hold several years: each report is compared with the year before its
-    own), `by_code` roster 单位代码 -> unit match key (when a roster was given), and findings about files
-    that could not be used."""
+    own), `by_code` roster 单位代码 -> the unit match keys read under it (when a roster was given), and
+    findings about files that could not be used."""
     by_key: dict[str, list[LastYear]] = field(default_factory=dict)
-    by_code: dict[str, str] = field(default_factory=dict)
+    by_code: dict[str, list[str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)     # unit match key -> roster 单位代码
     cached: int = 0                  # files not read again, as unchanged since a run before
+    copies: list[str] = field(default_factory=list)      # a report's other copies, side by side, not read
+    own_files: list[str] = field(default_factory=list)   # nianbao's 校验结果.xlsx and index.html, not read
+    # name without a region in front -> the keys that have one (洪泽区政府 -> [淮安市洪泽区政府]), so
+    # that finding a name's variants costs the name's length, not the number of units
+    _prefixed: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.by_key)
 
     def add(self, last: LastYear) -> LastYear | None:
         """Keep one of last year's reports under its unit; the report already kept for the same unit and
-        year instead, when there is one (this one is then not kept)."""
+        year (or, neither year known, for the same unit) instead, when there is one: this one is then
+        not kept."""
         key = unit_match_key(last.unit)
-        kept = self.by_key.setdefault(key, [])
+        kept = self.by_key.get(key)
+        if kept is None:
+            kept = self.by_key[key] = []
+            for i in _region_ends(key):
+                self._prefixed.setdefault(key[i:], []).append(key)
+            code = self.codes.get(key)
+            if code:
+                self.by_code.setdefault(code, []).append(key)
         same = next((k for k in kept if k.year == last.year), None)
         if same is not None:
             return same
         kept.append(last)
-        code = self.codes.get(key)
-        if code:
-            self.by_code.setdefault(code, key)
         return None
 
     def reports(self) -> list[LastYear]:
@@ -125,47 +136,63 @@ class Previous:
         """The report years kept (those known), in order."""
         return sorted({last.year for last in self.reports() if last.year is not None})
 
-    def match(self, unit: str, year: int | None = None) -> LastYear | None:
-        """The report to compare with this unit's report of `year`. The unit's reports are those under
-        the roster's 单位代码 when both names are on it, else under the normalised name, and those under
-        a name that differs only by a region in front (淮安市洪泽区政府 / 洪泽区政府) when exactly one
-        does; none: None (never a guess). Of them, the latest before `year` (the year before it, when
-        there); failing that, one whose year is unknown; failing that, the latest (the checks then say
-        it is not the year before). Of two of the same year, the one under the name itself."""
+    def of_unit(self, unit: str, year: int | None = None) -> list[LastYear]:
+        """Every report that may be this unit's, those to prefer first: under its normalised name; under
+        the other names the roster gives its 单位代码; and, when these have none of the year before
+        `year` (or none at all), under a name that differs only by a region in front (淮安市洪泽区政府 /
+        洪泽区政府) when exactly one does (never a guess)."""
         key = unit_match_key(unit)
         code = self.codes.get(key)
-        if code and code in self.by_code:
-            key = self.by_code[code]
-        found = self.by_key.get(key, [])
+        keys = [key] + [k for k in self.by_code.get(code, []) if k != key] if code else [key]
+        found = [last for k in keys for last in self.by_key.get(k, [])]
         if not found or (year is not None and all(last.year != year - 1 for last in found)):
-            near = [k for k in self.by_key if _region_prefixed(k, key) or _region_prefixed(key, k)]
+            near = [k for k in self._variants(key) if k not in keys]
             if len(near) == 1:
-                found = found + self.by_key[near[0]]
-        return _of_year(found, year) if found else None
+                found += self.by_key[near[0]]
+        return found
 
-
-def _of_year(found: list[LastYear], year: int | None) -> LastYear:
-    """found: a unit's reports, those to prefer first."""
-    if len(found) == 1:
-        return found[0]
-    known = [last for last in found if last.year is not None]
-    if year is not None:
-        before = [last for last in known if last.year is not None and last.year < year]
+    def match(self, unit: str, year: int | None = None, file: str | os.PathLike[str] | None = None) -> LastYear | None:
+        """The report to compare with this unit's report of `year` (read from `file`), of those
+        :meth:`of_unit` finds: the latest before `year` (the year before it, when there); failing that,
+        one whose year is unknown; None when there is none of these (none at all, or only this year's
+        own or later ones: nothing to compare with). Without a year, the latest. Never `file` itself."""
+        found = self.of_unit(unit, year)
+        if file is not None:
+            found = [last for last in found if not _same_file(last.file, file)]
+        if not found:
+            return None
+        if year is None:
+            known = [last for last in found if last.year is not None]
+            return _latest(known) if known else found[0]
+        before = [last for last in found if last.year is not None and last.year < year]
         if before:
             return _latest(before)
-        unknown = [last for last in found if last.year is None]
-        if unknown:
-            return unknown[0]
-    return _latest(known) if known else found[0]
+        return next((last for last in found if last.year is None), None)
+
+    def _variants(self, key: str) -> list[str]:
+        """Keys that are `key` with a region in front, or `key` without one."""
+        shorter = [key[i:] for i in _region_ends(key) if key[i:] in self.by_key]
+        return list(dict.fromkeys(self._prefixed.get(key, []) + shorter))
+
+
+def _region_ends(key: str) -> list[int]:
+    """Where a region in front of a name could end (after 市, 区, 县…), the name going on after it."""
+    return [i for i in range(1, len(key)) if _REGION.search(key[:i])]
 
 
 def _latest(reports: list[LastYear]) -> LastYear:
+    """The latest, the first of those of that year."""
     newest = max(last.year or 0 for last in reports)
     return next(last for last in reports if last.year == newest)
 
 
-def _region_prefixed(long: str, short: str) -> bool:
-    return len(long) > len(short) and long.endswith(short) and bool(_REGION.search(long[:-len(short)]))
+def file_name(path: str) -> str:
+    """A file's name without its folder, from a path of this system or of Windows."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
 def _number(v: Any) -> float | None:
@@ -194,10 +221,10 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
         last_fmt = get_format(last.format_id)
     except UnknownFormat:
         return out
-    name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
+    name = file_name(last.file)
     tables = data.get("tables", {})
     year = data.get("fields", {}).get("year")
-    if isinstance(year, int) and last.year is not None and last.year != year - 1:
+    if isinstance(year, int) and not isinstance(year, bool) and last.year is not None and last.year != year - 1:
         # 上年结转 and 现行有效件数 follow only from the year just before
         out.findings.append(make("PREV_NOT_CONSECUTIVE", previous=name, last_year=last.year, expected=year - 1,
                                  actual=last.year, **ctx.locate(("fields", "year"))))

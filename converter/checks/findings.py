@@ -95,6 +95,8 @@ CATALOGUE: dict[str, Code] = {
                              "{what}与上年报告（{previous}）的相应文字重复率为 {ratio}（超过 50%），请按本年度实际情况撰写"),
     "PREV_UNMATCHED": Code(WARNING, "未找到上年报告",
                            "在上年报告中未找到单位“{actual}”（按单位名称{detail}匹配），未作跨年度核对"),
+    "PREV_NONE_EARLIER": Code(WARNING, "上年报告中没有更早的报告",
+                              "上年报告中“{actual}”只有 {years} 年度的报告（{previous}），没有 {expected} 年度或更早的，未作跨年度核对"),
     "PREV_UNREADABLE": Code(WARNING, "上年报告无法读取", "上年报告 {previous} 无法读取：{detail}"),
     "PREV_DUPLICATE": Code(WARNING, "上年报告重复", "上年报告 {previous} 与 {other} 同为{unit}{year}的报告，只使用 {other}"),
     # batch level

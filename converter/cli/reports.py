@@ -120,7 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UserError("请给出要校验的文件、文件夹或网址（或 --urls 网址清单）")
     require_existing(paths)
     progress = sys.stderr.isatty() and not args.json
-    previous = load_previous_option(args, listed_in=" --json 的输出" if args.json else "")
+    previous = load_previous_option(args, listed_in="（逐个列在 --json 的输出中）" if args.json else "（加 --json 可逐个列出）")
     options = dict(jobs=args.jobs, keep_tasks=False, urls=urls, allow_private=args.allow_private, previous=previous)
     if args.json:
         stream = JsonList()
@@ -167,7 +167,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty() and not args.quiet
     show = None if args.quiet else (lambda t: print_task(t, show_ok=False, bar=progress))
     report = build(args.inputs, args.output, jobs=args.jobs, progress=progress, on_task=show, keep_tasks=False,
-                   outputs=outputs, previous=load_previous_option(args, listed_in=f" {RESULTS_NAME} 的问题明细"))
+                   outputs=outputs, previous=load_previous_option(args, listed_in=f"（逐个列在 {RESULTS_NAME} 的问题明细中）"))
     print_summary(report)
     if args.pdf:
         from converter.render.pdf import font_substitutions

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.batch.previous import load_previous
+from converter.checks.crossyear import LastYear, Previous
 from converter.definition.model import DataPath, Format
 from converter.definition.plan import Plan, compile
 from converter.files import write_bytes_atomic
@@ -44,7 +45,7 @@ def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | 
     out = {}
     for name in names:
         last = prev.match(name, year)
-        if last is None or (year is not None and last.year is not None and last.year != year - 1):
+        if last is None or (year is not None and not _of_year_before(last, year, prev)):
             continue
         values: dict[DataPath, Any] = {}
         for carry in plan.fmt.carry_over:
@@ -56,6 +57,12 @@ def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | 
         if values:
             out[unit_key(name)] = values
     return out
+
+
+def _of_year_before(last: LastYear, year: int, prev: Previous) -> bool:
+    if last.year is None:
+        return set(prev.years()) <= {year - 1}
+    return last.year == year - 1
 
 
 def distribute(roster: Roster, fmt: Format | Plan, year: int, outdir: str | Path, sender: str, sender_org: str = "",

@@ -176,10 +176,14 @@ def _table(grid: Grid, texts: dict, widths: list[int], style: str, caption: str,
     return table if attrs.inline else f'<div class="scroll">{table}</div>'
 
 
-def _page(title: str, author: str, body: str, css: str) -> str:
+INDEX_GENERATOR = "nianbao index"     # index.html says what it is, so that reading it back as a report is skipped
+
+
+def _page(title: str, author: str, body: str, css: str, generator: str = "nianbao") -> str:
     meta = f'<meta name="author" content="{escape(author)}">\n' if author else ""
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta name=\"generator\" content=\"{generator}\">\n"
             f"<title>{escape(title, quote=False)}</title>\n{meta}<style>\n{css}\n</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
 
@@ -245,4 +249,4 @@ def index_html(rows: list[IndexRow], title: str = "政府信息公开工作年�
                     f'<td class="{"good" if r.ok else "bad"}">{escape(r.status, quote=False)}</td>'
                     + _link(r.docx, "下载") + _link(r.pdf, "下载") + _link(r.html, "查看") + "</tr>")
     body += ["</tbody>\n</table>", "</main>"]
-    return _page(title, "", "\n".join(body), _INDEX_CSS)
+    return _page(title, "", "\n".join(body), _INDEX_CSS, INDEX_GENERATOR)
