@@ -5,6 +5,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -204,7 +205,7 @@ def test_load_previous_reads_json_and_any_report_kind(tmp_path):
         "上年报告 same-unit.json 与 good.json 同为测试县人民政府 2023 年度的报告，只使用 good.json")
 
 
-def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its_own():
+def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its_own(tmp_path):
     """An archive of every year's reports as --previous: each unit's of the year before is used, not the
     first read; an older one only when that is missing (and then said); copies of one year said."""
     prev = Previous()
@@ -223,7 +224,15 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
     older.add(LastYear("2025.json", "测试县人民政府", 2025, "2021", {}, {}))
     assert older.match("测试县政府", 2024).file == "2021.json"           # the latest before, said as not consecutive
     assert older.match("测试县政府", 2021) is None                       # only its own year and later: nothing
-    assert older.match("测试县政府", 2022, file="2021.json") is None     # never the report itself
+    assert older.match("测试县政府", None, file="2025.json").file == "2021.json"   # never the report itself
+    if hasattr(os, "symlink"):            # nor through a link to it, or another spelling of its path
+        linked = tmp_path / "linked.pdf"
+        (tmp_path / "a.pdf").write_bytes(b"%PDF-")
+        linked.symlink_to(tmp_path / "a.pdf")
+        undated = Previous()
+        undated.add(LastYear(str(tmp_path / "a.pdf"), "测试县人民政府", None, "2021", {}, {}))
+        assert undated.match("测试县政府", None, file=str(linked)) is None
+        assert undated.match("测试县政府", None, file=str(tmp_path / "x" / ".." / "a.pdf")) is None
     assert [last.file for last in older.of_unit("测试县政府", 2021)] == ["2021.json", "2025.json"]
     renamed = Previous()                # 洪泽区 in 2023, 淮安市洪泽区 in 2024: one unit, two names
     renamed.add(LastYear("2023.json", "洪泽区人民政府", 2023, "2021", {}, {}))
@@ -285,13 +294,35 @@ def test_hongze_2023_to_2024():
 
 
 def test_one_copy_of_each_report_and_not_our_own_files():
-    from converter.batch.previous import one_copy_each
-    paths = ["a/x.pdf", "a/x.docx", "a/x.html", "a/x-正文.html", "a/y.pdf", "a/y-正文.html", "b/x.pdf", "a/z-正文.html",
-             "a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx", "a/notes.txt", "a/notes.pdf", "a/w.xlsx", "a/w.docx"]
-    read, copies, own = one_copy_each(paths)
-    assert read == ["a/x.docx", "a/y.pdf", "b/x.pdf", "a/z-正文.html", "a/notes.txt", "a/notes.pdf", "a/w.xlsx"]
-    assert sorted(copies) == ["a/w.docx", "a/x-正文.html", "a/x.html", "a/x.pdf", "a/y-正文.html"]
-    assert own == ["a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx"]
+    from converter.batch.previous import report_copies
+    paths = ["a/x.pdf", "a/x.docx", "a/x.html", "a/x-正文.HTML", "a/y.pdf", "a/y-正文.html", "a/z-正文.html",
+             "a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx", "a/notes.txt", "a/notes.pdf", "a/w.docx", "a/w.json",
+             "b/x.pdf", "b/x.docx", "a/y.pdf"]
+    groups, own = report_copies(paths)
+    assert groups == [["a/x.docx", "a/x.html", "a/x.pdf", "a/x-正文.HTML"], ["a/y.pdf", "a/y-正文.html"], ["a/z-正文.html"],
+                      ["a/notes.txt"], ["a/notes.pdf"], ["a/w.json", "a/w.docx"], ["b/x.pdf"], ["b/x.docx"]]
+    assert own == ["a/校验结果.xlsx", "a/校验结果-20250110-093000.xlsx"]      # b was not written by build: no groups
+
+
+def test_a_copy_that_cannot_be_used_gives_way_to_the_next(tmp_path):
+    """In a build folder, a name.json beside name.pdf that is no report data (a scraper's notes): the
+    PDF is read after it, and the JSON said; the fragment copy is still not read."""
+    from converter.render.html import index_html
+    shutil.copy(PUBLISHED / "hongze_2023.pdf", tmp_path / "洪泽区.pdf")
+    (tmp_path / "洪泽区.json").write_text(json.dumps({"url": "http://example.gov.cn/"}), encoding="utf-8")
+    (tmp_path / "洪泽区-正文.html").write_text("<article></article>", encoding="utf-8")
+    (tmp_path / "index.html").write_text(index_html([]), encoding="utf-8")
+    prev = load_previous([tmp_path], cache=False)
+    assert [last.file for last in prev.reports()] == [str(tmp_path / "洪泽区.pdf")]
+    assert [(os.path.basename(f.file), f.code) for f in prev.findings] == [("洪泽区.json", "PREV_UNREADABLE")]
+    assert prev.copies == [str(tmp_path / "洪泽区-正文.html")] and prev.own_files == [str(tmp_path / "index.html")]
+
+
+def test_the_corpus_folder_with_its_transcriptions_beside_the_reports():
+    """tests/fixtures/published holds each report with a hand transcription of the same name (.json, not
+    report data) and is no build folder: every report is read."""
+    prev = load_previous([PUBLISHED], cache=False)
+    assert len(prev.reports()) >= 6 and not prev.copies
 
 
 def test_last_years_build_folder_as_previous(tmp_path):

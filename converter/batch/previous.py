@@ -65,63 +65,84 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
     A unit's reports of different years are all kept (Previous.match picks the one to compare with); of
     two of the same year (or both of a year not read) the first, and the second is said. Unless `cache` is False, files
     unchanged since a run before are not read again (see converter.batch.previous_cache). A folder
-    `nianbao build` wrote last year is read as its reports: see one_copy_each."""
+    `nianbao build` wrote last year is read as its reports: see report_copies."""
     named = [os.fspath(i) for i in inputs]
     prev = Previous(codes={unit_match_key(n): c for n, c in (codes or {}).items() if c})
-    paths, prev.copies, prev.own_files = one_copy_each(collect_inputs(named))
-    for got in _read_cached(named, paths, jobs, prev) if cache else _read_all(paths, jobs):
-        if isinstance(got, Finding):
-            prev.findings.append(got)
-            continue
-        if not unit_match_key(got.unit):
-            prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
-                                      detail="未识别出单位名称").with_file(got.file))
-            continue
-        same = prev.add(got)
-        if same is not None:
-            this, other = os.path.basename(got.file), os.path.basename(same.file)
-            if this == other:                 # 2023/洪泽区.pdf and 副本/洪泽区.pdf
-                this, other = got.file, same.file
-            prev.findings.append(make("PREV_DUPLICATE", previous=this, other=other, unit=got.unit,
-                                      year=f" {got.year} 年度" if got.year else "（两份的年度均未识别）").with_file(got.file))
+    groups, prev.own_files = report_copies(collect_inputs(named))
+    got = dict(zip([g[0] for g in groups], _read_cached(named, [g[0] for g in groups], jobs, prev) if cache
+                   else _read_all([g[0] for g in groups], jobs)))
+    tried = [1] * len(groups)
+    while True:       # a copy that cannot be used (a .json that is no report data): the next one
+        todo = [i for i, g in enumerate(groups) if isinstance(got[g[tried[i] - 1]], Finding) and tried[i] < len(g)]
+        if not todo:
+            break
+        more = [groups[i][tried[i]] for i in todo]
+        got.update(zip(more, _read_all(more, jobs)))
+        for i in todo:
+            tried[i] += 1
+    for g, n in zip(groups, tried):
+        prev.copies += g[n:]
+        for p in g[:n]:
+            _keep(prev, got[p])
     return prev
 
 
-# of one report's copies side by side, the one read: the most exact, and quickest to read, first
+def _keep(prev: Previous, got: LastYear | Finding) -> None:
+    if isinstance(got, Finding):
+        prev.findings.append(got)
+        return
+    if not unit_match_key(got.unit):
+        prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
+                                  detail="未识别出单位名称").with_file(got.file))
+        return
+    same = prev.add(got)
+    if same is not None:
+        this, other = os.path.basename(got.file), os.path.basename(same.file)
+        if this == other:                 # 2023/洪泽区.pdf and 副本/洪泽区.pdf
+            this, other = got.file, same.file
+        prev.findings.append(make("PREV_DUPLICATE", previous=this, other=other, unit=got.unit,
+                                  year=f" {got.year} 年度" if got.year else "（两份的年度均未识别）").with_file(got.file))
+
+
+# of one report's copies side by side, the one read first: the most exact, and quickest to read
 _PREFERRED = (".json", ".xlsx", ".docx", ".html", ".htm", ".pdf")
 # 校验结果.xlsx, or the name it is kept under when that one was open in Excel (results_xlsx.ResultsWriter)
 _RESULTS = re.compile(r"^{}(-\d{{8}}-\d{{6}})?{}$".format(*map(re.escape, os.path.splitext(RESULTS_NAME))))
+_FRAGMENT = FRAGMENT_SUFFIX.lower()
 
 
-def one_copy_each(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """paths -> (those to read, copies left unread, nianbao's own files that are no report). In a folder
-    `build` wrote, each report is there as name.docx, name.pdf, name.html and name-正文.html: one
-    report, read once (the first of _PREFERRED; the others would be said as duplicates, and a PDF read
-    for nothing), and its 校验结果.xlsx and index.html are no reports. Copies are known by sitting in one
-    folder under one name; index.html by what it says it is."""
+def report_copies(paths: list[str]) -> tuple[list[list[str]], list[str]]:
+    """paths -> (groups of one report's copies, each best first, in the order of the paths; nianbao's own
+    files that are no report). In a folder `build` wrote (known by its 校验结果.xlsx or index.html),
+    each report is there as name.docx, name.pdf, name.html and name-正文.html: one report, to be read
+    once (the first of _PREFERRED that can be used; the others would be said as duplicates, and a PDF
+    read for nothing). Elsewhere every file is its own group: one name in one folder may be two
+    years' reports. index.html is known by what it says it is."""
+    own = [p for p in paths if _RESULTS.match(os.path.basename(p))
+           or (os.path.basename(p) == "index.html" and _is_our_index(p))]
+    built = {os.path.dirname(p) for p in own}
     groups: dict[tuple[str, str], list[str]] = {}
-    own: list[str] = []
-    for p in paths:
-        folder, name = os.path.split(p)
-        if _RESULTS.match(name) or (name == "index.html" and _is_our_index(p)):
-            own.append(p)
+    skip = set(own)
+    for p in dict.fromkeys(paths):
+        if p in skip:
             continue
-        if name.endswith(FRAGMENT_SUFFIX):
-            key = (folder, name[:-len(FRAGMENT_SUFFIX)])
+        folder, name = os.path.split(p)
+        stem, ext = os.path.splitext(name)
+        if folder not in built:
+            key = (folder, name)
+        elif name.lower().endswith(_FRAGMENT):
+            key = (folder, name[:-len(_FRAGMENT)])
         else:
-            stem, ext = os.path.splitext(name)
             key = (folder, stem if ext.lower() in _PREFERRED else name)
         groups.setdefault(key, []).append(p)
-    keep: set[str] = set()
-    for group in groups.values():
-        keep.add(min(group, key=_preference))
-    return [p for p in paths if p in keep], [p for g in groups.values() for p in g if p not in keep], own
+    return [sorted(g, key=_preference) for g in groups.values()], own
 
 
-def _preference(path: str) -> tuple[int, str]:
+def _preference(path: str) -> int:
     ext = os.path.splitext(path)[1].lower()
-    fragment = path.endswith(FRAGMENT_SUFFIX)
-    return (len(_PREFERRED) + 1 if fragment else _PREFERRED.index(ext) if ext in _PREFERRED else len(_PREFERRED)), path
+    if path.lower().endswith(_FRAGMENT):
+        return len(_PREFERRED) + 1
+    return _PREFERRED.index(ext) if ext in _PREFERRED else len(_PREFERRED)
 
 
 def _is_our_index(path: str) -> bool:

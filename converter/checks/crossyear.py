@@ -157,7 +157,7 @@ class Previous:
         one whose year is unknown; None when there is none of these (none at all, or only this year's
         own or later ones: nothing to compare with). Without a year, the latest. Never `file` itself."""
         found = self.of_unit(unit, year)
-        if file is not None:
+        if file is not None and year is None:      # with a year, the rule below already passes over its own
             found = [last for last in found if not _same_file(last.file, file)]
         if not found:
             return None
@@ -192,7 +192,10 @@ def file_name(path: str) -> str:
 
 
 def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+    try:
+        return os.path.samefile(a, b)       # through links, and whatever the spelling
+    except OSError:
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
 def _number(v: Any) -> float | None:

@@ -1,7 +1,7 @@
 """The `nianbao` command: a thin layer over the library. Each command group is a module with its
 parsers beside their handlers (reports.py, mail.py). A NianbaoError becomes one Chinese line and exit
 status 2; Ctrl-C and SIGTERM stop a command the same tidy way (exit status 130, 143); a closed
-output pipe (… | head) ends it quietly (exit status 1)."""
+output pipe (… | head) ends it quietly (exit status 141, as a shell gives a command killed by SIGPIPE)."""
 from __future__ import annotations
 
 import argparse
@@ -53,6 +53,20 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+def _stdout_gone() -> bool:
+    """Whether nobody reads stdout any more (a pipe whose reader closed it); where that cannot be
+    asked (Windows has no poll), a broken pipe is taken to be stdout's."""
+    import select
+    if not hasattr(select, "poll"):
+        return True
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
 def _discard_stdout() -> None:
     """Point stdout at the null device, so that what is still buffered does not fail again at exit."""
     import os
@@ -90,11 +104,14 @@ def main(argv: list[str] | None = None) -> int:
             status = int(args.handler(args))
             sys.stdout.flush()       # a reader gone away is then met here, not at the interpreter's exit
             return status
-    except BrokenPipeError:
+    except BrokenPipeError as e:
+        if not _stdout_gone():
+            print(f"错误：{e.strerror or e}：{e.filename or ''}", file=sys.stderr)
+            return 2
         # whoever read our output stopped reading (nianbao check … | head): stop quietly, as other
-        # command-line tools do; the mail and worker code handle their own connections
+        # command-line tools do, with the status a shell gives a command killed by SIGPIPE
         _discard_stdout()
-        return 1
+        return 141
     except KeyboardInterrupt as e:
         print("已中断。" if not isinstance(e, Terminated) else "已中断（收到终止信号）。", file=sys.stderr)
         return 143 if isinstance(e, Terminated) else 130
