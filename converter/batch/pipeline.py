@@ -16,7 +16,7 @@ from converter.checks.findings import Finding, has_errors, make
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
-from converter.definition.values import PLAIN_NUMBERS
+from converter.definition.values import PLAIN_NUMBERS, report_year
 from converter.files import readable
 from converter.intake.reader import read_report
 
@@ -100,8 +100,7 @@ def _against_last_year(task: Task, path: str, data: dict[str, Any], plan: Plan, 
     """The cross-year findings of a report (and task.compare), or that its unit has no report last year
     (or only this year's and later ones)."""
     assert task.unit is not None
-    year = data.get("fields", {}).get("year")
-    year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    year = report_year(data)
     last = previous.match(task.unit, year, path)
     if last is None:
         where = ctx.locate(("fields", "unit"))

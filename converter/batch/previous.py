@@ -69,20 +69,15 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
     named = [os.fspath(i) for i in inputs]
     prev = Previous(codes={unit_match_key(n): c for n, c in (codes or {}).items() if c})
     groups, prev.own_files = report_copies(collect_inputs(named))
-    got = dict(zip([g[0] for g in groups], _read_cached(named, [g[0] for g in groups], jobs, prev) if cache
-                   else _read_all([g[0] for g in groups], jobs)))
-    tried = [1] * len(groups)
-    while True:       # a copy that cannot be used (a .json that is no report data): the next one
-        todo = [i for i, g in enumerate(groups) if isinstance(got[g[tried[i] - 1]], Finding) and tried[i] < len(g)]
-        if not todo:
-            break
-        more = [groups[i][tried[i]] for i in todo]
-        got.update(zip(more, _read_all(more, jobs)))
-        for i in todo:
-            tried[i] += 1
-    for g, n in zip(groups, tried):
-        prev.copies += g[n:]
-        for p in g[:n]:
+    firsts = [g[0] for g in groups]
+    got = dict(zip(firsts, _read_cached(named, firsts, jobs, prev) if cache else _read_all(firsts, jobs)))
+    for g in groups:
+        used = 1
+        while isinstance(got[g[used - 1]], Finding) and used < len(g):   # (a .json that is no report data)
+            got[g[used]] = read_last_year(g[used])
+            used += 1
+        prev.copies += g[used:]
+        for p in g[:used]:
             _keep(prev, got[p])
     return prev
 

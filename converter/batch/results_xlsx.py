@@ -64,16 +64,18 @@ class ResultsWriter:
         if self.wc is not None and t.unit:
             self._compare_row(t, name, unit)
         for f in t.findings:
-            self.wd.append((name, unit, SEVERITY_ZH[f.severity], f.location, f.sheet, f.cell, f.message,
-                            f.expected, f.actual, f.code), self._detail_styles[f.severity], wrap=True)
+            self._detail_row(name, unit, f, f.location)
 
     def add_previous(self, findings: list[Finding]) -> None:
         """Last year's files that could not be used (converter.batch.previous), on 问题明细 before this
         year's, each under its own name, and counted on 汇总's total line."""
         for f in findings:
-            self.wd.append((os.path.basename(f.file), "", SEVERITY_ZH[f.severity], "上年报告", "", "", f.message,
-                            "", "", f.code), self._detail_styles[f.severity], wrap=True)
+            self._detail_row(os.path.basename(f.file), "", f, "上年报告")
         self.previous_unused += len(findings)
+
+    def _detail_row(self, name: str, unit: str, f: Finding, location: str) -> None:
+        self.wd.append((name, unit, SEVERITY_ZH[f.severity], location, f.sheet, f.cell, f.message, f.expected,
+                        f.actual, f.code), self._detail_styles[f.severity], wrap=True)
 
     def _compare_row(self, t: Task, name: str, unit: str) -> None:
         assert self.wc is not None

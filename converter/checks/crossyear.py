@@ -23,6 +23,7 @@ from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
 from converter.definition.model import DataPath, Format, RowSum, Section, value_at
 from converter.definition.plan import Plan
+from converter.definition.values import report_year
 
 REUSE_LIMIT = 0.5           # assessments deduct points above this share
 MIN_PART = 100              # a shorter part (in characters; a fee sentence, say) is not compared on its own
@@ -83,10 +84,8 @@ def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
     """Last year's report data -> LastYear."""
     fields = data.get("fields", {})
     fmt = get_format(format_id)
-    year = fields.get("year")
-    return LastYear(file=file, unit=str(fields.get("unit") or ""),
-                    year=year if isinstance(year, int) and not isinstance(year, bool) else None,
-                    format_id=format_id, tables=data.get("tables", {}), texts=texts_by_part(data, fmt))
+    return LastYear(file=file, unit=str(fields.get("unit") or ""), year=report_year(data), format_id=format_id,
+                    tables=data.get("tables", {}), texts=texts_by_part(data, fmt))
 
 
 @dataclass
@@ -226,8 +225,8 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
         return out
     name = file_name(last.file)
     tables = data.get("tables", {})
-    year = data.get("fields", {}).get("year")
-    if isinstance(year, int) and not isinstance(year, bool) and last.year is not None and last.year != year - 1:
+    year = report_year(data)
+    if year is not None and last.year is not None and last.year != year - 1:
         # 上年结转 and 现行有效件数 follow only from the year just before
         out.findings.append(make("PREV_NOT_CONSECUTIVE", previous=name, last_year=last.year, expected=year - 1,
                                  actual=last.year, **ctx.locate(("fields", "year"))))

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.model import DataPath, Format, QuotedFigure, value_at
+from converter.definition.values import report_year
 
 _SENTENCE_END = "。；;！!？?\n"
 # 「2023年，我单位…」: a year, then the unit speaking of its own work
@@ -172,8 +173,8 @@ def check_documents_in_force(data: dict[str, Any], ctx: Context) -> Iterable[Fin
 
 def check_other_year(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     """The narrative naming an earlier year as the year of its work (「2023年，我单位…」 in a 2024 report)."""
-    year = data.get("fields", {}).get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
+    year = report_year(data)
+    if year is None:
         return
     fmt = ctx.plan.fmt
     for key, text in _texts(data, fmt):

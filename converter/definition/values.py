@@ -19,6 +19,13 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 PLAIN_NUMBERS = frozenset({int, float})
 
 
+def report_year(data: dict[str, Any]) -> int | None:
+    """Report data's year (fields.year) when it is a whole number, and not a bool (which isinstance
+    takes for one); else None."""
+    year = data.get("fields", {}).get("year")
+    return year if type(year) is int else None
+
+
 def text(value: Any) -> str:
     """Narrative text from a raw cell value: line breaks kept (as \\n), spaces at line ends and Excel's
     _x000D_ dropped; None gives ""."""
