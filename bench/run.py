@@ -406,6 +406,11 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
           f"({summ['seconds']:.1f} s, peak RSS {summ['rss_mb']:.0f} MB; {summ_small['files']} files: "
           f"peak RSS {summ_small['rss_mb']:.0f} MB)", flush=True)
     previous_folder(folder)
+    # the first run reads last year's JSON (cold); the next ones find it in the cache, as a coordinator's
+    # second and later runs against the same folder do: each measured against a check run beside it
+    shutil.rmtree(os.environ[CACHE_ENV], ignore_errors=True)
+    cold_plain, cold = _run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9)
+    cold_overhead = cold["seconds"] / cold_plain["seconds"] - 1
     pairs = [(_run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9))
              for _ in range(max(1, repeat))]
     overhead = statistics.median(prev["seconds"] / plain["seconds"] - 1 for plain, prev in pairs)
@@ -414,7 +419,7 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     px = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)       # read, and kept in the cache
     px_again = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)  # unchanged: from the cache
     print(f"\n  check --previous (last year as JSON), --jobs 2: +{overhead:.0%} over check, CPU +{cpu_overhead:.0%} "
-          f"(medians of {len(pairs)}); "
+          f"(medians of {len(pairs)}, last year from the cache); +{cold_overhead:.0%} the first time (JSON read); "
           f"last year as workbooks: {px['seconds']:.1f} s the first time, {px_again['seconds']:.1f} s again "
           f"(from the cache), vs {best([p[0] for p in pairs])['seconds']:.1f} s", flush=True)
 
@@ -444,7 +449,7 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
          summ_10k <= TARGETS["summary_10000_s"]),
         (f"summary peak RSS at {summ_small['files']} vs {summ['files']} files (MB)", summ_small["rss_mb"],
          f"≈ {summ['rss_mb']:.0f}", summ["rss_mb"] <= summ_small["rss_mb"] * 1.05 + 1),
-        ("check --previous vs check (+share)", overhead, f"≤ {TARGETS['previous_overhead']}",
+        ("check --previous vs check (+share, cached)", overhead, f"≤ {TARGETS['previous_overhead']}",
          overhead <= TARGETS["previous_overhead"]),
         ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),
         (f"ms/workbook at {small['files']} vs {b2['files']} files", per_small, f"≈ {per_full:.2f}",

@@ -174,17 +174,17 @@ def test_word_characters_are_what_the_pattern_keeps():
 
 def test_units_matched_by_normalised_name_code_or_region_never_guessed():
     assert unit_match_key("洪泽区 人民政府（办公室）") == unit_match_key("洪泽区政府(办公室)")
-    last = LastYear("a.json", "淮安市洪泽区人民政府", 2023, "2021", {}, {})
+    last = LastYear("a.json", "淮安市洪泽区人民政府", 2023, "2021", (), {})
     prev = Previous()
     prev.add(last)
     assert prev.match("洪泽区人民政府") is last                # the region in front, one candidate
     assert prev.match("淮安市洪泽区人民政府") is last
     assert prev.match("泽区人民政府") is None                  # not a region prefix
     assert prev.match("淮安市人民政府") is None
-    other = LastYear("b.json", "宿迁市洪泽区人民政府", 2023, "2021", {}, {})
+    other = LastYear("b.json", "宿迁市洪泽区人民政府", 2023, "2021", (), {})
     prev.add(other)
     assert prev.match("洪泽区人民政府") is None                # two candidates: not guessed
-    renamed = LastYear("c.json", "县发改委", 2023, "2021", {}, {})
+    renamed = LastYear("c.json", "县发改委", 2023, "2021", (), {})
     coded = Previous(codes={unit_match_key("县发展和改革局"): "001", unit_match_key("县发改委"): "001"})
     coded.add(renamed)
     assert coded.match("县发展和改革局") is renamed             # renamed, same 单位代码
@@ -210,8 +210,8 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
     first read; an older one only when that is missing (and then said); copies of one year said."""
     prev = Previous()
     for year, name in ((2021, "2021/a.json"), (2023, "2023/a.json"), (2022, "2022/a.json"), (None, "undated/a.json")):
-        assert prev.add(LastYear(name, "测试县人民政府", year, "2021", {}, {})) is None
-    copy_ = LastYear("2023/a.pdf", "测试县 人民政府", 2023, "2021", {}, {})
+        assert prev.add(LastYear(name, "测试县人民政府", year, "2021", (), {})) is None
+    copy_ = LastYear("2023/a.pdf", "测试县 人民政府", 2023, "2021", (), {})
     assert prev.add(copy_).file == "2023/a.json" and len(prev) == 1 and len(prev.reports()) == 4
     assert prev.years() == [2021, 2022, 2023]
     assert prev.match("测试县政府", 2024).file == "2023/a.json"
@@ -220,8 +220,8 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
     assert prev.match("测试县政府", 2021).file == "undated/a.json"       # nothing earlier: the undated one
     assert prev.match("测试县政府").file == "2023/a.json"                # no year: the latest
     older = Previous()
-    older.add(LastYear("2021.json", "测试县人民政府", 2021, "2021", {}, {}))
-    older.add(LastYear("2025.json", "测试县人民政府", 2025, "2021", {}, {}))
+    older.add(LastYear("2021.json", "测试县人民政府", 2021, "2021", (), {}))
+    older.add(LastYear("2025.json", "测试县人民政府", 2025, "2021", (), {}))
     assert older.match("测试县政府", 2024).file == "2021.json"           # the latest before, said as not consecutive
     assert older.match("测试县政府", 2021) is None                       # only its own year and later: nothing
     assert older.match("测试县政府", None, file="2025.json").file == "2021.json"   # never the report itself
@@ -230,26 +230,26 @@ def test_a_folder_of_several_years_compares_each_report_with_the_year_before_its
         (tmp_path / "a.pdf").write_bytes(b"%PDF-")
         linked.symlink_to(tmp_path / "a.pdf")
         undated = Previous()
-        undated.add(LastYear(str(tmp_path / "a.pdf"), "测试县人民政府", None, "2021", {}, {}))
+        undated.add(LastYear(str(tmp_path / "a.pdf"), "测试县人民政府", None, "2021", (), {}))
         assert undated.match("测试县政府", None, file=str(linked)) is None
         assert undated.match("测试县政府", None, file=str(tmp_path / "x" / ".." / "a.pdf")) is None
     assert [last.file for last in older.of_unit("测试县政府", 2021)] == ["2021.json", "2025.json"]
     renamed = Previous()                # 洪泽区 in 2023, 淮安市洪泽区 in 2024: one unit, two names
-    renamed.add(LastYear("2023.json", "洪泽区人民政府", 2023, "2021", {}, {}))
-    renamed.add(LastYear("2024.json", "淮安市洪泽区人民政府", 2024, "2021", {}, {}))
+    renamed.add(LastYear("2023.json", "洪泽区人民政府", 2023, "2021", (), {}))
+    renamed.add(LastYear("2024.json", "淮安市洪泽区人民政府", 2024, "2021", (), {}))
     assert renamed.match("淮安市洪泽区人民政府", 2024).file == "2023.json"
     assert renamed.match("淮安市洪泽区人民政府", 2025).file == "2024.json"
     assert renamed.match("洪泽区人民政府", 2025).file == "2024.json"
     assert renamed.match("洪泽区人民政府").file == "2023.json"       # no year: the name itself
     coded = Previous(codes={unit_match_key("县发改委"): "001", unit_match_key("县发展和改革局"): "001"})
-    coded.add(LastYear("2023/发改委.json", "县发改委", 2023, "2021", {}, {}))
-    coded.add(LastYear("2024/发改局.json", "县发展和改革局", 2024, "2021", {}, {}))
+    coded.add(LastYear("2023/发改委.json", "县发改委", 2023, "2021", (), {}))
+    coded.add(LastYear("2024/发改局.json", "县发展和改革局", 2024, "2021", (), {}))
     assert coded.match("县发展和改革局", 2025).file == "2024/发改局.json"     # renamed: both names, one code
     assert coded.match("县发展和改革局", 2024).file == "2023/发改委.json"
     assert coded.match("县发改委", 2025).file == "2024/发改局.json"
     undated = Previous()
-    undated.add(LastYear("a.pdf", "测试县人民政府", None, "2021", {}, {}))
-    assert undated.add(LastYear("b.pdf", "测试县人民政府", None, "2021", {}, {})).file == "a.pdf"
+    undated.add(LastYear("a.pdf", "测试县人民政府", None, "2021", (), {}))
+    assert undated.add(LastYear("b.pdf", "测试县人民政府", None, "2021", (), {})).file == "a.pdf"
 
 
 def test_archive_folder_end_to_end(tmp_path):

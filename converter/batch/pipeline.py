@@ -13,10 +13,11 @@ from converter.batch.workers import start_method
 from converter.checks import Context, run_checks, text_reuse
 from converter.checks.crossyear import Previous, ReuseBatch, check_previous, file_name
 from converter.checks.findings import Finding, has_errors, make
+from converter.definition.figures import figures as table_figures
 from converter.definition.formats import FORMATS
 from converter.definition.formats import get as get_format
 from converter.definition.plan import Plan, compile
-from converter.definition.values import PLAIN_NUMBERS, report_year
+from converter.definition.values import report_year
 from converter.files import readable
 from converter.intake.reader import read_report
 
@@ -76,7 +77,7 @@ def process_file(path: str, outputs: Outputs | None = None, figures: bool = Fals
             task.findings += _against_last_year(task, path, result.data, plan, previous, ctx, batch)
         task.year = fields.get("year") if isinstance(fields.get("year"), int) else None
         if figures:
-            task.figures = _figures(result.data["tables"], plan)
+            task.figures = table_figures(result.data["tables"], plan)
         if has_errors(task.findings):
             task.status = Status.REJECTED
         elif outputs is None:
@@ -121,42 +122,6 @@ def _late(task: Task, found: list[Finding]) -> None:
     task.findings += [f.with_file(task.file) for f in found]
     if has_errors(found) and task.status in (Status.PASSED, Status.CONVERTED):
         task.status, task.documents = Status.REJECTED, None
-
-
-def _figures(tables: dict[str, Any], plan: Plan) -> tuple[Any, ...]:
-    """Every table cell's number (None where unread), in the order of the plan's cell_paths: each row's
-    cells taken at once when the row is there and all its cells are numbers (the common case)."""
-    out: list[Any] = []
-    for (table, row), keys in plan.derived(_row_runs):
-        try:
-            values = [tables[table][row][k] for k in keys]
-        except (KeyError, TypeError):
-            values = None
-        if values is not None and {*map(type, values)} <= PLAIN_NUMBERS:
-            out += values
-        else:
-            out += [_cell(tables, ("tables", table, row, k)) for k in keys]
-    return tuple(out)
-
-
-def _row_runs(plan: Plan) -> list[tuple[tuple[str, str], list[str]]]:
-    """The plan's cell_paths as runs of one row: [((table, row), [column, …])], in their order
-    (computed once per plan, see Plan.derived)."""
-    runs: list[tuple[tuple[str, str], list[str]]] = []
-    for p in plan.cell_paths:
-        if runs and runs[-1][0] == (p[1], p[2]):
-            runs[-1][1].append(p[3])
-        else:
-            runs.append(((p[1], p[2]), [p[3]]))
-    return runs
-
-
-def _cell(tables: dict[str, Any], path: tuple[str, ...]) -> Any:
-    try:
-        v = tables[path[1]][path[2]][path[3]]
-    except (KeyError, TypeError):
-        return None
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def worker_died(path: str) -> Task:

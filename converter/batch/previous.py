@@ -150,14 +150,12 @@ def _is_our_index(path: str) -> bool:
 
 
 def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous) -> list[LastYear | Finding]:
-    """Every file's LastYear or finding, in order: from the cache where a report (not JSON) is unchanged,
-    read (and kept in the cache) where not."""
-    if all(_is_json(p) for p in paths):
-        return _read_all(paths, jobs)
+    """Every file's LastYear or finding, in order: from the cache where a file is unchanged, read (and
+    kept in the cache) where not."""
     cache = PreviousCache(inputs)
     got: dict[str, LastYear | Finding] = {}
     for p in paths:
-        hit = None if _is_json(p) else cache.get(p)
+        hit = cache.get(p)
         if hit is not None:
             got[p] = hit
     todo = [p for p in paths if p not in got]
@@ -165,9 +163,9 @@ def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous)
     lost: set[str] = set()
     for p, sig, result in zip(todo, before, _read_all(todo, jobs, lost)):
         got[p] = result
-        # JSON is report data already, as quick to read as the cache; a file that could not be read
-        # may be read next time (LibreOffice installed, the share back, the worker not killed)
-        if isinstance(result, LastYear) and p not in lost and not _is_json(p):
+        # a file that could not be read may be read next time (LibreOffice installed, the share back,
+        # the worker not killed)
+        if isinstance(result, LastYear) and p not in lost:
             cache.put(p, result, sig)
     cache.save(paths)
     prev.cached = cache.used

@@ -2,9 +2,9 @@
 
 In January a coordinator runs check, status and feedback many times against the same folder of last
 year's reports, and reading it again each time costs up to a minute for a region's published PDFs.
-What was read from each report (workbook, Word file, web page, PDF; JSON from ``nianbao extract`` is
-report data already, as quick to read as the cache) is kept in one file per set of ``--previous``
-inputs (and working folder), in the user's cache folder, and used again for every file whose size,
+What was read from each report (workbook, Word file, web page, PDF, JSON from ``nianbao extract``:
+the compact LastYear, which loads several times faster than even the JSON it came from) is kept in
+one file per set of ``--previous`` inputs (and working folder), in the user's cache folder, and used again for every file whose size,
 modification time, change time (creation time on Windows) and file number are what they were, by the
 same code: nianbao's modules, the libraries that read reports, LibreOffice. Only reports read whole
 are kept: a file that could not be read (a damaged file, LibreOffice missing, a network share that
@@ -27,7 +27,7 @@ from typing import Any
 from converter.files import write_bytes_atomic
 
 ENV = "NIANBAO_CACHE_DIR"
-_VERSION = 1                 # bumped when what an entry holds changes
+_VERSION = 2                 # bumped when what an entry holds changes
 _KEEP = 8                    # cache files kept (the most recently used)
 _SUFFIX = ".previous.pickle"
 _SETTLED_NS = 3 * 10 ** 9      # a file modified more recently than this is not kept

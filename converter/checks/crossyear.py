@@ -6,23 +6,25 @@ Text reuse is measured (converter.checks.text_reuse) as the Dice coefficient ove
 2 × common ÷ (bigrams₁ + bigrams₂), per part (一、五、六), and for the whole narrative part by part:
 2 × Σ common ÷ Σ (n₁ + n₂) over the parts, i.e. what each part took from the same part last year.
 
-Last year's report is kept compact (:class:`LastYear`: its tables and one text per part), so that a
-whole region's worth can be handed to worker processes."""
+Last year's report is kept compact (:class:`LastYear`: its table cells as one tuple of numbers, and one
+text per part), so that a whole region's worth is quick to load, to keep and to hand to worker processes."""
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.checks.text_reuse import Shared, shared_bigrams
+from converter.definition.figures import cell_index, figures
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
 from converter.definition.model import DataPath, Format, RowSum, Section, value_at
-from converter.definition.plan import Plan
+from converter.definition.plan import Plan, compile
 from converter.definition.values import report_year
 
 REUSE_LIMIT = 0.5           # assessments deduct points above this share
@@ -37,13 +39,19 @@ WHOLE = "whole"
 @dataclass(frozen=True)
 class LastYear:
     """Last year's report of one unit, as much as the checks need: where it came from, its format,
-    its tables, and its narrative as one text per part (section key -> text)."""
+    its table cells (converter.definition.figures: numbers, None where not read, in the order of its
+    format's cells) and its narrative as one text per part (section key -> text)."""
     file: str
     unit: str
     year: int | None
     format_id: str
-    tables: dict[str, Any]
+    figures: tuple[Any, ...]
     texts: dict[str, str]
+
+    def value(self, path: DataPath) -> Any:
+        """The number in a table cell, ("tables", table, row, column); None where not read (or no such cell)."""
+        i = _cells(self.format_id).get(path)
+        return self.figures[i] if i is not None and i < len(self.figures) else None
 
 
 @dataclass
@@ -84,8 +92,15 @@ def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
     """Last year's report data -> LastYear."""
     fields = data.get("fields", {})
     fmt = get_format(format_id)
+    tables = data.get("tables")
     return LastYear(file=file, unit=str(fields.get("unit") or ""), year=report_year(data), format_id=format_id,
-                    tables=data.get("tables", {}), texts=texts_by_part(data, fmt))
+                    figures=figures(tables if isinstance(tables, dict) else {}, compile(fmt)),
+                    texts=texts_by_part(data, fmt))
+
+
+@lru_cache(maxsize=None)
+def _cells(format_id: str) -> dict[DataPath, int]:
+    return cell_index(compile(get_format(format_id)))
 
 
 @dataclass
@@ -224,6 +239,7 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
     except UnknownFormat:
         return out
     name = file_name(last.file)
+    pair = _pair(fmt, last_fmt)
     tables = data.get("tables", {})
     year = report_year(data)
     if year is not None and last.year is not None and last.year != year - 1:
@@ -231,9 +247,9 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
         out.findings.append(make("PREV_NOT_CONSECUTIVE", previous=name, last_year=last.year, expected=year - 1,
                                  actual=last.year, **ctx.locate(("fields", "year"))))
     else:
-        out.carry_ok = _carry_over(fmt, plan, tables, last, name, ctx, out.findings)
-        _in_force(fmt, last_fmt, tables, last, name, ctx, out.findings)
-    _same_figures(fmt, last_fmt, tables, last, name, ctx, out.findings)
+        out.carry_ok = _carry_over(fmt, plan, pair, tables, last, name, ctx, out.findings)
+        _in_force(fmt, last_fmt, pair, tables, last, name, ctx, out.findings)
+    _same_figures(pair, tables, last, name, ctx, out.findings)
     now = texts_by_part(data, fmt)
     if now and last.texts:
         queued = _Texts(fmt, now, last.texts, name, ctx, out, then)
@@ -284,20 +300,101 @@ class ReuseBatch:
             q.compare()
 
 
-def _carry_over(fmt: Format, plan: Plan, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
-                findings: list[Finding]) -> bool | None:
+Cell = tuple[str, str, str]        # (table, row, column)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """What comparing a report of one format with last year's of a format (the same or another) takes,
+    derived once per pair of formats, so that each report's comparison is a walk over tuples:
+    - carry: (this year's 上年结转 cell, last year's 结转下年度 cell's place in LastYear.figures, its row's label);
+    - in_force: (issued, repealed, in force) cells with last year's in-force place; None when last
+      year's format counts documents in other rows (2019's table 二);
+    - same: per table a reader names (表二): its first cell, and its cells as (this year's cells that add
+      up to one, last year's places that add up to the same), rows one format splits read as the row
+      the other prints."""
+    carry: tuple[tuple[DataPath, tuple[int, ...] | None, str], ...]
+    in_force: tuple[tuple[DataPath, DataPath, DataPath, tuple[int, ...] | None], ...] | None
+    same: tuple[tuple[str, DataPath, tuple[tuple[tuple[Cell, ...], tuple[int, ...] | None], ...]], ...]
+
+
+_PAIRS: dict[tuple[int, int], tuple[Format, Format, _Pair]] = {}
+
+
+def _pair(fmt: Format, last_fmt: Format) -> _Pair:
+    key = (id(fmt), id(last_fmt))        # by identity: a format is a large value to hash
+    hit = _PAIRS.get(key)
+    if hit is None or hit[0] is not fmt or hit[1] is not last_fmt:
+        hit = _PAIRS[key] = (fmt, last_fmt, _make_pair(fmt, last_fmt))
+    return hit[2]
+
+
+def _make_pair(fmt: Format, last_fmt: Format) -> _Pair:
+    at = _cells(last_fmt.id)
+
+    def place(cell: Cell) -> tuple[int, ...] | None:
+        i = at.get(("tables", *cell))
+        return None if i is None else (i,)
+    carry = tuple((("tables", c.table, c.row, col.key), place((c.table, c.from_row, col.key)),
+                   fmt.table(c.table).row(c.from_row).label)
+                  for c in fmt.carry_over for col in fmt.table(c.table).columns)
+    docs = fmt.text_checks.documents
+    in_force = (None if docs and last_fmt.text_checks.documents != docs else
+                tuple((i, r, n, place((n[1], n[2], n[3]))) for i, r, n in docs))
+    differ = fmt.id != last_fmt.id
+    sums = fmt.row_sums + last_fmt.row_sums if differ else ()
+    was: dict[Cell, tuple[int, ...] | None] = {}
+    for cell, parts in _merged(last_fmt, sums).items():
+        places = [place(p) for p in parts]
+        was[cell] = None if None in places else tuple(i for x in places if x is not None for i in x)
+    now = _merged(fmt, sums)
+    groups: dict[str, list[str]] = {}           # what a reader calls the table (表二) -> its blocks
+    for key in fmt.text_checks.compared_tables:
+        try:
+            groups.setdefault(fmt.table(key).short, []).append(key)
+        except KeyError:
+            continue
+    same = []
+    for short, keys in groups.items():
+        if differ and any(_shape(fmt, k, sums) != _shape(last_fmt, k, sums) for k in keys):
+            continue                             # 表二 differs between the formats: nothing to compare
+        first = ("tables", keys[0], fmt.table(keys[0]).rows[0].key, fmt.table(keys[0]).columns[0].key)
+        same.append((short, first, tuple((parts, was.get(cell)) for cell, parts in now.items() if cell[0] in keys)))
+    return _Pair(carry, in_force, tuple(same))
+
+
+def _merged(fmt: Format, sums: tuple[RowSum, ...]) -> dict[Cell, tuple[Cell, ...]]:
+    """Each cell of a format's tables as read against another format's: -> the cells that add up to it,
+    rows this format splits (and the other prints as one) summed into that row."""
+    out: dict[Cell, tuple[Cell, ...]] = {(t.key, r.key, c.key): ((t.key, r.key, c.key),)
+                                         for t in fmt.tables() for r in t.rows for c in t.columns}
+    rows_of: dict[str, set[str]] = {}
+    for s in sums:
+        try:
+            table = fmt.table(s.table)
+        except KeyError:
+            continue
+        rows = rows_of.setdefault(s.table, {r.key for r in table.rows})
+        if s.row in rows or not all(r in rows for r in s.parts):
+            continue
+        for c in table.columns:
+            out[(s.table, s.row, c.key)] = tuple(x for r in s.parts for x in out.pop((s.table, r, c.key)))
+        rows.difference_update(s.parts)
+        rows.add(s.row)
+    return out
+
+
+def _carry_over(fmt: Format, plan: Plan, pair: _Pair, tables: dict[str, Any], last: LastYear, name: str,
+                ctx: Context, findings: list[Finding]) -> bool | None:
     compared, bad = 0, []
-    for carry in fmt.carry_over:
-        table = fmt.table(carry.table)
-        for col in table.columns:
-            path = ("tables", carry.table, carry.row, col.key)
-            now = _number(_get(tables, path[1:]))
-            was = _number(_get(last.tables, (carry.table, carry.from_row, col.key)))
-            if now is None or was is None:
-                continue
-            compared += 1
-            if now != was:
-                bad.append((path, now, was, table.row(carry.from_row).label))
+    for path, at, from_label in pair.carry:
+        now = _number(_get(tables, path[1:]))
+        was = _sum_of(last.figures, at)
+        if now is None or was is None:
+            continue
+        compared += 1
+        if now != was:
+            bad.append((path, now, was, from_label))
     # a wrong figure makes its total wrong too: the total is named only when it is the only one
     shown = [b for b in bad if b[0] not in plan.computed] or bad
     for path, now, was, from_label in shown:
@@ -307,87 +404,73 @@ def _carry_over(fmt: Format, plan: Plan, tables: dict[str, Any], last: LastYear,
     return None if not compared else not bad
 
 
-def _in_force(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
-              findings: list[Finding]) -> None:
-    docs = fmt.text_checks.documents
-    if not docs:
-        return
-    if last_fmt.text_checks.documents != docs:
-        table = fmt.table(docs[0][2][1])
+def _in_force(fmt: Format, last_fmt: Format, pair: _Pair, tables: dict[str, Any], last: LastYear, name: str,
+              ctx: Context, findings: list[Finding]) -> None:
+    if pair.in_force is None:
+        inforce = fmt.text_checks.documents[0][2]
+        table = fmt.table(inforce[1])
         findings.append(make("PREV_NOT_COMPARABLE", previous=name, last_format=last_fmt.name,
-                             what=f"{table.short}{table.title or ''}的「{table.column(docs[0][2][3]).label}」",
-                             **ctx.locate(docs[0][2])))
+                             what=f"{table.short}{table.title or ''}的「{table.column(inforce[3]).label}」",
+                             **ctx.locate(inforce)))
         return
-    for issued, repealed, inforce in docs:
+    for issued, repealed, inforce, at in pair.in_force:
         i, r, n = (_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))
-        before = _number(_get(last.tables, inforce[1:]))
-        if None in (i, r, n, before):
+        before = _sum_of(last.figures, at)
+        if i is None or r is None or n is None or before is None:
             continue
-        assert i is not None and r is not None and n is not None and before is not None
         if n != before + i - r:
             findings.append(make("PREV_IN_FORCE_MISMATCH", what=fmt.describe(inforce), previous=name,
                                  last=_int(before), issued=_int(i), repealed=_int(r), expected=_int(before + i - r),
                                  actual=_int(n), **ctx.locate(inforce)))
 
 
-def _coarse(tables: dict[str, Any], sums: tuple[RowSum, ...]) -> dict[str, Any]:
-    """Tables with each split group summed into the row another format prints instead (only where the
-    table has the split rows and not that row)."""
-    out = dict(tables)
-    for s in sums:
-        t = out.get(s.table)
-        if not isinstance(t, dict) or s.row in t or not all(r in t for r in s.parts):
-            continue
-        cols = set().union(*(t[r].keys() for r in s.parts if isinstance(t[r], dict)))
-        merged: dict[str, Any] = {}
-        for c in cols:
-            vals = [_number(t[r].get(c)) if isinstance(t[r], dict) else None for r in s.parts]
-            merged[c] = None if None in vals else sum(v for v in vals if v is not None)
-        out[s.table] = {k: v for k, v in t.items() if k not in s.parts} | {s.row: merged}
-    return out
-
-
-def _same_figures(fmt: Format, last_fmt: Format, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
+def _same_figures(pair: _Pair, tables: dict[str, Any], last: LastYear, name: str, ctx: Context,
                   findings: list[Finding]) -> None:
-    sums = fmt.row_sums + last_fmt.row_sums
-    now_t, was_t = (tables, last.tables) if fmt.id == last_fmt.id else (_coarse(tables, sums), _coarse(last.tables, sums))
-    groups: dict[str, list[str]] = {}           # what a reader calls the table (表二) -> its blocks
-    for key in fmt.text_checks.compared_tables:
-        try:
-            groups.setdefault(fmt.table(key).short, []).append(key)
-        except KeyError:
-            continue
-    for short, keys in groups.items():
-        if fmt.id != last_fmt.id and any(_shape(fmt, k, sums) != _shape(last_fmt, k, sums) for k in keys):
-            continue                             # 表二 differs between the formats: nothing to compare
-        if _all_as_before(keys, now_t, was_t):
-            first = ("tables", keys[0], fmt.table(keys[0]).rows[0].key, fmt.table(keys[0]).columns[0].key)
+    for short, first, cells in pair.same:
+        if _all_as_before(tables, cells, last.figures):
             findings.append(make("PREV_SAME_FIGURES", what=short, previous=name, **ctx.locate(first)))
 
 
-def _all_as_before(keys: list[str], now_t: dict[str, Any], was_t: dict[str, Any]) -> bool:
-    """Whether every figure this year has in these tables is last year's (and one is not zero); stops
+def _all_as_before(tables: dict[str, Any], cells: tuple[tuple[tuple[Cell, ...], tuple[int, ...] | None], ...],
+                   was: tuple[Any, ...]) -> bool:
+    """Whether every figure this year has in these cells is last year's (and one is not zero); stops
     at the first that differs, which is where almost every pair of reports stops."""
     nonzero = False
-    for k in keys:
-        now, was = now_t.get(k), was_t.get(k)
-        if not isinstance(now, dict):
+    for now_at, was_at in cells:
+        x = _sum_now(tables, now_at)
+        if x is None:
             continue
-        if not isinstance(was, dict):
+        if _sum_of(was, was_at) != x:
             return False
-        for r, row in now.items():
-            before = was.get(r)
-            if not isinstance(row, dict):
-                continue
-            for c, v in row.items():
-                x = _number(v)
-                if x is None:
-                    continue
-                y = _number(before.get(c)) if isinstance(before, dict) else None
-                if y != x:
-                    return False
-                nonzero = nonzero or x != 0
+        nonzero = nonzero or x != 0
     return nonzero
+
+
+def _sum_now(tables: dict[str, Any], cells: tuple[Cell, ...]) -> float | None:
+    """This year's figure (or sum of figures) in these cells; None when one is not a number."""
+    total = 0.0
+    for t, r, c in cells:
+        try:
+            v = tables[t][r][c]
+        except (KeyError, TypeError):
+            return None
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return None
+        total += v
+    return total
+
+
+def _sum_of(figures: tuple[Any, ...], at: tuple[int, ...] | None) -> float | None:
+    """Last year's figure (or sum of figures) at these places; None when one was not read."""
+    if at is None:
+        return None
+    total = 0.0
+    for i in at:
+        v = figures[i] if i < len(figures) else None
+        if v is None:
+            return None
+        total += v
+    return total
 
 
 def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:

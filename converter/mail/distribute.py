@@ -49,9 +49,9 @@ def previous_carryover(folder: str | Path, fmt: Format | Plan, roster: Roster | 
             continue
         values: dict[DataPath, Any] = {}
         for carry in plan.fmt.carry_over:
-            row = last.tables.get(carry.table, {}).get(carry.from_row, {})
-            for col, v in row.items():
-                path = ("tables", carry.table, carry.row, col)
+            for col in plan.fmt.table(carry.table).columns:
+                v = last.value(("tables", carry.table, carry.from_row, col.key))
+                path = ("tables", carry.table, carry.row, col.key)
                 if isinstance(v, int) and path in plan.kinds and path not in plan.computed:
                     values[path] = v
         if values:
