@@ -144,3 +144,15 @@ def test_structure_errors_from_other_sources_do_not_crash(valid):
     d["fields"]["extra"] = 1
     codes = [c for c, *_ in errors(d)]
     assert codes and set(codes) == {"VALUE_INVALID"}
+
+
+def test_a_finding_survives_the_trip_to_and_from_a_worker_process_whole():
+    import copy
+    import pickle
+    from dataclasses import fields
+
+    from converter.checks.findings import Finding
+    f = Finding(*(f"v{i}" for i in range(len(fields(Finding)))))      # every field its own value
+    for again in (pickle.loads(pickle.dumps(f, protocol=p)) for p in range(pickle.HIGHEST_PROTOCOL + 1)):
+        assert again == f and type(again) is Finding
+    assert copy.deepcopy(f) == f and copy.copy(f) == f

@@ -110,6 +110,27 @@ def test_every_figure_as_last_year():
     assert [f.message[:2] for f in compare(this, last_of(last)).findings] == ["表四"]
 
 
+@pytest.mark.parametrize("layout", ["2021", "2019"])
+def test_a_format_registered_again_under_an_id_is_read_by_its_own_places(layout):
+    """A test's or plug-in's format under an id used before with another layout: last year's figures
+    are found where this one puts them (positions kept by id would read another table's cells)."""
+    from dataclasses import replace
+
+    from converter.definition.formats import registered
+    for base in ("2019" if layout == "2021" else "2021", layout):       # the other layout first
+        with registered(replace(get(base), id="plugin", superseded_by=None)) as fmt:
+            last, this = report(base, year=2023), report(base, year=2024)
+            last["format"] = this["format"] = "plugin"
+            for c in last["tables"]["p3"]["carryover"]:
+                last["tables"]["p3"]["carryover"][c] = 7
+                this["tables"]["p3"]["carried"][c] = 7
+            was = last_of(last)
+            assert was.value(("tables", "p3", "carryover", "natural")) == 7
+            plan = compile(fmt)
+            found = check_previous(this, plan, was, Context(plan))
+            assert found.carry_ok and not [f for f in found.findings if f.code == "PREV_CARRY_MISMATCH"]
+
+
 def test_table_three_compared_with_2019_through_the_row_sum():
     this, last = pair("2019")
     for col in ("natural", "total"):

@@ -139,6 +139,12 @@ def code_stamp() -> str:
         h.update(f"{name}|{origin}|{signature(origin) if origin else None}\n".encode())
     office = shutil.which("soffice") or shutil.which("libreoffice")
     h.update(f"{office}|{signature(os.path.realpath(office)) if office else None}\n".encode())
+    # a report's figures are kept by their place in its format's tables: a format registered from
+    # outside nianbao's modules (a plug-in's) is covered by its layout
+    from converter.definition.formats import FORMATS
+    for fmt in FORMATS.values():
+        layout = [(t.key, [r.key for r in t.rows], [c.key for c in t.columns]) for t in fmt.tables()]
+        h.update(f"{fmt.id}|{layout}\n".encode())
     for here, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for f in sorted(files):

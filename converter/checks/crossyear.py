@@ -14,7 +14,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable
 
 from converter.checks.context import Context
@@ -98,8 +97,9 @@ def compact(file: str, data: dict[str, Any], format_id: str) -> LastYear:
                     texts=texts_by_part(data, fmt))
 
 
-@lru_cache(maxsize=None)
 def _cells(format_id: str) -> dict[DataPath, int]:
+    # through the format registered under the id now, and its plan (kept per format object): a format
+    # registered again under an id (a test's, a plug-in's) is never read with the old one's places
     return cell_index(compile(get_format(format_id)))
 
 
@@ -330,7 +330,7 @@ def _pair(fmt: Format, last_fmt: Format) -> _Pair:
 
 
 def _make_pair(fmt: Format, last_fmt: Format) -> _Pair:
-    at = _cells(last_fmt.id)
+    at = cell_index(compile(last_fmt))
 
     def place(cell: Cell) -> tuple[int, ...] | None:
         i = at.get(("tables", *cell))

@@ -8,7 +8,8 @@ render the same :class:`Finding` objects.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from typing import Any, Iterable
 
 from converter.definition.formats import FORMATS
@@ -171,8 +172,7 @@ class Finding:
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
         # to and from worker processes by position: half the time of a slotted dataclass's default
-        return Finding, (self.code, self.severity, self.message, self.sheet, self.cell, self.file,
-                         self.expected, self.actual)
+        return type(self), _values(self)
 
     def with_file(self, file: str) -> Finding:
         """The same finding, naming the file it is about."""
@@ -184,6 +184,9 @@ class Finding:
         d = asdict(self)
         d["location"] = self.location
         return d
+
+
+_values = attrgetter(*(f.name for f in fields(Finding)))     # every field, in order
 
 
 def make(code: str, *, sheet: str = "", cell: str = "", expected: Any = None, actual: Any = None,
