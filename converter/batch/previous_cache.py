@@ -4,13 +4,14 @@ In January a coordinator runs check, status and feedback many times against the 
 year's reports, and reading it again each time costs up to a minute for a region's published PDFs.
 What was read from each report (workbook, Word file, web page, PDF, JSON from ``nianbao extract``:
 the compact LastYear, which loads several times faster than even the JSON it came from) is kept in
-one file per set of ``--previous`` inputs (and working folder), in the user's cache folder, and used again for every file whose size,
-modification time, change time (creation time on Windows) and file number are what they were, by the
-same code: nianbao's modules, the libraries that read reports, LibreOffice. Only reports read whole
-are kept: a file that could not be read (a damaged file, LibreOffice missing, a network share that
-failed) is tried again next time, and so is one modified in the last few seconds, which may not be
-finished or may change again within the same tick of the clock. Anything else is read again, and a
-cache that cannot be read or written is simply not used: it only ever saves time.
+one file per set of ``--previous`` inputs (and working folder), in the user's cache folder, and used
+again for every file whose size, modification time, change time (creation time on Windows) and file
+number are what they were, by the same code: nianbao's modules, the libraries that read reports,
+LibreOffice. Only reports read whole are kept: a file that could not be read (a damaged file,
+LibreOffice missing, a network share that failed) is tried again next time, and so is one modified
+in the last few seconds, which may not be finished or may change again within the same tick of the
+clock. Anything else is read again, and a cache that cannot be read or written is simply not used:
+it only ever saves time.
 
 Where: ``NIANBAO_CACHE_DIR`` when set (``off`` turns the cache off), else %LOCALAPPDATA%\\nianbao on
 Windows, ~/Library/Caches/nianbao on macOS, $XDG_CACHE_HOME/nianbao or ~/.cache/nianbao elsewhere.

@@ -22,7 +22,7 @@ from converter.checks.text_reuse import Shared, shared_bigrams
 from converter.definition.figures import cell_index, figures
 from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
-from converter.definition.model import DataPath, Format, RowSum, Section, value_at
+from converter.definition.model import DataPath, Format, RowSum, Section, Table, value_at
 from converter.definition.plan import Plan, compile
 from converter.definition.values import report_year
 
@@ -364,24 +364,25 @@ def _make_pair(fmt: Format, last_fmt: Format) -> _Pair:
 
 
 def _merged(fmt: Format, sums: tuple[RowSum, ...]) -> dict[Cell, tuple[Cell, ...]]:
-    """Each cell of a format's tables as read against another format's: -> the cells that add up to it,
-    rows this format splits (and the other prints as one) summed into that row."""
-    out: dict[Cell, tuple[Cell, ...]] = {(t.key, r.key, c.key): ((t.key, r.key, c.key),)
-                                         for t in fmt.tables() for r in t.rows for c in t.columns}
-    rows_of: dict[str, set[str]] = {}
+    """Each cell of a format's tables as read against another format's: -> the cells that add up to it
+    (see _rows)."""
+    return {(t.key, row, c.key): tuple((t.key, p, c.key) for p in parts)
+            for t in fmt.tables() for row, parts in _rows(t, sums) for c in t.columns}
+
+
+def _rows(table: Table, sums: tuple[RowSum, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """A table's rows as read against another format's, in order: (row, this table's rows that add up
+    to it); a group of rows this format splits (and the other prints as one) is that one row, in the
+    place of the group's first."""
+    rows: list[tuple[str, tuple[str, ...]]] = [(r.key, (r.key,)) for r in table.rows]
     for s in sums:
-        try:
-            table = fmt.table(s.table)
-        except KeyError:
+        parts = dict(rows)
+        if s.table != table.key or s.row in parts or not all(r in parts for r in s.parts):
             continue
-        rows = rows_of.setdefault(s.table, {r.key for r in table.rows})
-        if s.row in rows or not all(r in rows for r in s.parts):
-            continue
-        for c in table.columns:
-            out[(s.table, s.row, c.key)] = tuple(x for r in s.parts for x in out.pop((s.table, r, c.key)))
-        rows.difference_update(s.parts)
-        rows.add(s.row)
-    return out
+        at = [k for k, _ in rows].index(s.parts[0])
+        rows = [x for x in rows if x[0] not in s.parts]
+        rows.insert(at, (s.row, tuple(x for r in s.parts for x in parts[r])))
+    return rows
 
 
 def _carry_over(fmt: Format, plan: Plan, pair: _Pair, tables: dict[str, Any], last: LastYear, name: str,
@@ -451,10 +452,10 @@ def _sum_now(tables: dict[str, Any], cells: tuple[Cell, ...]) -> float | None:
     total = 0.0
     for t, r, c in cells:
         try:
-            v = tables[t][r][c]
+            v = _number(tables[t][r][c])
         except (KeyError, TypeError):
             return None
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
+        if v is None:
             return None
         total += v
     return total
@@ -479,13 +480,7 @@ def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
         t = fmt.table(key)
     except KeyError:
         return ()
-    rows = [r.key for r in t.rows]
-    for s in sums:
-        if s.table == key and s.row not in rows and all(r in rows for r in s.parts):
-            at = rows.index(s.parts[0])
-            rows = [r for r in rows if r not in s.parts]
-            rows.insert(at, s.row)
-    return tuple(c.key for c in t.columns), tuple(rows)
+    return tuple(c.key for c in t.columns), tuple(row for row, _ in _rows(t, sums))
 
 
 def _text_reuse(q: _Texts, parts: list[Section], counted: list[Shared], findings: list[Finding]) -> float:
