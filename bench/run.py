@@ -415,11 +415,20 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
              for _ in range(max(1, repeat))]
     overhead = statistics.median(prev["seconds"] / plain["seconds"] - 1 for plain, prev in pairs)
     cpu_overhead = statistics.median(prev["cpu_s"] / plain["cpu_s"] - 1 for plain, prev in pairs)
+    # every report new since the run before (last year's from the cache, every text counted)
+    recounted = []
+    for plain, _ in pairs:
+        for f in Path(os.environ[CACHE_ENV]).glob("*.counts.pickle"):
+            f.unlink()
+        recounted.append(_run_once("check_previous", folder, 2, 10 ** 9)["seconds"] / plain["seconds"] - 1)
+    recount_overhead = statistics.median(recounted)
     shutil.rmtree(os.environ[CACHE_ENV], ignore_errors=True)
     px = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)       # read, and kept in the cache
     px_again = _run_once("check_previous_xlsx", folder, 2, 10 ** 9)  # unchanged: from the cache
     print(f"\n  check --previous (last year as JSON), --jobs 2: +{overhead:.0%} over check, CPU +{cpu_overhead:.0%} "
-          f"(medians of {len(pairs)}, last year from the cache); +{cold_overhead:.0%} the first time (JSON read); "
+          f"(medians of {len(pairs)}, run again: last year and the text counts from the cache); "
+          f"+{recount_overhead:.0%} with every report new since (texts counted); "
+          f"+{cold_overhead:.0%} the first time (JSON read, texts counted); "
           f"last year as workbooks: {px['seconds']:.1f} s the first time, {px_again['seconds']:.1f} s again "
           f"(from the cache), vs {best([p[0] for p in pairs])['seconds']:.1f} s", flush=True)
 
@@ -449,7 +458,7 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
          summ_10k <= TARGETS["summary_10000_s"]),
         (f"summary peak RSS at {summ_small['files']} vs {summ['files']} files (MB)", summ_small["rss_mb"],
          f"≈ {summ['rss_mb']:.0f}", summ["rss_mb"] <= summ_small["rss_mb"] * 1.05 + 1),
-        ("check --previous vs check (+share, cached)", overhead, f"≤ {TARGETS['previous_overhead']}",
+        ("check --previous vs check (+share, run again)", overhead, f"≤ {TARGETS['previous_overhead']}",
          overhead <= TARGETS["previous_overhead"]),
         ("nianbao --help (s)", h, f"≤ {TARGETS['help_s']}", h <= TARGETS["help_s"]),
         (f"ms/workbook at {small['files']} vs {b2['files']} files", per_small, f"≈ {per_full:.2f}",

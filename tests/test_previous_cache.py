@@ -185,11 +185,13 @@ def test_the_eight_caches_used_last_are_kept(tmp_path, cache):
     for i in range(9):
         (cache / f"old{i}.previous.pickle").write_bytes(b"")
         os.utime(cache / f"old{i}.previous.pickle", (1000 + i, 1000 + i))
+        (cache / f"old{i}.counts.pickle").write_bytes(b"")
     (cache / "other-file").write_text("not ours")
     load_previous([last_year(tmp_path / "last", 1)])
     kept = sorted(p.name for p in cache.iterdir())
     assert len([k for k in kept if k.endswith(".previous.pickle")]) == 8 and "other-file" in kept
     assert "old0.previous.pickle" not in kept and "old1.previous.pickle" not in kept and "old8.previous.pickle" in kept
+    assert "old0.counts.pickle" not in kept and "old1.counts.pickle" not in kept and "old8.counts.pickle" in kept
 
 
 def test_a_working_folder_that_is_gone_only_turns_the_cache_off(tmp_path, cache, monkeypatch):
@@ -199,3 +201,69 @@ def test_a_working_folder_that_is_gone_only_turns_the_cache_off(tmp_path, cache,
     monkeypatch.chdir(gone)
     gone.rmdir()
     assert len(load_previous([last])) == 1
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_texts_compared_before_are_not_counted_again(tmp_path, cache, monkeypatch, method):
+    """What comparing texts counted in worker processes is kept; the next run takes it instead of
+    counting (the same findings and ratios), in worker processes too; a report whose text changed is
+    counted again, alone, and every report when the code changed."""
+    import pickle
+
+    from test_crossyear import TEXT_2023, TEXT_OTHER, two_years
+
+    from converter.batch import check_files
+    from converter.checks import crossyear
+    from converter.template import values_from_data, write_template
+
+    def texts(i, last, this):
+        last["fields"]["summary"] = TEXT_2023 * (1 + i % 3) + f"（第{i}号）"
+        this["fields"]["summary"] = (TEXT_2023 * (1 + i % 3) if i % 2 else TEXT_OTHER * 2) + f"（第{i}号）"
+    last_dir, inputs = two_years(tmp_path, 20, texts)
+    counting = []
+    real = crossyear.shared_bigrams
+    monkeypatch.setattr(crossyear, "shared_bigrams", lambda a, b: counting.append(1) or real(a, b))
+
+    def run(jobs):
+        counting.clear()
+        tasks = check_files([inputs], jobs=jobs, previous=load_previous([last_dir])).tasks
+        return [(t.file, t.status, t.findings, t.compare.reuse) for t in tasks]
+    monkeypatch.setenv("NIANBAO_START_METHOD", method)
+    first = run(2)
+    assert len({r[3] for r in first}) > 2 and any(f.code == "PREV_TEXT_REUSED" for r in first for f in r[2])
+    [kept] = cache.glob("*.counts.pickle")
+    assert len(pickle.loads(kept.read_bytes())[2]) == 20
+    assert run(1) == first and counting == []
+
+    # taken, not counted, in worker processes too: counts made up in the file are what they report
+    version, stamp, entries = pickle.loads(kept.read_bytes())
+    made_up = {k: tuple(s._replace(common=0) for s in v) for k, v in entries.items()}
+    kept.write_bytes(pickle.dumps((version, stamp, made_up)))
+    assert {r[3] for r in run(2)} == {0.0}
+
+    this = report(unit="测试03镇人民政府", year=2024)
+    this["fields"]["summary"] = TEXT_OTHER * 3
+    write_template(inputs / "03.xlsx", get("2021"), values=values_from_data(get("2021"), this))
+    run(1)
+    assert len(counting) == 1
+    monkeypatch.setattr(previous_cache, "code_stamp", lambda: "another version")
+    again = run(1)
+    assert len(counting) == 20 and again[:3] + again[4:] == first[:3] + first[4:]
+
+
+def test_counts_kept_are_those_used_last_and_a_damaged_file_is_counted_afresh(tmp_path):
+    import pickle
+    path = str(tmp_path / "x.counts.pickle")
+    known = previous_cache.KnownCounts(path, "stamp")
+    for i in range(150):
+        known.keep(bytes([i]), (i,))
+    known.keep(bytes([0]), (0,))             # used again: now the one used last
+    known.save(reports=10)                   # room for 4 a report, and never fewer than 100
+    kept = previous_cache.KnownCounts(path, "stamp")
+    assert len(kept) == 100 and bytes([0]) in kept and bytes([50]) not in kept and bytes([51]) in kept
+    assert previous_cache.KnownCounts(path, "other code") == {}
+    (tmp_path / "x.counts.pickle").write_bytes(pickle.dumps("not counts")[:5])
+    assert previous_cache.KnownCounts(path, "stamp") == {}
+    unchanged = previous_cache.KnownCounts(path, "stamp")
+    unchanged.save(reports=10)                                  # nothing counted: nothing written
+    assert (tmp_path / "x.counts.pickle").read_bytes() == pickle.dumps("not counts")[:5]

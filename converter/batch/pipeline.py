@@ -113,7 +113,7 @@ def _against_last_year(task: Task, path: str, data: dict[str, Any], plan: Plan, 
         detail = "或单位代码" if previous.codes else ""
         return [make("PREV_UNMATCHED", actual=task.unit, detail=detail, **where)]
     then = None if batch is None else (lambda found: _late(task, found))
-    task.compare = check_previous(data, plan, last, ctx, batch, then)
+    task.compare = check_previous(data, plan, last, ctx, batch, then, previous.counted)
     return list(task.compare.findings)
 
 
@@ -155,5 +155,7 @@ def warm_up(outputs: Outputs | None, previous: Previous | None = None) -> None:
         warm_up_renderer(outputs.style)
         if outputs.pdf:
             pdf.warm_up(outputs.fonts)
-    if previous is not None:
+    if previous is not None and not previous.counted:
+        # (when runs before counted texts, most reports are found there: workers that still count some
+        # load numpy themselves, which costs the same time as loading it here)
         text_reuse.prepare()

@@ -86,11 +86,12 @@ def _keep(prev: Previous, got: LastYear | Finding) -> None:
     if isinstance(got, Finding):
         prev.findings.append(got)
         return
-    if not unit_match_key(got.unit):
+    key = unit_match_key(got.unit)
+    if not key:
         prev.findings.append(make("PREV_UNREADABLE", previous=os.path.basename(got.file),
                                   detail="未识别出单位名称").with_file(got.file))
         return
-    same = prev.add(got)
+    same = prev.add(got, key)
     if same is not None:
         this, other = os.path.basename(got.file), os.path.basename(same.file)
         if this == other:                 # 2023/洪泽区.pdf and 副本/洪泽区.pdf
@@ -122,15 +123,15 @@ def report_copies(paths: list[str]) -> tuple[list[list[str]], list[str]]:
         if p in skip:
             continue
         folder, name = os.path.split(p)
-        stem, ext = os.path.splitext(name)
         if folder not in built:
             key = (folder, name)
         elif name.lower().endswith(_FRAGMENT):
             key = (folder, name[:-len(_FRAGMENT)])
         else:
+            stem, ext = os.path.splitext(name)
             key = (folder, stem if ext.lower() in _PREFERRED else name)
         groups.setdefault(key, []).append(p)
-    return [sorted(g, key=_preference) for g in groups.values()], own
+    return [sorted(g, key=_preference) if len(g) > 1 else g for g in groups.values()], own
 
 
 def _preference(path: str) -> int:
@@ -169,6 +170,7 @@ def _read_cached(inputs: list[str], paths: list[str], jobs: int, prev: Previous)
             cache.put(p, result, sig)
     cache.save(paths)
     prev.cached = cache.used
+    prev.counted = cache.counts()
     return [got[p] for p in paths]
 
 

@@ -11,7 +11,8 @@ LibreOffice. Only reports read whole are kept: a file that could not be read (a 
 LibreOffice missing, a network share that failed) is tried again next time, and so is one modified
 in the last few seconds, which may not be finished or may change again within the same tick of the
 clock. Anything else is read again, and a cache that cannot be read or written is simply not used:
-it only ever saves time.
+it only ever saves time. Beside each such file, what comparing this year's texts with them counted
+(KnownCounts), which is most of what a run with ``--previous`` costs when the reports are the same.
 
 Where: ``NIANBAO_CACHE_DIR`` when set (``off`` turns the cache off), else %LOCALAPPDATA%\\nianbao on
 Windows, ~/Library/Caches/nianbao on macOS, $XDG_CACHE_HOME/nianbao or ~/.cache/nianbao elsewhere.
@@ -28,9 +29,11 @@ from typing import Any
 from converter.files import write_bytes_atomic
 
 ENV = "NIANBAO_CACHE_DIR"
-_VERSION = 2                 # bumped when what an entry holds changes
+_VERSION = 3                 # bumped when what an entry holds changes
 _KEEP = 8                    # cache files kept (the most recently used)
 _SUFFIX = ".previous.pickle"
+_COUNTS_SUFFIX = ".counts.pickle"      # beside each: the text comparisons counted (KnownCounts)
+_COUNTS_PER_REPORT = 4                # resent reports (a unit's texts counted again) keep a few each
 _SETTLED_NS = 3 * 10 ** 9      # a file modified more recently than this is not kept
 # the libraries whose reading of a report could change what is kept (their modules, found not loaded)
 _READERS = ("lxml", "openpyxl", "docx", "pdfplumber", "pdfminer", "pypdfium2", "pypdfium2_raw", "numpy")
@@ -79,6 +82,12 @@ class PreviousCache:
         self._changed = False
         self.used = 0                    # entries used in this run
 
+    def counts(self) -> KnownCounts | None:
+        """The text comparisons counted with these inputs before (None when the cache is off)."""
+        if self.path is None:
+            return None
+        return KnownCounts(self.path[:-len(_SUFFIX)] + _COUNTS_SUFFIX, self._stamp)
+
     def get(self, path: str) -> Any | None:
         """What reading `path` gave last time, when the file is unchanged; else None."""
         entry = self._entries.get(path)
@@ -119,6 +128,50 @@ class PreviousCache:
         except Exception:            # missing, damaged, or written by another version: read afresh
             return {}
         return entries if version == _VERSION and stamp == self._stamp and isinstance(entries, dict) else {}
+
+
+class KnownCounts(dict[bytes, Any]):
+    """Text comparisons counted (crossyear's Previous.counted: key of what was compared -> bigrams per
+    part), kept beside the cache of the same inputs: a report whose texts, and last year's, are as
+    they were is not counted again, which is most of what comparing with last year costs. The keys
+    digest both sides' texts, so a changed text is simply not found; the file is used only by the
+    same code. The entries used or counted last are kept, as many as _COUNTS_PER_REPORT per report of
+    last year's."""
+
+    def __init__(self, path: str | None = None, stamp: str = ""):
+        super().__init__()
+        self.path, self.stamp, self.changed = path, stamp, False
+        if path is None:
+            return
+        try:
+            with open(path, "rb") as fh:
+                version, stamp_was, entries = pickle.load(fh)
+            if version == _VERSION and stamp_was == stamp and isinstance(entries, dict):
+                self.update(entries)
+        except Exception:             # missing, damaged, or written by other code: counted afresh
+            pass
+
+    def keep(self, key: bytes, counts: Any) -> None:
+        """What one comparison counted (found here or not): kept, as the entry used last."""
+        was = self.pop(key, None)
+        self[key] = counts
+        self.changed = self.changed or was != counts
+
+    def save(self, reports: int) -> None:
+        """Write the entries (those used longest ago beyond what `reports` reports need go), when a
+        comparison was counted that was not here; a file that cannot be written is left as it was."""
+        if self.path is None or not self.changed:
+            return
+        entries = list(self.items())[-max(_COUNTS_PER_REPORT * reports, 100):]
+        try:
+            data = pickle.dumps((_VERSION, self.stamp, dict(entries)), protocol=pickle.HIGHEST_PROTOCOL)
+            write_bytes_atomic(self.path, data)
+            self.changed = False
+        except Exception:
+            pass
+
+    def __reduce__(self) -> Any:       # to a spawned worker: the entries (it only looks them up)
+        return dict, (dict(self),)
 
 
 def code_stamp() -> str:
@@ -162,7 +215,8 @@ def _prune(folder: str) -> None:
         return
     files.sort(key=lambda p: os.stat(p).st_mtime_ns, reverse=True)
     for p in files[_KEEP:]:
-        try:
-            os.unlink(p)
-        except OSError:
-            pass
+        for f in (p, p[:-len(_SUFFIX)] + _COUNTS_SUFFIX):
+            try:
+                os.unlink(f)
+            except OSError:
+                pass

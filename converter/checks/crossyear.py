@@ -10,6 +10,7 @@ Last year's report is kept compact (:class:`LastYear`: its table cells as one tu
 text per part), so that a whole region's worth is quick to load, to keep and to hand to worker processes."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -30,8 +31,9 @@ REUSE_LIMIT = 0.5           # assessments deduct points above this share
 MIN_PART = 100              # a shorter part (in characters; a fee sentence, say) is not compared on its own
 _PUNCT = re.compile(r"[\s\W_]+")
 _BRACKETS = re.compile(r"[()\[\]【】〔〕<>《》「」]")
-# a unit name may carry its region in front (淮安市洪泽区人民政府 / 洪泽区人民政府)
-_REGION = re.compile(r"(?:省|自治区|市|州|盟|地区|县|区|旗)$")
+# a unit name may carry its region in front (淮安市洪泽区人民政府 / 洪泽区人民政府): one ends in 省, 自治区,
+# 市, 州, 盟, 地区, 县, 区 or 旗, i.e. in one of these characters
+_REGION_LAST = frozenset("省区市州盟县旗")
 WHOLE = "whole"
 
 
@@ -39,13 +41,18 @@ WHOLE = "whole"
 class LastYear:
     """Last year's report of one unit, as much as the checks need: where it came from, its format,
     its table cells (converter.definition.figures: numbers, None where not read, in the order of its
-    format's cells) and its narrative as one text per part (section key -> text)."""
+    format's cells), its narrative as one text per part (section key -> text), and a digest of that
+    (texts_key: what a text comparison's counts depend on, on last year's side)."""
     file: str
     unit: str
     year: int | None
     format_id: str
     figures: tuple[Any, ...]
     texts: dict[str, str]
+    digest: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", texts_key(self.texts))
 
     def value(self, path: DataPath) -> Any:
         """The number in a table cell, ("tables", table, row, column); None where not read (or no such cell)."""
@@ -53,14 +60,19 @@ class LastYear:
         return self.figures[i] if i is not None and i < len(self.figures) else None
 
 
+Counts = tuple[Shared, ...]        # a text comparison's bigrams per part
+
+
 @dataclass
 class Comparison:
     """The result of comparing one report with last year's: the findings, last year's file, whether
-    上年结转 matched (None: nothing to compare), and the text reuse ratio of the whole narrative."""
+    上年结转 matched (None: nothing to compare), the text reuse ratio of the whole narrative, and what
+    the text comparison counted (under the key of what it compared: see Previous.counted)."""
     findings: list[Finding] = field(default_factory=list)
     previous_file: str = ""
     carry_ok: bool | None = None
     reuse: float | None = None
+    counted: tuple[bytes, Counts] | None = None
 
 
 def unit_match_key(name: str) -> str:
@@ -69,6 +81,13 @@ def unit_match_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name)
     s = _BRACKETS.sub("", _PUNCT.sub("", s))
     return s.replace("人民政府", "政府")
+
+
+def texts_key(texts: dict[str, str], order: str = "") -> bytes:
+    """A digest of texts by part (and of `order`: this year's format and its sections, which decide the
+    order of the parts compared), 16 bytes: two comparisons with the same keys on both sides count the same."""
+    joined = "\x00".join([order, *(f"{k}\x01{v}" for k, v in texts.items())])
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 def texts_by_part(data: dict[str, Any], fmt: Format) -> dict[str, str]:
@@ -116,6 +135,10 @@ class Previous:
     cached: int = 0                  # files not read again, as unchanged since a run before
     copies: list[str] = field(default_factory=list)      # a report's other copies, side by side, not read
     own_files: list[str] = field(default_factory=list)   # nianbao's 校验结果.xlsx and index.html, not read
+    # text comparisons counted before (in runs before: converter.batch.previous_cache), by the key of
+    # what was compared: a report whose texts, and last year's, are as they were is not counted again
+    # (None: not kept, nor looked for)
+    counted: dict[bytes, Counts] | None = field(default=None, repr=False)
     # name without a region in front -> the keys that have one (洪泽区政府 -> [淮安市洪泽区政府]), so
     # that finding a name's variants costs the name's length, not the number of units
     _prefixed: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -123,11 +146,11 @@ class Previous:
     def __len__(self) -> int:
         return len(self.by_key)
 
-    def add(self, last: LastYear) -> LastYear | None:
-        """Keep one of last year's reports under its unit; the report already kept for the same unit and
-        year (or, neither year known, for the same unit) instead, when there is one: this one is then
-        not kept."""
-        key = unit_match_key(last.unit)
+    def add(self, last: LastYear, key: str | None = None) -> LastYear | None:
+        """Keep one of last year's reports under its unit (`key`: its unit_match_key, when known); the
+        report already kept for the same unit and year (or, neither year known, for the same unit)
+        instead, when there is one: this one is then not kept."""
+        key = unit_match_key(last.unit) if key is None else key
         kept = self.by_key.get(key)
         if kept is None:
             kept = self.by_key[key] = []
@@ -191,7 +214,7 @@ class Previous:
 
 def _region_ends(key: str) -> list[int]:
     """Where a region in front of a name could end (after 市, 区, 县…), the name going on after it."""
-    return [i for i in range(1, len(key)) if _REGION.search(key[:i])]
+    return [i + 1 for i, ch in enumerate(key[:-1]) if ch in _REGION_LAST]
 
 
 def _latest(reports: list[LastYear]) -> LastYear:
@@ -228,10 +251,12 @@ def _int(v: float | None) -> Any:
 
 
 def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Context,
-                   batch: ReuseBatch | None = None, then: Callable[[list[Finding]], None] | None = None) -> Comparison:
+                   batch: ReuseBatch | None = None, then: Callable[[list[Finding]], None] | None = None,
+                   counted: dict[bytes, Counts] | None = None) -> Comparison:
     """This year's report data against last year's report of the same unit. Given a `batch`, the text
     comparison is queued in it and done when the batch runs: its findings are then added to the
-    Comparison and handed to `then`."""
+    Comparison and handed to `then`. Given what was `counted` before (Previous.counted), a text
+    comparison found there is not counted again; either way, Comparison.counted says what it was."""
     fmt = plan.fmt
     out = Comparison(previous_file=last.file)
     try:
@@ -252,7 +277,7 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
     _same_figures(pair, tables, last, name, ctx, out.findings)
     now = texts_by_part(data, fmt)
     if now and last.texts:
-        queued = _Texts(fmt, now, last.texts, name, ctx, out, then)
+        queued = _Texts(fmt, now, last, name, ctx, out, then, counted)
         if batch is None:
             queued.compare()
         else:
@@ -262,20 +287,31 @@ def check_previous(data: dict[str, Any], plan: Plan, last: LastYear, ctx: Contex
 
 @dataclass
 class _Texts:
-    """One report's text comparison, waiting: both years' texts by part, and where the result goes."""
+    """One report's text comparison, waiting: both years' texts by part, what was counted before, and
+    where the result goes."""
     fmt: Format
     now: dict[str, str]
-    last: dict[str, str]
+    last: LastYear
     name: str
     ctx: Context
     out: Comparison
     then: Callable[[list[Finding]], None] | None
+    counted: dict[bytes, Counts] | None = None
 
     def compare(self) -> None:
-        parts = [s for s in self.fmt.sections if self.now.get(s.key) or self.last.get(s.key)]
-        counted = shared_bigrams([self.now.get(s.key, "") for s in parts], [self.last.get(s.key, "") for s in parts])
+        parts = [s for s in self.fmt.sections if self.now.get(s.key) or self.last.texts.get(s.key)]
+        counts = None
+        if self.counted is not None:
+            order = ",".join([self.fmt.id, *(s.key for s in self.fmt.sections)])
+            key = texts_key(self.now, order) + self.last.digest
+            counts = self.counted.get(key)
+        if counts is None:
+            counts = tuple(shared_bigrams([self.now.get(s.key, "") for s in parts],
+                                          [self.last.texts.get(s.key, "") for s in parts]))
+        if self.counted is not None:
+            self.out.counted = (key, counts)
         findings: list[Finding] = []
-        self.out.reuse = _text_reuse(self, parts, counted, findings)
+        self.out.reuse = _text_reuse(self, parts, counts, findings)
         self.out.findings += findings
         if self.then is not None:
             self.then(findings)
@@ -483,13 +519,13 @@ def _shape(fmt: Format, key: str, sums: tuple[RowSum, ...]) -> tuple[Any, ...]:
     return tuple(c.key for c in t.columns), tuple(row for row, _ in _rows(t, sums))
 
 
-def _text_reuse(q: _Texts, parts: list[Section], counted: list[Shared], findings: list[Finding]) -> float:
+def _text_reuse(q: _Texts, parts: list[Section], counted: Counts, findings: list[Finding]) -> float:
     """Per part, and over the whole narrative: part by part, 2 × Σ common ÷ Σ (n₁ + n₂), so that the
     whole counts what each part took from the same part last year."""
     common = total = 0
     for s, (n_this, n_last, shared) in zip(parts, counted):
         common, total = common + shared, total + n_this + n_last
-        if len(q.now.get(s.key, "")) < MIN_PART or len(q.last.get(s.key, "")) < MIN_PART or not n_this + n_last:
+        if len(q.now.get(s.key, "")) < MIN_PART or len(q.last.texts.get(s.key, "")) < MIN_PART or not n_this + n_last:
             continue
         ratio = 2 * shared / (n_this + n_last)
         if ratio > REUSE_LIMIT:
