@@ -186,12 +186,16 @@ def test_the_eight_caches_used_last_are_kept(tmp_path, cache):
         (cache / f"old{i}.previous.pickle").write_bytes(b"")
         os.utime(cache / f"old{i}.previous.pickle", (1000 + i, 1000 + i))
         (cache / f"old{i}.counts.pickle").write_bytes(b"")
+        os.utime(cache / f"old{i}.counts.pickle", (1000 + i, 1000 + i))
+    (cache / "alone.counts.pickle").write_bytes(b"")       # counts whose inputs' cache was never written
+    os.utime(cache / "alone.counts.pickle", (999, 999))
     (cache / "other-file").write_text("not ours")
     load_previous([last_year(tmp_path / "last", 1)])
     kept = sorted(p.name for p in cache.iterdir())
     assert len([k for k in kept if k.endswith(".previous.pickle")]) == 8 and "other-file" in kept
     assert "old0.previous.pickle" not in kept and "old1.previous.pickle" not in kept and "old8.previous.pickle" in kept
     assert "old0.counts.pickle" not in kept and "old1.counts.pickle" not in kept and "old8.counts.pickle" in kept
+    assert "alone.counts.pickle" not in kept
 
 
 def test_a_working_folder_that_is_gone_only_turns_the_cache_off(tmp_path, cache, monkeypatch):
@@ -267,3 +271,71 @@ def test_counts_kept_are_those_used_last_and_a_damaged_file_is_counted_afresh(tm
     unchanged = previous_cache.KnownCounts(path, "stamp")
     unchanged.save(reports=10)                                  # nothing counted: nothing written
     assert (tmp_path / "x.counts.pickle").read_bytes() == pickle.dumps("not counts")[:5]
+
+
+def test_no_texts_pass_for_others_in_the_key_of_what_was_compared(tmp_path, cache):
+    """The key of a comparison digests each text after its length: a text of last year's (a JSON may hold
+    any character) holding what would separate parts is not taken for two parts, nor a pair of lone
+    surrogates for the character they would make, nor a format id with a comma for another's sections."""
+    from test_crossyear import TEXT_OTHER, two_years
+
+    from converter.batch import check_files
+    from converter.checks.crossyear import texts_key
+
+    assert texts_key({"a": "x\x00b\x01y"}) != texts_key({"a": "x", "b": "y"})
+    assert texts_key({"a": "1:b0:"}) != texts_key({"a": "", "b": ""})
+    assert texts_key({"a": "\ud83d\ude00"}) != texts_key({"a": "😀"})
+    assert texts_key({}, ("2021,overview", "other")) != texts_key({}, ("2021", "overview", "other"))
+
+    text = TEXT_OTHER * 3
+
+    def reused(i, last, this):
+        last["fields"]["summary"], last["fields"]["problems"] = "去年写的", [text]
+        this["fields"]["problems"] = [text]
+    last_dir, inputs = two_years(tmp_path, 1, reused)
+    first = check_files([inputs], jobs=1, previous=load_previous([last_dir])).tasks[0]
+    assert any(f.code == "PREV_TEXT_REUSED" for f in first.findings)
+    data = json.loads((last_dir / "0.json").read_text(encoding="utf-8"))
+    data["fields"]["problems"] = []
+    data["fields"]["summary"] = "去年写的\x00problems\x01" + text
+    settled(last_dir / "0.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    again = check_files([inputs], jobs=1, previous=load_previous([last_dir])).tasks[0]
+    fresh = check_files([inputs], jobs=1, previous=load_previous([last_dir], cache=False)).tasks[0]
+    assert again.compare.counted[0] != first.compare.counted[0] and again.compare.reuse == fresh.compare.reuse < 0.5
+    assert again.findings == fresh.findings and not any(f.code == "PREV_TEXT_REUSED" for f in again.findings)
+
+
+def test_status_and_feedback_keep_what_they_counted(tmp_path, cache, monkeypatch):
+    """status (and feedback, which runs it) checks one report at a time: what it counts is kept too."""
+    from test_crossyear import TEXT_2023, two_years
+
+    from converter.checks import crossyear
+    from converter.mail import sources
+    from converter.mail.collect import collect
+    from converter.mail.compose import attach, new_message
+    from converter.mail.roster import read_roster
+    from converter.mail.status import status
+
+    def texts(i, last, this):
+        last["fields"]["summary"] = this["fields"]["summary"] = TEXT_2023 + f"（第{i}号）"
+    last_dir, inputs = two_years(tmp_path, 3, texts)
+    roster_file = tmp_path / "名单.csv"
+    roster_file.write_text("单位名称,邮箱\n" + "".join(f"测试{i:02d}镇人民政府,u{i}@units.test\n" for i in range(3)),
+                           encoding="utf-8")
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    for i, p in enumerate(sorted(inputs.iterdir())):
+        msg = new_message(f"u{i}@units.test", "coord@gov.test", "年报", "请查收")
+        attach(msg, p.read_bytes(), p.name)
+        (mails / f"{i}.eml").write_bytes(msg.as_bytes())
+    inbox = tmp_path / "收件箱"
+    collect(sources.from_eml_dir(mails), inbox, read_roster(roster_file))
+    counting = []
+    real = crossyear.shared_bigrams
+    monkeypatch.setattr(crossyear, "shared_bigrams", lambda a, b: counting.append(1) or real(a, b))
+    roster = read_roster(roster_file)
+    first = [(r.unit, r.findings, r.compare.reuse) for r in status(roster, inbox, previous=load_previous([last_dir]))]
+    assert len(counting) == 3 and all(reuse == 1.0 for *_, reuse in first)
+    counting.clear()
+    again = [(r.unit, r.findings, r.compare.reuse) for r in status(roster, inbox, previous=load_previous([last_dir]))]
+    assert again == first and counting == []

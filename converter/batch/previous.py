@@ -13,8 +13,8 @@ from typing import Any, Iterable
 from converter.batch.inputs import collect_inputs
 from converter.batch.outputs import RESULTS_NAME
 from converter.batch.pipeline import FRAGMENT_SUFFIX
-from converter.batch.previous_cache import PreviousCache, signature
-from converter.checks.crossyear import LastYear, Previous, compact, unit_match_key
+from converter.batch.previous_cache import KnownCounts, PreviousCache, signature
+from converter.checks.crossyear import Comparison, LastYear, Previous, compact, unit_match_key
 from converter.checks.findings import Finding, make
 from converter.definition.formats import FORMATS
 from converter.intake.reader import read_report
@@ -80,6 +80,24 @@ def load_previous(inputs: Iterable[str | os.PathLike[str]], codes: dict[str, str
         for p in g[:used]:
             _keep(prev, got[p])
     return prev
+
+
+def keep_counted(previous: Previous | None, compare: Comparison | None) -> None:
+    """What a report's text comparison counted (or found counted before), kept in `previous` for the
+    rest of the run and, by save_counted, for the runs after."""
+    counted = previous.counted if previous is not None else None
+    if counted is None or compare is None or compare.counted is None:
+        return
+    if isinstance(counted, KnownCounts):
+        counted.keep(*compare.counted)
+    else:
+        counted.setdefault(*compare.counted)
+
+
+def save_counted(previous: Previous | None) -> None:
+    """Write what the run's text comparisons counted beside last year's cache, for the next run."""
+    if previous is not None and isinstance(previous.counted, KnownCounts):
+        previous.counted.save(len(previous.reports()))
 
 
 def _keep(prev: Previous, got: LastYear | Finding) -> None:

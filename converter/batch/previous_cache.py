@@ -167,6 +167,7 @@ class KnownCounts(dict[bytes, Any]):
             data = pickle.dumps((_VERSION, self.stamp, dict(entries)), protocol=pickle.HIGHEST_PROTOCOL)
             write_bytes_atomic(self.path, data)
             self.changed = False
+            _prune(os.path.dirname(self.path))
         except Exception:
             pass
 
@@ -209,13 +210,20 @@ def code_stamp() -> str:
 
 
 def _prune(folder: str) -> None:
-    """Keep the _KEEP cache files used last."""
-    files = [os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(_SUFFIX)]
-    if len(files) <= _KEEP:
-        return
-    files.sort(key=lambda p: os.stat(p).st_mtime_ns, reverse=True)
-    for p in files[_KEEP:]:
-        for f in (p, p[:-len(_SUFFIX)] + _COUNTS_SUFFIX):
+    """Keep the _KEEP caches used last (a set of inputs' cache file and its counts, either of which
+    may be there alone)."""
+    used: dict[str, int] = {}
+    for f in os.listdir(folder):
+        suffix = next((x for x in (_SUFFIX, _COUNTS_SUFFIX) if f.endswith(x)), None)
+        if suffix is not None:
+            try:
+                t = os.stat(os.path.join(folder, f)).st_mtime_ns
+            except OSError:
+                continue
+            base = os.path.join(folder, f[:-len(suffix)])
+            used[base] = max(used.get(base, 0), t)
+    for base in sorted(used, key=used.__getitem__, reverse=True)[_KEEP:]:
+        for f in (base + _SUFFIX, base + _COUNTS_SUFFIX):
             try:
                 os.unlink(f)
             except OSError:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 from converter.batch.inputs import collect_inputs, refuse_overlap
 from converter.batch.outputs import RESULTS_NAME, Placer, remove_leftovers
 from converter.batch.pipeline import FRAGMENT_SUFFIX, Outputs, process_file, warm_up, worker_died
-from converter.batch.previous_cache import KnownCounts
+from converter.batch.previous import keep_counted, save_counted
 from converter.batch.report import BatchReport, Task
 from converter.batch.status import Status
 from converter.batch.urls import Fetched, fetch_all
@@ -151,21 +151,15 @@ def iter_tasks(paths: list[str], render: Outputs | None, jobs: int, progress: bo
             # them, the job's argument is what it always was
             job_arg: Any = render if previous is None and not figures else (render, previous, figures)
             results = in_order(paths, _process_chunk, job_arg, jobs, chunk, lost=worker_died)
-        counted = previous.counted if previous is not None else None
         try:
             for t in results:
                 if bar:
                     bar.update()
-                if counted is not None and t.compare is not None and t.compare.counted is not None:
-                    if isinstance(counted, KnownCounts):
-                        counted.keep(*t.compare.counted)
-                    else:
-                        counted.setdefault(*t.compare.counted)
+                keep_counted(previous, t.compare)
                 yield t
         finally:
             results.close()       # stops the workers, also on Ctrl-C
-            if isinstance(counted, KnownCounts) and previous is not None:
-                counted.save(len(previous.reports()))     # what was counted is not counted next time
+            save_counted(previous)      # what was counted is not counted next time
     finally:
         if frozen:
             gc.unfreeze()

@@ -83,10 +83,12 @@ def unit_match_key(name: str) -> str:
     return s.replace("人民政府", "政府")
 
 
-def texts_key(texts: dict[str, str], order: str = "") -> bytes:
+def texts_key(texts: dict[str, str], order: tuple[str, ...] = ()) -> bytes:
     """A digest of texts by part (and of `order`: this year's format and its sections, which decide the
-    order of the parts compared), 16 bytes: two comparisons with the same keys on both sides count the same."""
-    joined = "\x00".join([order, *(f"{k}\x01{v}" for k, v in texts.items())])
+    order of the parts compared), 16 bytes: two comparisons with the same keys on both sides count the
+    same. Every string goes in after its length, so that no text can pass for another's end and a
+    part after it."""
+    joined = "".join(f"{len(x)}:{x}" for x in (*order, *(y for kv in texts.items() for y in kv)))
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
@@ -302,7 +304,7 @@ class _Texts:
         parts = [s for s in self.fmt.sections if self.now.get(s.key) or self.last.texts.get(s.key)]
         counts = None
         if self.counted is not None:
-            order = ",".join([self.fmt.id, *(s.key for s in self.fmt.sections)])
+            order = (self.fmt.id, *(s.key for s in self.fmt.sections))
             key = texts_key(self.now, order) + self.last.digest
             counts = self.counted.get(key)
         if counts is None:

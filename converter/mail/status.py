@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.batch.pipeline import process_file
+from converter.batch.previous import keep_counted, save_counted
 from converter.batch.status import Status
 from converter.checks.crossyear import Comparison, Previous
 from converter.checks.findings import Finding
@@ -55,6 +56,7 @@ def status(roster: Roster, inbox: str | Path, notices: list[str] | None = None,
     for key, r in newest.items():
         if key not in listed:
             rows.append(_row(r.unit, r.sender, "", r, counts.get(key, 0), inbox, False, previous))
+    save_counted(previous)          # the texts compared now are not counted again next time
     return rows
 
 
@@ -63,6 +65,7 @@ def _row(name: str, email: str, contact: str, record: Record | None, versions: i
     if record is None:
         return StatusRow(name, email, contact, Status.MISSING, on_roster=on_roster)
     task = process_file(str(inbox / record.stored), previous=previous, unit_kind=kind)
+    keep_counted(previous, task.compare)
     return StatusRow(name, email, contact, task.status, versions, record.date[:19].replace("T", " "), task.errors,
                      task.warnings, on_roster, record, task.findings, task.year, task.format_id, task.compare)
 
