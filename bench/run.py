@@ -378,7 +378,7 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     rows, scaling = {}, {}
     for kind in ("check", "build"):
         pairs = [(_run_once(kind, folder, 1, 10 ** 9), _run_once(kind, folder, 2, 10 ** 9))
-                 for _ in range(max(1, repeat))]          # alternating, so drift hits both alike
+                 for _ in range(max(5, repeat))]      # noisy: a median of five          # alternating, so drift hits both alike
         scaling[kind] = statistics.median(one["seconds"] / two["seconds"] for one, two in pairs)
         for jobs in (1, 2):
             rows[f"{kind} --jobs {jobs}"] = r = best([pair[jobs - 1] for pair in pairs])
@@ -412,7 +412,7 @@ def report(n: int, repeat: int, base_n: int, folder: Path) -> int:
     cold_plain, cold = _run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9)
     cold_overhead = cold["seconds"] / cold_plain["seconds"] - 1
     pairs = [(_run_once("check", folder, 2, 10 ** 9), _run_once("check_previous", folder, 2, 10 ** 9))
-             for _ in range(max(1, repeat))]
+             for _ in range(max(5, repeat))]      # noisy: a median of five
     overhead = statistics.median(prev["seconds"] / plain["seconds"] - 1 for plain, prev in pairs)
     cpu_overhead = statistics.median(prev["cpu_s"] / plain["cpu_s"] - 1 for plain, prev in pairs)
     # every report new since the run before (last year's from the cache, every text counted)
