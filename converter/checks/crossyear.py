@@ -25,7 +25,7 @@ from converter.definition.formats import UnknownFormat
 from converter.definition.formats import get as get_format
 from converter.definition.model import DataPath, Format, RowSum, Section, Table, value_at
 from converter.definition.plan import Plan, compile
-from converter.definition.values import report_year
+from converter.definition.values import plain_number, report_year, sum_at
 
 REUSE_LIMIT = 0.5           # assessments deduct points above this share
 MIN_PART = 100              # a shorter part (in characters; a fee sentence, say) is not compared on its own
@@ -237,10 +237,6 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def _number(v: Any) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
 def _get(tables: dict[str, Any], path: DataPath) -> Any:
     try:
         return value_at(tables, path)
@@ -427,7 +423,7 @@ def _carry_over(fmt: Format, plan: Plan, pair: _Pair, tables: dict[str, Any], la
                 ctx: Context, findings: list[Finding]) -> bool | None:
     compared, bad = 0, []
     for path, at, from_label in pair.carry:
-        now = _number(_get(tables, path[1:]))
+        now = plain_number(_get(tables, path[1:]))
         was = _sum_of(last.figures, at)
         if now is None or was is None:
             continue
@@ -453,7 +449,7 @@ def _in_force(fmt: Format, last_fmt: Format, pair: _Pair, tables: dict[str, Any]
                              **ctx.locate(inforce)))
         return
     for issued, repealed, inforce, at in pair.in_force:
-        i, r, n = (_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))
+        i, r, n = (plain_number(_get(tables, p[1:])) for p in (issued, repealed, inforce))
         before = _sum_of(last.figures, at)
         if i is None or r is None or n is None or before is None:
             continue
@@ -476,27 +472,13 @@ def _all_as_before(tables: dict[str, Any], cells: tuple[tuple[tuple[Cell, ...], 
     at the first that differs, which is where almost every pair of reports stops."""
     nonzero = False
     for now_at, was_at in cells:
-        x = _sum_now(tables, now_at)
+        x = sum_at(tables, now_at)
         if x is None:
             continue
         if _sum_of(was, was_at) != x:
             return False
         nonzero = nonzero or x != 0
     return nonzero
-
-
-def _sum_now(tables: dict[str, Any], cells: tuple[Cell, ...]) -> float | None:
-    """This year's figure (or sum of figures) in these cells; None when one is not a number."""
-    total = 0.0
-    for t, r, c in cells:
-        try:
-            v = _number(tables[t][r][c])
-        except (KeyError, TypeError):
-            return None
-        if v is None:
-            return None
-        total += v
-    return total
 
 
 def _sum_of(figures: tuple[Any, ...], at: tuple[int, ...] | None) -> float | None:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from converter.checks.context import Context
 from converter.checks.findings import Finding, make
 from converter.definition.model import DataPath, Format, QuotedFigure, value_at
-from converter.definition.values import report_year
+from converter.definition.values import plain_number, report_year, sum_at
 
 _SENTENCE_END = "。；;！!？?\n"
 # 「2023年，我单位…」: a year, then the unit speaking of its own work
@@ -54,23 +54,6 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return s if len(s) <= 80 else s[:77] + "…"
 
 
-def _number(v: Any) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _sum(data: dict[str, Any], cells: tuple[DataPath, ...]) -> float | None:
-    total = 0.0
-    for p in cells:
-        try:
-            v = _number(value_at(data, p))
-        except (KeyError, TypeError):
-            return None
-        if v is None:
-            return None
-        total += v
-    return total
-
-
 @lru_cache(maxsize=64)
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
@@ -93,7 +76,7 @@ def check_quoted_figures(data: dict[str, Any], ctx: Context) -> Iterable[Finding
         for fig in fmt.text_checks.figures:
             for m in _compiled(fig.pattern).finditer(text):
                 quoted = int(m.group(1).replace(",", ""))
-                sums = [_sum(data, c) for c in (fig.cells, *fig.alternatives)]
+                sums = [sum_at(data, c) for c in (fig.cells, *fig.alternatives)]
                 if any(s is None for s in sums) or quoted in sums:
                     continue
                 yield _figure_finding(fmt, fig, key, quoted, sums[0], sentence_at(text, m.start(), m.end()), ctx)
@@ -121,8 +104,8 @@ def check_fee_text(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     text = fields.get(tc.fee_section)
     if not isinstance(text, str) or not text:
         return
-    fee = _number(fields.get(tc.fee_field))
-    unpaid = _sum(data, (tc.unpaid_row,)) if tc.unpaid_row else None
+    fee = plain_number(fields.get(tc.fee_field))
+    unpaid = sum_at(data, (tc.unpaid_row,)) if tc.unpaid_row else None
     none = next((m for p in tc.no_fee for m in [_compiled(p).search(text)] if m), None)
     where = ctx.locate(("fields", tc.fee_field))
     if none is not None:
@@ -152,7 +135,7 @@ def check_fee_unit(data: dict[str, Any], ctx: Context) -> Iterable[Finding]:
     if path is None:
         return
     try:
-        v = _number(value_at(data, path))
+        v = plain_number(value_at(data, path))
     except (KeyError, TypeError):
         return
     if v is not None and v >= YUAN_LOOKING and v == int(v) and int(v) % 1000 == 0:
@@ -164,7 +147,7 @@ def check_documents_in_force(data: dict[str, Any], ctx: Context) -> Iterable[Fin
     """现行有效件数 below 本年制发件数 − 本年废止件数: impossible for one unit's own documents."""
     fmt = ctx.plan.fmt
     for issued, repealed, inforce in fmt.text_checks.documents:
-        i, r, n = (_sum(data, (p,)) for p in (issued, repealed, inforce))
+        i, r, n = (sum_at(data, (p,)) for p in (issued, repealed, inforce))
         if i is None or r is None or n is None or n >= i - r:
             continue
         yield make("DOCS_IN_FORCE_LOW", what=fmt.describe(inforce), expected=f"≥ {_int(i - r)}", actual=_int(n),

@@ -19,6 +19,29 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 PLAIN_NUMBERS = frozenset({int, float})
 
 
+def plain_number(v: Any) -> float | None:
+    """A plain number (int or float, not a bool, which isinstance takes for one) as a float; else None."""
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def sum_at(root: Any, paths: Iterable[tuple[str, ...]]) -> float | None:
+    """The sum of the plain numbers at these paths below `root` (nested dicts); None when one is
+    missing or not a number."""
+    total = 0.0
+    for path in paths:
+        node = root
+        try:
+            for k in path:
+                node = node[k]
+        except (KeyError, TypeError):
+            return None
+        v = plain_number(node)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
 def report_year(data: dict[str, Any]) -> int | None:
     """Report data's year (fields.year) when it is a whole number, and not a bool (which isinstance
     takes for one); else None."""
